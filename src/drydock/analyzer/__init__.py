@@ -1,0 +1,1 @@
+"""Image analysis: sources, streaming squash, catalogers, SBOM output."""

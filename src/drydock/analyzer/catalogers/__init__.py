@@ -1,0 +1,1 @@
+"""Catalogers: one module per ecosystem, each registering itself in ``base``."""
