@@ -1,0 +1,1 @@
+"""Vulnerability feed drivers and the normalized record model they produce."""

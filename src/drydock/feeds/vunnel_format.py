@@ -1,0 +1,128 @@
+"""Render normalized records in vunnel's output shapes (os 1.1.x and GHSA 1.0.3 envelopes).
+
+grype-db and Anchore's legacy feed service speak these shapes, so exporting them keeps Drydock's
+data usable by existing tooling and lets golden tests diff against vunnel's own snapshots.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drydock.feeds.records import AffectedPackage, Cvss, FixState, Vulnerability
+
+OS_SCHEMA = "https://raw.githubusercontent.com/anchore/vunnel/main/schema/vulnerability/os/schema-1.1.0.json"
+GITHUB_SCHEMA = (
+    "https://raw.githubusercontent.com/anchore/vunnel/main/schema/vulnerability/"
+    "github-security-advisory/schema-1.0.3.json"
+)
+
+
+def vunnel_version(affected: AffectedPackage) -> str:
+    """vunnel spells "no fix" as the string ``None`` and carries only the first fixed version."""
+    if affected.fixed_versions and affected.fix_state is FixState.FIXED:
+        return affected.fixed_versions[0]
+    return "None"
+
+
+def _cvss(c: Cvss) -> dict[str, Any]:
+    return {
+        "version": c.version,
+        "vector_string": c.vector,
+        "status": "N/A",
+        "base_metrics": {
+            "base_score": c.base_score,
+            "base_severity": c.base_severity,
+            "exploitability_score": c.exploitability_score,
+            "impact_score": c.impact_score,
+        },
+    }
+
+
+def _fixed_in(v: Vulnerability, a: AffectedPackage) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "Name": a.name,
+        "NamespaceName": v.namespace,
+        "Version": vunnel_version(a),
+        "VersionFormat": a.version_format.value,
+        "VulnerableRange": a.raw_range,
+        "Module": a.module,
+    }
+    if a.arch:
+        out["Arch"] = a.arch
+    if a.advisories or a.no_advisory:
+        out["VendorAdvisory"] = {
+            "NoAdvisory": a.no_advisory,
+            "AdvisorySummary": [{"ID": adv.id, "Link": adv.link} for adv in a.advisories],
+        }
+    if a.fix_available:
+        out["Available"] = {"Date": a.fix_available.date, "Kind": a.fix_available.kind}
+    return out
+
+
+def to_vunnel_os_record(v: Vulnerability) -> dict[str, Any]:
+    """``{"Vulnerability": {...}}`` as in vunnel's os schema (one FixedIn per affected package)."""
+    metadata: dict[str, Any] = {}
+    if v.published:
+        metadata["Issued"] = v.published
+    if v.modified:
+        metadata["Updated"] = v.modified
+    if v.withdrawn:
+        metadata["Withdrawn"] = v.withdrawn
+    cves = [a for a in v.aliases if a.startswith("CVE-")]
+    if cves:
+        metadata["CVE"] = [{"Name": c, "Link": f"https://www.cve.org/CVERecord?id={c}"} for c in cves]
+    return {
+        "Vulnerability": {
+            "Name": v.id,
+            "NamespaceName": v.namespace,
+            "Description": v.description,
+            "Severity": v.severity.value,
+            "Link": v.link or "",
+            "CVSS": [_cvss(c) for c in v.cvss],
+            "FixedIn": [_fixed_in(v, a) for a in v.affected],
+            "Metadata": metadata,
+        }
+    }
+
+
+def to_vunnel_github(v: Vulnerability) -> dict[str, Any]:
+    """``{"Advisory": {...}, "Vulnerability": {}}`` as in vunnel's GHSA schema 1.0.3."""
+    ecosystem = v.namespace.split(":", 1)[1]
+    primary = next((c for c in v.cvss if c.version.startswith("3")), None)
+    fixed_in = []
+    for a in v.affected:
+        entry: dict[str, Any] = {
+            "ecosystem": a.ecosystem or ecosystem,
+            "identifier": vunnel_version(a),
+            "name": a.name,
+            "namespace": v.namespace,
+            "range": a.raw_range or "",
+        }
+        if a.fix_available:
+            entry["available"] = {"date": a.fix_available.date, "kind": a.fix_available.kind}
+        fixed_in.append(entry)
+    cves = [a for a in v.aliases if a.startswith("CVE-")]
+    return {
+        "Advisory": {
+            "ghsaId": v.id,
+            "namespace": v.namespace,
+            "Classification": v.metadata.get("classification", "GENERAL"),
+            "CVE": cves,
+            "CVSS": _cvss(primary) if primary else None,
+            "cvss_severities": [{"vector": c.vector, "version": c.version} for c in v.cvss],
+            "FixedIn": fixed_in,
+            "Metadata": {"CVE": cves},
+            "Severity": v.severity.value,
+            "Summary": v.description,
+            "url": v.link or f"https://github.com/advisories/{v.id}",
+            "published": v.published,
+            "updated": v.modified,
+            "withdrawn": v.withdrawn,
+            "references": [{"url": r} for r in v.references],
+        },
+        "Vulnerability": {},
+    }
+
+
+def envelope(identifier: str, item: dict[str, Any], schema: str = OS_SCHEMA) -> dict[str, Any]:
+    return {"identifier": identifier, "item": item, "schema": schema}

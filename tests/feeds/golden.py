@@ -1,0 +1,74 @@
+"""Helpers to diff driver output against vunnel snapshot envelopes, field by field."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from drydock.feeds.records import Vulnerability
+from drydock.feeds.vunnel_format import to_vunnel_os_record
+
+from .conftest import SCHEMAS
+
+
+def load_snapshots(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """(namespace, lower-case id) -> snapshot item, for every envelope under ``folder``."""
+    out = {}
+    for path in sorted(folder.rglob("*.json")):
+        env = json.loads(path.read_text())
+        vuln = env["item"].get("Vulnerability") or {}
+        adv = env["item"].get("Advisory") or {}
+        ns = vuln.get("NamespaceName") or adv.get("namespace")
+        vid = vuln.get("Name") or adv.get("ghsaId")
+        out[(ns, vid.lower())] = env
+    return out
+
+
+@cache
+def _validator(kind: str, version: str) -> jsonschema.Draft7Validator:
+    schema = json.loads((SCHEMAS / "vulnerability" / kind / f"schema-{version}.json").read_text())
+    return jsonschema.validators.validator_for(schema)(schema)
+
+
+def validate(item: dict[str, Any], kind: str = "os", version: str = "1.1.0") -> None:
+    errors = sorted(_validator(kind, version).iter_errors(item), key=str)
+    assert not errors, [e.message for e in errors[:5]]
+
+
+def _fixed_in_key(f: dict[str, Any]) -> tuple[str, ...]:
+    return (f["Name"], f["Version"], str(f.get("Arch")), str(f.get("Module") or ""))
+
+
+def normalize_fixed_in(f: dict[str, Any], drop: Iterable[str]) -> dict[str, Any]:
+    """Drop excluded keys and treat absent/empty optional keys alike (vunnel varies per provider)."""
+    out = {k: v for k, v in f.items() if k not in drop and v not in (None, "")}
+    if out.get("VendorAdvisory") == {"AdvisorySummary": [], "NoAdvisory": False}:
+        del out["VendorAdvisory"]
+    return out
+
+
+def compare_os(
+    expected_env: dict[str, Any],
+    actual: Vulnerability,
+    *,
+    fixed_in_drop: Iterable[str] = ("Available",),
+    vuln_drop: Iterable[str] = (),
+) -> None:
+    """Assert the os-schema rendering of ``actual`` equals the snapshot, minus named exclusions."""
+    expected = expected_env["item"]["Vulnerability"]
+    got_item = to_vunnel_os_record(actual)
+    validate(got_item)
+    got = got_item["Vulnerability"]
+    for key in ("Name", "NamespaceName", "Severity", "Link", "Description", "CVSS", "Metadata"):
+        if key in vuln_drop:
+            continue
+        assert got[key] == expected.get(key) or (not got[key] and not expected.get(key)), f"{actual.namespace}/{actual.id} {key}: {got[key]!r} != {expected.get(key)!r}"
+    drop = tuple(fixed_in_drop)
+    exp_fixed = sorted((normalize_fixed_in(f, drop) for f in expected["FixedIn"]), key=_fixed_in_key)
+    got_fixed = sorted((normalize_fixed_in(f, drop) for f in got["FixedIn"]), key=_fixed_in_key)
+    assert got_fixed == exp_fixed, f"{actual.namespace}/{actual.id} FixedIn"
