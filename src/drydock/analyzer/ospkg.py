@@ -1,0 +1,102 @@
+"""Pieces every OS package cataloger (dpkg, apk, rpm) needs in exactly the same form.
+
+PURL qualifiers and ``dependency-of`` edges must be identical across ecosystems because
+vulnerability matching and SBOM consumers compare them verbatim; keeping one implementation
+here is what guarantees that.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from packageurl import PackageURL
+
+from drydock.analyzer.model import Distro, Location, Package, Relationship
+
+DEPENDENCY_OF = "dependency-of"
+
+_PERCENT_ESCAPE = re.compile(r"%[0-9a-f]{2}")
+
+
+def build_purl(
+    purl_type: str,
+    namespace: str | None,
+    name: str,
+    version: str | None,
+    qualifiers: Mapping[str, str],
+    distro: Distro | None,
+) -> str:
+    """A PURL with syft's qualifier rules: empty values dropped, ``distro=<id>-<version_id>``
+    added when the release is known, percent-escapes upper-cased (packageurl-python writes
+    ``%2b`` where syft and the purl spec examples write ``%2B``)."""
+    quals = {k: v for k, v in qualifiers.items() if v}
+    if distro is not None and distro.id:
+        quals["distro"] = f"{distro.id}-{distro.version_id}" if distro.version_id else distro.id
+    purl = PackageURL(
+        type=purl_type, namespace=namespace or None, name=name, version=version or None, qualifiers=quals
+    ).to_string()
+    return _PERCENT_ESCAPE.sub(lambda m: m.group(0).upper(), purl)
+
+
+@functools.lru_cache(maxsize=1)
+def _spdx_licensing():  # type: ignore[no-untyped-def]
+    from license_expression import get_spdx_licensing
+
+    return get_spdx_licensing()
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_spdx_expression(value: str) -> bool:
+    try:
+        return not _spdx_licensing().validate(value).errors
+    except Exception:  # the parser raises assorted errors on garbage; garbage is "not valid"
+        return False
+
+
+def split_license_field(raw: str) -> list[str]:
+    """A package manager's free-text licence field as licence values.
+
+    A valid SPDX expression ("Apache-2.0 OR MIT") is one licence statement and stays whole;
+    anything else ("MIT BSD GPL2+", as apk and opkg write lists) is split on whitespace.
+    """
+    value = raw.strip()
+    if not value:
+        return []
+    if _is_spdx_expression(value):
+        return [value]
+    return value.split()
+
+
+def primary(path: str) -> Location:
+    return Location(path=path, evidence="primary")
+
+
+def supporting(path: str) -> Location:
+    return Location(path=path, evidence="supporting")
+
+
+def dependency_relationships(
+    packages: Iterable[Package], provides_requires: Callable[[Package], tuple[list[str], list[str]]]
+) -> list[Relationship]:
+    """``dependency-of`` edges from each package to every package requiring something it
+    provides (its name or a virtual capability), as syft's provides/requires resolver does.
+    Self-edges and duplicate pairs are dropped."""
+    pkgs = list(packages)
+    specs = [provides_requires(p) for p in pkgs]
+    providers: dict[str, list[Package]] = {}
+    for pkg, (provides, _) in zip(pkgs, specs):
+        for key in dict.fromkeys(provides):
+            providers.setdefault(key, []).append(pkg)
+    seen: set[tuple[str, str]] = set()
+    out: list[Relationship] = []
+    for dependant, (_, requires) in zip(pkgs, specs):
+        for key in requires:
+            for dependency in providers.get(key, ()):
+                pair = (dependency.id, dependant.id)
+                if dependency is dependant or pair in seen:
+                    continue
+                seen.add(pair)
+                out.append(Relationship(from_id=dependency.id, to_id=dependant.id, type=DEPENDENCY_OF))
+    return out
