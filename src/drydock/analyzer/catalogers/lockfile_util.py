@@ -1,0 +1,95 @@
+"""Bounded reading and parsing of manifest/lock files for the language catalogers.
+
+Every language cataloger reads small text files that an image author controls; these helpers
+cap the size, decode leniently and turn parser failures into ``CatalogError`` so one bad file
+becomes one warning instead of an aborted analysis.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import yaml
+
+from drydock.analyzer.catalogers.base import CatalogError
+from drydock.analyzer.filetree import FileResolver, FileTooLarge
+from drydock.analyzer.model import CatalogResult, Location
+
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+
+
+def read_text(resolver: FileResolver, path: str, limit: int = MAX_MANIFEST_BYTES) -> str:
+    """The file as text; oversized or unreadable files raise ``CatalogError``."""
+    entry = resolver.resolve(path)
+    if entry is not None and entry.size > limit:
+        raise CatalogError(f"{path}: {entry.size} bytes exceeds the {limit}-byte manifest limit")
+    try:
+        data = resolver.read_bytes(path)
+    except (FileNotFoundError, FileTooLarge, OSError) as exc:
+        raise CatalogError(f"{path}: cannot read ({exc})") from exc
+    if len(data) > limit:
+        raise CatalogError(f"{path}: exceeds the {limit}-byte manifest limit")
+    return data.decode("utf-8", errors="replace").lstrip("\ufeff")
+
+
+def loads_json(text: str, path: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise CatalogError(f"{path}: malformed JSON ({exc})") from exc
+
+
+def loads_toml(text: str, path: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+        raise CatalogError(f"{path}: malformed TOML ({exc})") from exc
+
+
+def loads_yaml_documents(text: str, path: str) -> list[Any]:
+    """All documents of a YAML stream (pnpm writes several); safe loader only."""
+    try:
+        return [doc for doc in yaml.safe_load_all(text) if doc is not None]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise CatalogError(f"{path}: malformed YAML ({exc})") from exc
+
+
+def primary(path: str) -> Location:
+    return Location(path=path, evidence="primary")
+
+
+def supporting(path: str) -> Location:
+    return Location(path=path, evidence="supporting")
+
+
+def catalog_each(
+    resolver: FileResolver,
+    paths: Iterable[str],
+    parse: Callable[[FileResolver, str], CatalogResult],
+) -> CatalogResult:
+    """Run ``parse`` on every path, turning a failure on one file into a warning."""
+    out = CatalogResult()
+    for path in paths:
+        try:
+            out.extend(parse(resolver, path))
+        except CatalogError as exc:
+            out.warnings.append(str(exc))
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            out.warnings.append(f"{path}: unexpected content ({type(exc).__name__}: {exc})")
+    return out
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a mapping, else empty: lock files are untrusted and may be any shape."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def as_str(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,215 @@
+"""Installed Python distributions: ``*.dist-info`` / ``*.egg-info`` metadata in site-packages.
+
+Core metadata (METADATA / PKG-INFO) names the distribution; RECORD (or installed-files.txt)
+lists its files, top_level.txt its import names, direct_url.json a VCS origin. Licences come
+from License-Expression / License, else from a licence file next to the metadata.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+from typing import Any, ClassVar
+
+from drydock.analyzer.catalogers.base import CatalogContext, register_cataloger
+from drydock.analyzer.catalogers.license_text import classify
+from drydock.analyzer.catalogers.lockfile_util import (
+    as_dict,
+    as_str,
+    catalog_each,
+    loads_json,
+    primary,
+    read_text,
+    supporting,
+)
+from drydock.analyzer.catalogers.python.common import new_package
+from drydock.analyzer.filetree import FileResolver
+from drydock.analyzer.model import CatalogResult, FileType, License, Location
+
+CATALOGER = "python-installed-package-cataloger"
+_DIST = "{dist-info,DIST-INFO}"
+_EGG = "{egg-info,EGG-INFO}"
+_ANY = "{dist-info,DIST-INFO,egg-info,EGG-INFO}"
+METADATA_PATTERNS = (f"**/*{_DIST}/METADATA", f"**/*{_EGG}/PKG-INFO", f"**/*{_EGG}")
+LICENSE_PATTERNS = tuple(f"**/*{_ANY}/{stem}*" for stem in ("LICENSE", "LICENCE", "COPYING", "NOTICE"))
+DECLARED_LICENSE_PATTERNS = (f"**/*{_DIST}/licenses/**",)
+SIDE_FILES = ("RECORD", "installed-files.txt", "top_level.txt", "direct_url.json")
+
+# Core-metadata keys (lower-cased, dashes removed) that become PythonPackage fields.
+_SCALARS = {
+    "name": "Name",
+    "version": "Version",
+    "author": "Author",
+    "authoremail": "AuthorEmail",
+    "platform": "Platform",
+    "requirespython": "RequiresPython",
+}
+_LISTS = {"requiresdist": "RequiresDist", "providesextra": "ProvidesExtra"}
+_LICENSE_KEYS = {"license": "License", "licenseexpression": "LicenseExpression", "licensefile": "LicenseFile"}
+
+
+def parse_core_metadata(text: str) -> dict[str, Any]:
+    """RFC 822-style header block of METADATA/PKG-INFO (the body after the blank line is prose).
+
+    Returns PythonPackage fields plus the raw licence keys ``License``, ``LicenseExpression``
+    and ``LicenseFile``.
+    """
+    fields: dict[str, Any] = {}
+    key = ""
+    for line in text.splitlines():
+        if not line:  # a whitespace-only line continues a field; only an empty one ends the headers
+            if fields:
+                break
+            continue
+        if line[0] in " \t" and key:
+            if key in _SCALARS or key in _LICENSE_KEYS:
+                target = _SCALARS.get(key) or _LICENSE_KEYS[key]
+                fields[target] = (fields.get(target, "") + "\n" + line.strip()).strip()
+            continue
+        raw_key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key = raw_key.strip().lower().replace("-", "")
+        value = value.strip()
+        if key in _SCALARS:
+            fields[_SCALARS[key]] = value
+        elif key in _LICENSE_KEYS:
+            fields[_LICENSE_KEYS[key]] = value
+        elif key in _LISTS:
+            fields.setdefault(_LISTS[key], []).append(value)
+    return fields
+
+
+def parse_record(text: str) -> list[dict[str, Any]]:
+    """RECORD rows (path, algorithm=digest, size); rows of another shape are skipped."""
+    files: list[dict[str, Any]] = []
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error:
+        return files
+    for row in rows:
+        if len(row) != 3 or not row[0]:
+            continue
+        entry: dict[str, Any] = {"Path": row[0]}
+        algorithm, sep, value = row[1].partition("=")
+        if sep:
+            entry["Digest"] = {"Algorithm": algorithm, "Value": value}
+        if row[2]:
+            entry["Size"] = row[2]
+        files.append(entry)
+    return files
+
+
+def parse_installed_files(text: str) -> list[dict[str, Any]]:
+    return [{"Path": line.strip()} for line in text.splitlines() if line.strip()]
+
+
+def parse_direct_url(text: str, path: str) -> dict[str, str]:
+    doc = as_dict(loads_json(text, path))
+    vcs = as_dict(doc.get("vcs_info"))
+    origin = {"URL": as_str(doc.get("url")), "VCS": as_str(vcs.get("vcs")), "CommitID": as_str(vcs.get("commit_id"))}
+    return {k: v for k, v in origin.items() if v}
+
+
+class _Dist:
+    """One distribution's metadata directory (or single egg-info file) and what lies beside it."""
+
+    def __init__(self, resolver: FileResolver, metadata_path: str, licence_index: dict[str, list[str]]) -> None:
+        self.resolver = resolver
+        self.metadata_path = metadata_path
+        entry = resolver.resolve(metadata_path)
+        self.single_file = posixpath.basename(metadata_path) not in ("METADATA", "PKG-INFO")
+        self.dir = posixpath.dirname(metadata_path) if not self.single_file else ""
+        self.licence_files = licence_index.get(self.dir, []) if self.dir else []
+        self.is_file = entry is not None and entry.type is FileType.REGULAR
+
+    def side(self, name: str) -> str | None:
+        if not self.dir:
+            return None
+        path = posixpath.join(self.dir, name)
+        entry = self.resolver.resolve(path)
+        return path if entry is not None and entry.type is FileType.REGULAR else None
+
+
+def _licences(dist: _Dist, fields: dict[str, Any]) -> list[License]:
+    where = [Location(path=dist.metadata_path)]
+    if fields.get("LicenseExpression"):
+        return [License(value=fields["LicenseExpression"], spdx_expression=fields["LicenseExpression"], locations=where)]
+    if fields.get("License"):
+        return [License(value=fields["License"], locations=where)]
+    candidates = list(dist.licence_files)
+    if fields.get("LicenseFile") and dist.dir:
+        declared = posixpath.join(dist.dir, fields["LicenseFile"])
+        candidates = [declared] + [c for c in candidates if c != declared]
+    for path in candidates:
+        try:
+            spdx = classify(read_text(dist.resolver, path, limit=1024 * 1024))
+        except Exception:  # noqa: BLE001 - an unreadable licence file just yields no licence
+            continue
+        if spdx:
+            return [License(value=spdx, spdx_expression=spdx, type="concluded", locations=[Location(path=path)])]
+    return []
+
+
+def parse_distribution(
+    resolver: FileResolver, metadata_path: str, licence_index: dict[str, list[str]] | None = None
+) -> CatalogResult:
+    """One installed distribution (no package for the interpreter's own egg-info or a nameless one)."""
+    dist = _Dist(resolver, metadata_path, licence_index or {})
+    out = CatalogResult()
+    if not dist.is_file:
+        return out
+    fields = parse_core_metadata(read_text(resolver, metadata_path))
+    name = fields.get("Name", "")
+    if not name or name == "Python":
+        return out
+    metadata = {k: v for k, v in fields.items() if k not in _LICENSE_KEYS.values()}
+    root = posixpath.dirname(dist.dir if dist.dir else metadata_path)
+    metadata["SitePackagesRootPath"] = root
+    locations = [primary(metadata_path)]
+    record = dist.side("RECORD")
+    installed = dist.side("installed-files.txt")
+    if record:
+        metadata["Files"] = parse_record(read_text(resolver, record))
+        locations.append(supporting(record))
+    elif installed:
+        metadata["Files"] = parse_installed_files(read_text(resolver, installed))
+        locations.append(supporting(installed))
+    top_level = dist.side("top_level.txt")
+    if top_level:
+        metadata["TopLevelPackages"] = [ln.strip() for ln in read_text(resolver, top_level).splitlines() if ln.strip()]
+        locations.append(supporting(top_level))
+    direct_url = dist.side("direct_url.json")
+    if direct_url:
+        try:
+            metadata["DirectURLOrigin"] = parse_direct_url(read_text(resolver, direct_url), direct_url)
+            locations.append(supporting(direct_url))
+        except Exception as exc:  # noqa: BLE001 - a bad direct_url.json only loses the origin
+            out.warnings.append(str(exc))
+    pkg = new_package(
+        name,
+        fields.get("Version", ""),
+        CATALOGER,
+        locations,
+        "PythonPackage",
+        metadata,
+        _licences(dist, fields),
+    )
+    out.packages.append(pkg)
+    return out
+
+
+@register_cataloger
+class PythonInstalledCataloger:
+    name: ClassVar[str] = CATALOGER
+    patterns: ClassVar[tuple[str, ...]] = METADATA_PATTERNS + LICENSE_PATTERNS + DECLARED_LICENSE_PATTERNS + tuple(
+        f"**/*{_ANY}/{f}" for f in SIDE_FILES
+    )
+
+    def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
+        licence_index: dict[str, list[str]] = {}
+        for entry in resolver.glob_any(LICENSE_PATTERNS):
+            licence_index.setdefault(posixpath.dirname(entry.path), []).append(entry.path)
+        paths = [e.path for e in resolver.glob_any(METADATA_PATTERNS) if e.type is not FileType.DIRECTORY]
+        return catalog_each(resolver, paths, lambda r, p: parse_distribution(r, p, licence_index))
