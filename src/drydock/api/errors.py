@@ -1,0 +1,54 @@
+"""Every error leaves the API as Anchore's body ``{"message","httpcode","detail"}`` —
+including validation failures, unknown routes and bugs (which never show a traceback)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from drydock.api.deps import WWW_AUTHENTICATE
+from drydock.core.errors import DrydockError, Unauthorized
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, message: str, detail: dict | None = None, headers: dict | None = None) -> JSONResponse:
+    body_detail = dict(detail or {})
+    body_detail.setdefault("error_codes", [])
+    return JSONResponse(
+        {"message": message, "httpcode": status, "detail": body_detail}, status_code=status, headers=headers
+    )
+
+
+def _describe(errors: list[dict]) -> str:
+    parts = []
+    for err in errors:
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header"))
+        parts.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
+    return "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DrydockError)
+    async def _drydock(request: Request, exc: DrydockError) -> JSONResponse:
+        headers = WWW_AUTHENTICATE if isinstance(exc, Unauthorized) else None
+        return error_response(exc.status_code, exc.message, exc.detail, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
+        return error_response(400, f"Invalid request: {_describe(errors)}", {"validation_errors": errors})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = "Not found" if exc.status_code == 404 else str(exc.detail)
+        return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", extra={"path": request.url.path})
+        return error_response(500, "Internal error; the request id in the logs has the details")

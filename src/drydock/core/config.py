@@ -1,0 +1,159 @@
+"""The one settings object.
+
+Values come, highest precedence first, from: explicit keyword arguments (the CLI), ``DRYDOCK_*``
+environment variables (nested keys with ``__``, e.g. ``DRYDOCK_ANALYZER__MAX_WORKERS``), the YAML
+file named by ``--config`` / ``DRYDOCK_CONFIG``, then the defaults below — which need no setup:
+SQLite and files under the data directory.
+
+Secrets are ``SecretStr`` so they never show in reprs, logs or ``drydock config`` output.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import yaml
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+ALL_SERVICES = ("api", "rbac", "catalog", "policy", "queue", "feeds", "analyzer", "notifications", "ui")
+
+
+class ConfigError(Exception):
+    """The configuration file or environment is invalid; the message says which key."""
+
+
+class AuthSettings(BaseModel):
+    token_expiration_seconds: int = 3600
+    # Signing key for bearer tokens; generated and kept in the database when unset, so every
+    # replica of a scale-out deployment signs and verifies with the same key.
+    token_secret: SecretStr | None = None
+    failed_login_limit: int = 10
+    failed_login_window_seconds: int = 60
+
+
+class ServiceTimers(BaseModel):
+    heartbeat_seconds: float = 10.0
+    # A service is reported down when its heartbeat is older than this many heartbeats.
+    down_after_heartbeats: float = 3.0
+    account_cleanup_seconds: float = 30.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DRYDOCK_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        validate_default=True,
+    )
+
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("drydock")))
+    database_url: str | None = None
+    redis_url: str | None = None
+    admin_password: SecretStr | None = None
+    admin_email: str = "admin@drydock.local"
+    host: str = "127.0.0.1"
+    port: int = 8228
+    # URL other services and clients use to reach this process; derived from host/port if unset.
+    external_url: str | None = None
+    host_id: str = Field(default_factory=lambda: os.uname().nodename)
+    services: list[str] = Field(default_factory=lambda: list(ALL_SERVICES))
+    log_level: str = "INFO"
+    log_format: str = "json"  # json | console
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    timers: ServiceTimers = Field(default_factory=ServiceTimers)
+    shutdown_grace_seconds: float = 30.0
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _YamlSource(settings_cls))
+
+    @field_validator("services", mode="before")
+    @classmethod
+    def _split_services(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [s.strip() for s in v.split(",") if s.strip()]
+        if isinstance(v, list) and ("all" in v):
+            return list(ALL_SERVICES)
+        return v
+
+    @field_validator("services")
+    @classmethod
+    def _known_services(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - set(ALL_SERVICES))
+        if unknown:
+            raise ValueError(f"unknown service(s) {unknown}; known: {', '.join(ALL_SERVICES)}")
+        return v
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, v: str) -> str:
+        if v not in ("json", "console"):
+            raise ValueError("log_format must be 'json' or 'console'")
+        return v
+
+    @model_validator(mode="after")
+    def _defaults_from_data_dir(self) -> "Settings":
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'drydock.db'}"
+        return self
+
+    @property
+    def base_url(self) -> str:
+        if self.external_url:
+            return self.external_url.rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return bool(self.database_url and self.database_url.startswith("sqlite"))
+
+
+class _YamlSource(PydanticBaseSettingsSource):
+    """Reads the YAML file named by ``DRYDOCK_CONFIG`` (the CLI's ``--config`` sets it)."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = os.environ.get("DRYDOCK_CONFIG")
+        if not path:
+            return {}
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"config file {path} must hold a mapping at the top level")
+        return data
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()
+
+
+def reset_settings_cache() -> None:
+    """Forget the cached settings (the CLI calls this after applying --config and flags)."""
+    get_settings.cache_clear()

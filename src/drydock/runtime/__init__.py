@@ -1,0 +1,1 @@
+"""Process runtime: which services run here, their registration and heartbeat, the server."""
