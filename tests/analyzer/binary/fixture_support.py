@@ -1,0 +1,42 @@
+"""Shared fixture locations for the java / golang / binary cataloger tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[3]
+PKGDB = REPO.parent / "shared" / "fixtures" / "pkgdb"
+
+
+def load_case(case_dir: Path) -> dict[str, Any]:
+    return json.loads((case_dir / "expected.json").read_text())
+
+
+def scan_root(case_dir: Path, expected: dict[str, Any]) -> Path:
+    return (case_dir / expected.get("scan_root", ".")).resolve()
+
+
+def materialize_symlinks(case_dir: Path, dest: Path) -> Path:
+    """Copy a case into ``dest``, turning the upstream symlinks back into symlinks.
+
+    The corpus stores a relative symlink (busybox -> ./[ , libjulia-internal.so ->
+    libjulia-internal.so.1.8) as a tiny file holding the target path; scanners must see the
+    link, as syft's test does, so the copy recreates it.
+    """
+    import shutil
+
+    shutil.copytree(case_dir, dest, symlinks=True)
+    for d in [dest, *(p for p in dest.rglob("*") if p.is_dir() and not p.is_symlink())]:
+        d.chmod(0o755)  # the corpus is read-only; links are swapped in place
+    for path in sorted(p for p in dest.rglob("*") if p.is_file() and p.stat().st_size < 256):
+        try:
+            target = path.read_text().strip()
+        except UnicodeDecodeError:
+            continue
+        if target and "\n" not in target and (path.parent / target).is_file() and (path.parent / target) != path:
+            path.chmod(0o644)
+            path.unlink()
+            path.symlink_to(target)
+    return dest
