@@ -1,0 +1,241 @@
+"""Streaming layer decompression with verification and a decompression-bomb guard.
+
+Guarantees of ``open_layer_stream`` (used by every image source for ``open_layer``):
+
+* The compression is detected from the first bytes (gzip ``1f 8b``, zstd ``28 b5 2f fd``,
+  otherwise uncompressed), never from the media type alone, so mislabelled layers still read.
+* Nothing is buffered beyond one read: memory stays bounded whatever the layer size.
+* The bytes read from the blob are hashed as they stream; when the decompressed stream
+  reaches its end, any trailing compressed bytes (gzip padding) are drained and the hash is
+  compared with the blob digest; the uncompressed bytes are likewise compared with the
+  layer's ``diff_id`` when one is known. Either mismatch raises ``DigestMismatch`` from the
+  ``read`` that hit the end (or from ``close`` if the caller stopped exactly at the end).
+  A stream closed before its end is *not* verified: nothing was trusted beyond what was read.
+* ``DecompressionLimits`` bounds the uncompressed size and the expansion ratio of each layer;
+  exceeding either raises ``SourceError`` naming the layer and the limit, before the excess
+  is handed to the caller.
+* Corrupt or truncated compressed data raises ``SourceError`` (never zlib/zstd exceptions).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import zstandard
+
+from drydock.analyzer.sources.base import DigestMismatch, SourceError
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_DRAIN_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True, slots=True)
+class DecompressionLimits:
+    """Per-layer bomb guard. The ratio is only enforced once ``ratio_floor`` bytes have been
+    produced, because small, very compressible layers (a few MB of zeros) are legitimate."""
+
+    max_bytes: int = 16 * 1024**3
+    max_ratio: float = 200.0
+    ratio_floor: int = 64 * 1024**2
+
+
+def detect_compression(head: bytes) -> str:
+    """``"gzip"``, ``"zstd"`` or ``"none"`` from a blob's first bytes."""
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
+    return "none"
+
+
+class _HashingReader(io.RawIOBase):
+    """Counts and hashes the raw (compressed) bytes as the decompressor pulls them; ``head``
+    holds bytes already peeked so detection does not need a seekable stream."""
+
+    def __init__(self, raw: BinaryIO, head: bytes) -> None:
+        self._raw = raw
+        self._head = head
+        self.hash = hashlib.sha256()
+        self.count = 0
+        self.eof = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        want = len(buffer)
+        if self._head:
+            data, self._head = self._head[:want], self._head[want:]
+        else:
+            data = self._raw.read(want)
+        if not data:
+            self.eof = True
+            return 0
+        buffer[: len(data)] = data
+        self.hash.update(data)
+        self.count += len(data)
+        return len(data)
+
+    def drain(self) -> None:
+        while self.readinto(memoryview(bytearray(_DRAIN_CHUNK))):
+            pass
+
+
+def _peek(raw: BinaryIO, n: int) -> bytes:
+    head = b""
+    while len(head) < n:
+        chunk = raw.read(n - len(head))
+        if not chunk:
+            break
+        head += chunk
+    return head
+
+
+class LayerStream(io.RawIOBase):
+    """The uncompressed tar of one layer; see the module docstring for what it guarantees."""
+
+    def __init__(
+        self,
+        raw: BinaryIO,
+        *,
+        name: str,
+        expected_digest: str | None,
+        expected_diff_id: str | None,
+        limits: DecompressionLimits,
+    ) -> None:
+        self._raw = raw
+        self.name = name
+        self._expected_digest = expected_digest
+        self._expected_diff_id = expected_diff_id
+        self._limits = limits
+        head = _peek(raw, len(ZSTD_MAGIC))
+        self.compression = detect_compression(head)
+        self._hashing = _HashingReader(raw, head)
+        self._diff_hash = hashlib.sha256()
+        self._produced = 0
+        self._verified = False
+        self._decoder: BinaryIO = self._make_decoder()
+
+    def _make_decoder(self) -> BinaryIO:
+        if self.compression == "gzip":
+            return gzip.GzipFile(fileobj=self._hashing, mode="rb")  # type: ignore[return-value]
+        if self.compression == "zstd":
+            dctx = zstandard.ZstdDecompressor()
+            return dctx.stream_reader(self._hashing, read_across_frames=True)  # type: ignore[return-value]
+        return self._hashing  # type: ignore[return-value]
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        if self._verified:
+            return 0
+        try:
+            data = self._decoder.read(len(buffer))
+        except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
+            raise SourceError(f"layer {self.name}: corrupt or truncated {self.compression} data: {exc}") from exc
+        if not data:
+            self._verify()
+            return 0
+        self._produced += len(data)
+        self._check_limits()
+        self._diff_hash.update(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+    def _check_limits(self) -> None:
+        limits = self._limits
+        if self._produced > limits.max_bytes:
+            raise SourceError(
+                f"layer {self.name}: uncompressed size exceeds the limit of {limits.max_bytes} bytes "
+                "(possible decompression bomb)"
+            )
+        if self._produced > limits.ratio_floor and self._produced > limits.max_ratio * max(self._hashing.count, 1):
+            raise SourceError(
+                f"layer {self.name}: expansion ratio exceeds {limits.max_ratio:g}:1 "
+                f"({self._produced} bytes from {self._hashing.count}; possible decompression bomb)"
+            )
+
+    def _verify(self) -> None:
+        self._verified = True
+        self._hashing.drain()
+        if self.compression != "none" and self._hashing.count == 0:
+            raise SourceError(f"layer {self.name}: empty compressed stream")
+        check_digest(self.name, "blob", self._expected_digest, self._hashing.hash)
+        check_digest(self.name, "uncompressed content (diff_id)", self._expected_diff_id, self._diff_hash)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            if not self._verified and self._hashing.eof:
+                self._verify()
+        finally:
+            self._raw.close()
+            super().close()
+
+
+def check_digest(name: str, what: str, expected: str | None, actual: hashlib._Hash) -> None:
+    """Compare a running sha256 with an expected ``sha256:`` digest (other algorithms cannot be
+    checked with this hash and are rejected rather than silently trusted)."""
+    if expected is None:
+        return
+    algo, _, hex_digest = expected.partition(":")
+    if algo != "sha256":
+        raise SourceError(f"{name}: unsupported digest algorithm {algo!r}")
+    if actual.hexdigest() != hex_digest:
+        raise DigestMismatch(f"{name}: {what} digest mismatch: expected {expected}, got sha256:{actual.hexdigest()}")
+
+
+def open_layer_stream(
+    raw: BinaryIO,
+    *,
+    name: str,
+    expected_digest: str | None,
+    expected_diff_id: str | None = None,
+    limits: DecompressionLimits | None = None,
+) -> BinaryIO:
+    """Wrap a raw blob stream (owned from now on) as a buffered, verified, uncompressed stream."""
+    try:
+        stream = LayerStream(
+            raw,
+            name=name,
+            expected_digest=expected_digest,
+            expected_diff_id=expected_diff_id,
+            limits=limits or DecompressionLimits(),
+        )
+    except BaseException:
+        raw.close()
+        raise
+    return io.BufferedReader(stream, buffer_size=1 << 16)  # type: ignore[return-value]
+
+
+@contextmanager
+def verified_layer(
+    raw: BinaryIO,
+    *,
+    name: str,
+    expected_digest: str | None,
+    expected_diff_id: str | None = None,
+    limits: DecompressionLimits | None = None,
+) -> Iterator[BinaryIO]:
+    """``open_layer_stream`` as a context manager: a verification failure detected on close is
+    raised, unless another exception is already propagating (which it would only mask)."""
+    stream = open_layer_stream(
+        raw, name=name, expected_digest=expected_digest, expected_diff_id=expected_diff_id, limits=limits
+    )
+    try:
+        yield stream
+    except BaseException:
+        with suppress(Exception):
+            stream.close()
+        raise
+    stream.close()

@@ -1,0 +1,1 @@
+"""Shared test helpers: image builders, a real registry runner and pytest fixtures."""
