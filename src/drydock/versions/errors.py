@@ -1,0 +1,30 @@
+"""Errors raised by version parsing and constraint parsing.
+
+Both derive from ValueError so callers that already guard numeric parsing keep
+working, but the matcher catches these specifically to skip-and-count a record
+instead of ever treating an unreadable version as "vulnerable".
+"""
+
+from __future__ import annotations
+
+
+class InvalidVersion(ValueError):
+    """A version string that the named scheme cannot order."""
+
+    def __init__(self, scheme: str, text: object, reason: str = "") -> None:
+        self.scheme = scheme
+        self.text = text
+        self.reason = reason
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"invalid {scheme} version {text!r}{detail}")
+
+
+class InvalidConstraint(ValueError):
+    """A constraint expression (or OSV event list) that cannot be evaluated."""
+
+    def __init__(self, scheme: str, text: object, reason: str = "") -> None:
+        self.scheme = scheme
+        self.text = text
+        self.reason = reason
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"invalid {scheme} constraint {text!r}{detail}")

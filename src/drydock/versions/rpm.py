@@ -1,0 +1,95 @@
+"""RPM versions: ``[epoch:]version[-release]`` ordered by rpmvercmp, plus module streams.
+
+rpmvercmp walks alphanumeric segments, ignoring every other separator except
+``~`` (sorts before anything, even the end of the string) and ``^`` (sorts after
+the end of the string but before any further segment).  Numeric segments beat
+alphabetic ones.  Those rules are a lexicographic order over the token ranks
+below, so the key is a plain tuple and comparison stays in C.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drydock.versions.base import VersionScheme, register_scheme
+from drydock.versions.errors import InvalidVersion
+
+_TILDE, _END, _CARET, _ALPHA, _NUMBER = 0, 1, 2, 3, 4
+_SEGMENTS = re.compile(r"~|\^|[0-9]+|[A-Za-z]+")
+_END_TOKEN = (_END,)
+
+RpmPart = tuple[tuple[object, ...], ...]
+
+
+def rpmvercmp_key(text: str) -> RpmPart:
+    """Key for one version or release string under rpmvercmp."""
+    tokens: list[tuple[object, ...]] = []
+    for segment in _SEGMENTS.findall(text):
+        if segment == "~":
+            tokens.append((_TILDE,))
+        elif segment == "^":
+            tokens.append((_CARET,))
+        elif segment[0].isdigit():
+            tokens.append((_NUMBER, int(segment)))
+        else:
+            tokens.append((_ALPHA, segment))
+    tokens.append(_END_TOKEN)
+    return tuple(tokens)
+
+
+def split_evr(text: str, scheme: str = "rpm") -> tuple[int, str, str]:
+    """Split ``[epoch:]version[-release]``; a missing epoch is 0."""
+    stripped = text.strip()
+    if not stripped or any(c.isspace() for c in stripped):
+        raise InvalidVersion(scheme, text, "empty or contains whitespace")
+    epoch = 0
+    rest = stripped
+    if ":" in stripped:
+        epoch_text, rest = stripped.split(":", 1)
+        if not epoch_text.isascii() or not epoch_text.isdigit():
+            raise InvalidVersion(scheme, text, "epoch is not a number")
+        epoch = int(epoch_text)
+    version, sep, release = rest.rpartition("-")
+    if not sep:
+        version, release = rest, ""
+    if not version or ":" in version:
+        raise InvalidVersion(scheme, text, "empty or malformed version")
+    if sep and not release:
+        raise InvalidVersion(scheme, text, "empty release after '-'")
+    return epoch, version, release
+
+
+class RpmScheme(VersionScheme):
+    """RHEL/Fedora/SUSE/Amazon Linux ``rpm -q --qf`` EVR ordering."""
+
+    name = "rpm"
+
+    def key(self, text: str) -> tuple[int, RpmPart, RpmPart]:
+        epoch, version, release = split_evr(text)
+        return (epoch, rpmvercmp_key(version), rpmvercmp_key(release))
+
+
+def module_stream(label: str | None) -> tuple[str, str] | None:
+    """``(name, stream)`` from a modularity label ``name:stream[:version[:context[:arch]]]``.
+
+    Returns None for an empty label (a non-modular package or record).
+    """
+    if label is None or not label.strip():
+        return None
+    parts = label.strip().split(":")
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        raise InvalidVersion("rpm-module", label, "expected name:stream")
+    return parts[0], parts[1]
+
+
+def same_module_stream(package_label: str | None, record_label: str | None) -> bool:
+    """Whether a package's modularity label belongs to the module stream a record targets.
+
+    A module stream is a separate line of builds, so a fix in ``nodejs:18`` says
+    nothing about ``nodejs:20``; only identical name and stream match, and a
+    modular package never matches a non-modular record or vice versa.
+    """
+    return module_stream(package_label) == module_stream(record_label)
+
+
+RPM = register_scheme(RpmScheme(), "redhat", "centos", "fedora", "amazon", "suse")
