@@ -35,6 +35,7 @@ from drydock.analyzer.sources.base import DigestMismatch, SourceError
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _DRAIN_CHUNK = 1 << 16
+_ZSTD_INPUT_CHUNK = 1 << 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,6 @@ class _HashingReader(io.RawIOBase):
         self._head = head
         self.hash = hashlib.sha256()
         self.count = 0
-        self.eof = False
 
     def readable(self) -> bool:
         return True
@@ -77,7 +77,6 @@ class _HashingReader(io.RawIOBase):
         else:
             data = self._raw.read(want)
         if not data:
-            self.eof = True
             return 0
         buffer[: len(data)] = data
         self.hash.update(data)
@@ -87,6 +86,47 @@ class _HashingReader(io.RawIOBase):
     def drain(self) -> None:
         while self.readinto(memoryview(bytearray(_DRAIN_CHUNK))):
             pass
+
+
+class _ZstdReader(io.RawIOBase):
+    """Multi-frame zstd decoding that notices truncation (zstandard's stream reader silently
+    stops). Input is fed in small chunks so one call's output stays bounded even for
+    maximally compressible frames (at most ~32768x the input chunk)."""
+
+    def __init__(self, source: _HashingReader) -> None:
+        self._source = source
+        self._dctx = zstandard.ZstdDecompressor()
+        self._obj = self._dctx.decompressobj()
+        self._frame_started = False
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        while not self._pending:
+            chunk = self._source.read(_ZSTD_INPUT_CHUNK)
+            if not chunk:
+                if self._frame_started:
+                    raise EOFError("zstd stream ended inside a frame")
+                return 0
+            self._pending = self._feed(chunk)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _feed(self, chunk: bytes) -> bytes:
+        out = []
+        while chunk:
+            self._frame_started = True
+            out.append(self._obj.decompress(chunk))
+            if not self._obj.eof:
+                break
+            chunk = self._obj.unused_data
+            self._obj = self._dctx.decompressobj()
+            self._frame_started = False
+        return b"".join(out)
 
 
 def _peek(raw: BinaryIO, n: int) -> bytes:
@@ -128,8 +168,7 @@ class LayerStream(io.RawIOBase):
         if self.compression == "gzip":
             return gzip.GzipFile(fileobj=self._hashing, mode="rb")  # type: ignore[return-value]
         if self.compression == "zstd":
-            dctx = zstandard.ZstdDecompressor()
-            return dctx.stream_reader(self._hashing, read_across_frames=True)  # type: ignore[return-value]
+            return io.BufferedReader(_ZstdReader(self._hashing), buffer_size=1 << 16)  # type: ignore[return-value]
         return self._hashing  # type: ignore[return-value]
 
     def readable(self) -> bool:
@@ -172,12 +211,18 @@ class LayerStream(io.RawIOBase):
         check_digest(self.name, "blob", self._expected_digest, self._hashing.hash)
         check_digest(self.name, "uncompressed content (diff_id)", self._expected_diff_id, self._diff_hash)
 
+    def _verify_if_at_end(self) -> None:
+        """A caller that read exactly the content length never saw the end; one more byte tells
+        whether it was the end (then verify) or an early stop (then nothing to verify)."""
+        probe = bytearray(1)
+        self.readinto(memoryview(probe))
+
     def close(self) -> None:
         if self.closed:
             return
         try:
-            if not self._verified and self._hashing.eof:
-                self._verify()
+            if not self._verified:
+                self._verify_if_at_end()
         finally:
             self._raw.close()
             super().close()
