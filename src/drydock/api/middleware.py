@@ -72,7 +72,11 @@ class RequestMiddleware:
         finally:
             elapsed = time.perf_counter() - start
             route = scope.get("route")
-            template = getattr(route, "path", None) or "unmatched"
+            template = getattr(route, "path", None)
+            if template is None:
+                template = "unmatched"
+            elif scope["path"].startswith(API_PREFIX + "/"):
+                template = API_PREFIX + template  # routers are included under the prefix
             method = scope.get("method", "")
             REQUESTS.labels(method, template, str(status_holder["status"])).inc()
             LATENCY.labels(method, template).observe(elapsed)

@@ -13,13 +13,14 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import platformdirs
 import yaml
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -65,7 +66,7 @@ class Settings(BaseSettings):
     # URL other services and clients use to reach this process; derived from host/port if unset.
     external_url: str | None = None
     host_id: str = Field(default_factory=lambda: os.uname().nodename)
-    services: list[str] = Field(default_factory=lambda: list(ALL_SERVICES))
+    services: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(ALL_SERVICES))
     log_level: str = "INFO"
     log_format: str = "json"  # json | console
     db_pool_size: int = 10
