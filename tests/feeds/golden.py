@@ -47,8 +47,14 @@ def _fixed_in_key(f: dict[str, Any]) -> tuple[str, ...]:
 
 
 def normalize_fixed_in(f: dict[str, Any], drop: Iterable[str]) -> dict[str, Any]:
-    """Drop excluded keys and treat absent/empty optional keys alike (vunnel varies per provider)."""
+    """Drop excluded keys and treat absent/empty optional keys alike (vunnel varies per provider).
+
+    ``Available`` of kind ``first-observed`` is always dropped: it is the date vunnel's own
+    database first saw the fix, not feed data. Advisory-dated availability is compared.
+    """
     out = {k: v for k, v in f.items() if k not in drop and v not in (None, "")}
+    if (out.get("Available") or {}).get("Kind") == "first-observed":
+        del out["Available"]
     if out.get("VendorAdvisory") in ({"AdvisorySummary": [], "NoAdvisory": False}, {"NoAdvisory": False}):
         del out["VendorAdvisory"]
     return out
@@ -58,7 +64,7 @@ def compare_os(
     expected_env: dict[str, Any],
     actual: Vulnerability,
     *,
-    fixed_in_drop: Iterable[str] = ("Available",),
+    fixed_in_drop: Iterable[str] = (),
     vuln_drop: Iterable[str] = (),
 ) -> None:
     """Assert the os-schema rendering of ``actual`` equals the snapshot, minus named exclusions."""

@@ -26,7 +26,7 @@ def test_secdb_golden(name, inputs, snapshots):
     # Exclusions: vunnel's "Available" dates come from its own first-observed database, not the feed;
     # for secureos vunnel also invents ">=X-r0, <X-rN" ranges for later fixes of one package, which
     # needs apk version ordering (drydock.versions' job, applied at match time, not in the driver).
-    drop = ("Available", "VulnerableRange") if name == "secureos" else ("Available",)
+    drop = ("VulnerableRange",) if name == "secureos" else ()
     assert set(got) == set(expected)
     for key, env in expected.items():
         compare_os(env, got[key], fixed_in_drop=drop)

@@ -52,7 +52,6 @@ _SEVERITY_ALIASES: dict[str, Severity] = {
     "none": Severity.NEGLIGIBLE,
     "negligible": Severity.NEGLIGIBLE,
     "unimportant": Severity.NEGLIGIBLE,
-    "end-of-life": Severity.NEGLIGIBLE,
     "low": Severity.LOW,
     "medium": Severity.MEDIUM,
     "moderate": Severity.MEDIUM,

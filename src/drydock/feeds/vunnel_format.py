@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from drydock.feeds.records import AffectedPackage, Cvss, FixState, Vulnerability
+from drydock.feeds.records import (
+    Advisory,
+    AffectedPackage,
+    Cvss,
+    FixAvailability,
+    FixState,
+    Severity,
+    VersionFormat,
+    Vulnerability,
+)
 
 OS_SCHEMA = "https://raw.githubusercontent.com/anchore/vunnel/main/schema/vulnerability/os/schema-1.1.0.json"
 GITHUB_SCHEMA = (
@@ -71,6 +80,8 @@ def to_vunnel_os_record(v: Vulnerability) -> dict[str, Any]:
     cves = [a for a in v.aliases if a.startswith("CVE-")]
     if cves:
         metadata["CVE"] = [{"Name": c, "Link": f"https://www.cve.org/CVERecord?id={c}"} for c in cves]
+    if "nvd_cvss_v2" in v.metadata:
+        metadata["NVD"] = {"CVSSv2": v.metadata["nvd_cvss_v2"]}
     return {
         "Vulnerability": {
             "Name": v.id,
@@ -126,3 +137,58 @@ def to_vunnel_github(v: Vulnerability) -> dict[str, Any]:
 
 def envelope(identifier: str, item: dict[str, Any], schema: str = OS_SCHEMA) -> dict[str, Any]:
     return {"identifier": identifier, "item": item, "schema": schema}
+
+
+def _affected_from_fixed_in(f: dict[str, Any]) -> AffectedPackage:
+    version = str(f.get("Version") or "None")
+    fixed = version not in ("None", "")
+    advisory = f.get("VendorAdvisory") or {}
+    available = f.get("Available") or f.get("Availability")
+    return AffectedPackage(
+        name=str(f["Name"]),
+        version_format=VersionFormat(str(f["VersionFormat"]).lower()),
+        fixed_versions=[version] if fixed else [],
+        raw_range=f.get("VulnerableRange") or None,
+        fix_state=FixState.FIXED if fixed else FixState.NOT_FIXED,
+        advisories=[Advisory(str(a["ID"]), a.get("Link")) for a in advisory.get("AdvisorySummary") or []],
+        no_advisory=bool(advisory.get("NoAdvisory")),
+        fix_available=FixAvailability(str(available["Date"]), str(available["Kind"])) if available else None,
+        module=f.get("Module") or None,
+        arch=f.get("Arch") or None,
+    )
+
+
+def from_vunnel_os_record(item: dict[str, Any]) -> Vulnerability:
+    """Read an os-schema record (vunnel output, Anchore feed-service data, grype-db exports)."""
+    v = item["Vulnerability"]
+    meta = v.get("Metadata") or {}
+    metadata: dict[str, Any] = {}
+    if (meta.get("NVD") or {}).get("CVSSv2"):
+        metadata["nvd_cvss_v2"] = {k: x for k, x in meta["NVD"]["CVSSv2"].items() if x is not None}
+    cvss = [
+        Cvss(str(c["version"]), str(c["vector_string"]), **_base_metrics(c.get("base_metrics") or {}))
+        for c in v.get("CVSS") or []
+    ]
+    return Vulnerability(
+        id=str(v["Name"]),
+        namespace=str(v["NamespaceName"]),
+        severity=Severity.parse(v.get("Severity")),
+        description=v.get("Description") or "",
+        link=v.get("Link") or None,
+        cvss=cvss,
+        aliases=[c["Name"] for c in meta.get("CVE") or [] if c.get("Name") != v["Name"]],
+        published=meta.get("Issued"),
+        modified=meta.get("Updated"),
+        withdrawn=meta.get("Withdrawn"),
+        affected=[_affected_from_fixed_in(f) for f in v.get("FixedIn") or []],
+        metadata=metadata,
+    )
+
+
+def _base_metrics(m: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "base_score": m.get("base_score"),
+        "exploitability_score": m.get("exploitability_score"),
+        "impact_score": m.get("impact_score"),
+        "base_severity": m.get("base_severity"),
+    }
