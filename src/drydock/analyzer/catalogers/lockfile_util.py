@@ -49,10 +49,15 @@ def loads_toml(text: str, path: str) -> dict[str, Any]:
         raise CatalogError(f"{path}: malformed TOML ({exc})") from exc
 
 
+# Every scalar stays a string: lock files hold versions like 1.10 that YAML would make floats.
+# BaseLoader constructs no objects, so it is as safe as safe_load.
+_YAML_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
 def loads_yaml_documents(text: str, path: str) -> list[Any]:
-    """All documents of a YAML stream (pnpm writes several); safe loader only."""
+    """All documents of a YAML stream (pnpm may write several), every scalar as a string."""
     try:
-        return [doc for doc in yaml.safe_load_all(text) if doc is not None]
+        return [doc for doc in yaml.load_all(text, Loader=_YAML_LOADER) if doc is not None]  # noqa: S506
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise CatalogError(f"{path}: malformed YAML ({exc})") from exc
 
@@ -93,3 +98,44 @@ def as_list(value: Any) -> list[Any]:
 
 def as_str(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def strip_jsonc(text: str) -> str:
+    """JSON with comments and trailing commas (bun.lock, tsconfig-style) → strict JSON.
+
+    One linear pass that tracks string literals, so ``//`` inside a URL string survives.
+    """
+    out: list[str] = []
+    i, n = 0, len(text)
+    pending_comma = -1  # index in ``out`` of a comma that may turn out to be trailing
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            pending_comma = -1
+            i = j + 1
+        elif text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+        elif text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            i = n if j < 0 else j + 2
+        elif c == ",":
+            pending_comma = len(out)
+            out.append(c)
+            i += 1
+        elif c in "}]":
+            if pending_comma >= 0:
+                out[pending_comma] = ""
+            pending_comma = -1
+            out.append(c)
+            i += 1
+        else:
+            if not c.isspace():
+                pending_comma = -1
+            out.append(c)
+            i += 1
+    return "".join(out)

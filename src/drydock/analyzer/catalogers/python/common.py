@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import quote
-
-from packageurl import PackageURL
-
+from drydock.analyzer.catalogers.purl_util import package_url
 from drydock.analyzer.model import License, Location, Package, PackageType
 
 _NAME_RUNS = re.compile(r"[-_.]+")
@@ -33,10 +30,7 @@ def requirement_name(spec: str) -> str:
 
 def pypi_purl(name: str, version: str, vcs_url: str = "") -> str:
     """``pkg:pypi/name@version`` with qualifier values percent-encoded as syft does."""
-    base = PackageURL(type="pypi", name=name, version=version or None).to_string()
-    if vcs_url:
-        base += "?vcs_url=" + quote(vcs_url, safe="")
-    return base
+    return package_url("pypi", name, version, qualifiers={"vcs_url": vcs_url})
 
 
 def vcs_url(direct_url: dict[str, Any]) -> str:
