@@ -50,8 +50,7 @@ def token_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running
     server = TokenServer(USERNAME, PASSWORD).start()
     auth = TokenAuth(server.realm, server.service, server.issuer, server.write_cert(workdir / "signer.pem"))
     reg = start_registry(workdir, token=auth)
-    reg.credentials = None
-    reg.token_server = server  # type: ignore[attr-defined]
+    reg.token_server = server
     yield reg
     reg.stop()
     server.stop()

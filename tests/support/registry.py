@@ -26,6 +26,7 @@ import httpx
 from drydock.analyzer.sources.auth import Credentials
 from drydock.analyzer.sources.registry import RegistryAccess, push_image
 from tests.support.images import Artifact
+from tests.support.token_server import TokenServer
 
 REGISTRY_BIN = "docker-registry"
 
@@ -55,6 +56,7 @@ class RunningRegistry:
     process: subprocess.Popen[bytes]
     log: Path
     credentials: Credentials | None = None
+    token_server: TokenServer | None = None  # set for token-auth registries started by the fixtures
 
     @property
     def url(self) -> str:

@@ -143,7 +143,7 @@ class _ResponseReader(io.RawIOBase):
 
     def __init__(self, response: httpx.Response, limit: int, name: str) -> None:
         self._response = response
-        self._chunks = response.iter_raw(1 << 16)
+        self._chunks = response.iter_bytes(1 << 16)  # undoes any transfer Content-Encoding
         self._pending = b""
         self._remaining = limit
         self._name = name
@@ -242,7 +242,8 @@ class RegistrySource(ImageSource):
     def open_layer(self, layer: LayerRef) -> Iterator[BinaryIO]:
         validate_digest(layer.digest, "layer")
         response = self.client().request(
-            "GET", f"/v2/{self.ref.wire_repository}/blobs/{layer.digest}", scope=pull_scope(self.ref), stream=True
+            "GET", f"/v2/{self.ref.wire_repository}/blobs/{layer.digest}", scope=pull_scope(self.ref),
+            headers={"Accept-Encoding": "identity"}, stream=True,
         )
         _expect(response, (200,), f"layer {layer.digest} of {self.ref}")
         raw = _ResponseReader(response, layer.size, layer.digest)
