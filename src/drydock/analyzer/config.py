@@ -1,0 +1,66 @@
+"""Settings of one analysis run.
+
+Defaults follow Anchore's ``analyzer_config.yaml`` where Anchore has an equivalent (secret
+regexes, the 10 000-byte secret-search limit, ``/etc/passwd`` as the retrieved file, owned
+package filtering on), so a policy written for Anchore sees the same evidence. Everything here
+is plain data: the config is pickled into the layer workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+MiB = 1024 * 1024
+
+# Anchore's default secret_search regexes (name=regex form), verbatim in meaning.
+DEFAULT_SECRET_REGEXES: dict[str, str] = {
+    "AWS_ACCESS_KEY": r"(?i).*aws_access_key_id( *=+ *).*(?<![A-Z0-9])[A-Z0-9]{20}(?![A-Z0-9]).*",
+    "AWS_SECRET_KEY": (
+        r"(?i).*aws_secret_access_key( *=+ *).*(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=]).*"
+    ),
+    "PRIV_KEY": r"(?i)-+BEGIN(.*)PRIVATE KEY-+",
+    "DOCKER_AUTH": r'(?i).*"auth": *".+"',
+    "API_KEY": r"(?i).*api(-|_)key( *=+ *).*(?<![A-Z0-9])[A-Z0-9]{20,60}(?![A-Z0-9]).*",
+}
+
+
+@dataclass(slots=True)
+class AnalyzerConfig:
+    """How to analyze an image.
+
+    ``catalogers``/``scanners`` of None mean "every registered one"; a sequence means exactly
+    those instances (embedding and tests pick their own). ``digest_algorithms`` empty turns
+    file digests off (the largest CPU cost after decompression).
+    """
+
+    workers: int | None = None  # layer-reading processes; None = CPU count; 1 = in-process
+    scratch_dir: str | None = None  # parent of the per-analysis scratch dir (spilled captures)
+    max_file_bytes: int = 64 * MiB  # larger files are recorded but never captured or scanned
+    spill_bytes: int = 1 * MiB  # captures larger than this go to the scratch dir, not memory
+    max_layer_entries: int = 2_000_000  # tar bomb guard: more members fail the layer
+    digest_algorithms: tuple[str, ...] = ("sha256",)
+    retrieve_files: tuple[str, ...] = ("/etc/passwd",)
+    retrieve_max_bytes: int = 1000 * 1024
+    secret_regexes: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SECRET_REGEXES))
+    secret_max_bytes: int = 10_000
+    content_regexes: dict[str, str] = field(default_factory=dict)
+    content_max_bytes: int = 10_000
+    enable_owned_package_filtering: bool = True
+    dockerfile: str | None = None  # supplied by the user → dockerfile_mode "Actual"
+    catalogers: Sequence[Any] | None = None
+    scanners: Sequence[Any] | None = None
+    cataloger_config: dict[str, Any] = field(default_factory=dict)
+
+    def worker_count(self) -> int:
+        return max(1, self.workers if self.workers is not None else (os.cpu_count() or 1))
+
+    def __post_init__(self) -> None:
+        if self.spill_bytes > self.max_file_bytes:
+            self.spill_bytes = self.max_file_bytes
+        for name in self.digest_algorithms:
+            if name not in hashlib.algorithms_available:
+                raise ValueError(f"unknown digest algorithm {name!r}")

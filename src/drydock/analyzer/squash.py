@@ -1,0 +1,323 @@
+"""Streaming squash: layer indexes → the image's final file tree, served to catalogers.
+
+Layers are independent until they are merged, so each one is read by ``scan_layer`` in its
+own worker process (``ProcessPoolExecutor``, one worker per CPU; each worker opens its layer
+through ``source.open_layer``) and the indexes are merged here strictly in layer order as they
+arrive: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
+earlier one, and every per-path result (capture, scanner findings, regex matches) of a
+replaced or deleted entry is dropped with it.
+
+Memory bound (main process): the final tree (≈ 300 bytes per path: a FileEntry plus dict
+slot), plus in-memory captures (pattern-matched files ≤ ``spill_bytes`` each; larger ones
+live in the scratch dir), plus at most ``workers`` layer indexes waiting to be merged. Each
+worker holds one file of at most ``max_file_bytes`` at a time, its layer index and a 32 MiB
+cache of recently read files for hard links. Nothing depends on the image's total size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import posixpath
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drydock.analyzer.filetree import FileResolver, FileTooLarge, glob_to_regex, normalize_path
+from drydock.analyzer.layerscan import (
+    Capture,
+    LayerError,
+    LayerIndex,
+    ScanPlan,
+    Spilled,
+    scan_layer,
+)
+from drydock.analyzer.pathmatch import GlobSet
+from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
+from drydock.analyzer.sources.base import ImageSource, LayerRef
+
+Progress = Callable[[str, int, int], None]
+MAX_LINK_HOPS = 40
+
+
+class SquashError(Exception):
+    """The image's layers could not be squashed; the message names the layer and reason."""
+
+
+@dataclass(slots=True)
+class SquashResult:
+    resolver: FileResolver
+    scan_results: list[CatalogResult] = field(default_factory=list)
+    matches: dict[str, list[SecretMatch]] = field(default_factory=dict)  # kind -> matches
+    warnings: list[str] = field(default_factory=list)
+
+
+class SquashedResolver(FileResolver):
+    """The final tree of an image: entries for every path (missing parent directories are
+    synthesized, as a container runtime would create them), content for captured files only.
+    Valid while the scratch dir holding spilled captures exists."""
+
+    def __init__(
+        self,
+        entries: dict[str, FileEntry],
+        captures: dict[str, Capture],
+        too_large: set[str],
+        max_file_bytes: int,
+    ) -> None:
+        self._entries = entries
+        self._captures = captures
+        self._too_large = too_large
+        self.max_file_bytes = max_file_bytes
+        self._glob_cache: dict[str, list[FileEntry]] = {}
+        self._by_name: dict[str, list[FileEntry]] | None = None
+
+    def entry(self, path: str) -> FileEntry | None:
+        return self._entries.get(normalize_path(path))
+
+    def entries(self) -> Iterator[FileEntry]:
+        return iter(self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def glob(self, pattern: str) -> list[FileEntry]:
+        """Cached, and narrowed by the pattern's literal base name when it has one: catalogers
+        glob the same tree many times, and most patterns end in a fixed file name."""
+        hit = self._glob_cache.get(pattern)
+        if hit is None:
+            rx = glob_to_regex(pattern)
+            base = pattern.rsplit("/", 1)[-1]
+            if base and not any(c in base for c in "*?[{"):
+                candidates = self._names().get(base, [])
+            else:
+                candidates = list(self._entries.values())
+            hit = sorted((e for e in candidates if rx.match(e.path)), key=lambda e: e.path)
+            self._glob_cache[pattern] = hit
+        return list(hit)
+
+    def glob_any(self, patterns: list[str] | tuple[str, ...]) -> list[FileEntry]:  # type: ignore[override]
+        seen: dict[str, FileEntry] = {}
+        for pattern in patterns:
+            for e in self.glob(pattern):
+                seen[e.path] = e
+        return sorted(seen.values(), key=lambda e: e.path)
+
+    def _names(self) -> dict[str, list[FileEntry]]:
+        if self._by_name is None:
+            by_name: dict[str, list[FileEntry]] = {}
+            for path, e in self._entries.items():
+                by_name.setdefault(path.rsplit("/", 1)[-1], []).append(e)
+            self._by_name = by_name
+        return self._by_name
+
+    def content_entry(self, path: str) -> FileEntry | None:
+        """The regular file (or hard link) whose bytes reading ``path`` yields."""
+        e = self.resolve(path)
+        if e is None or e.type not in (FileType.REGULAR, FileType.HARDLINK):
+            return None
+        return e
+
+    def has_content(self, path: str) -> bool:
+        return path in self._captures
+
+    def read_bytes(self, path: str) -> bytes:
+        e = self.content_entry(path)
+        if e is None:
+            raise FileNotFoundError(path)
+        if e.size > self.max_file_bytes or e.path in self._too_large:
+            raise FileTooLarge(f"{path}: {e.size} bytes exceeds {self.max_file_bytes}")
+        capture = self._captures.get(e.path)
+        if capture is None:
+            raise FileNotFoundError(f"{path}: not captured (no cataloger pattern names it)")
+        if isinstance(capture, Spilled):
+            return Path(capture.path).read_bytes()
+        return capture
+
+
+class _Merger:
+    """Applies layer indexes in order to the growing final tree."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, tuple[tuple, str]] = {}  # path -> (record, layer digest)
+        self.captures: dict[str, Capture] = {}
+        self.too_large: set[str] = set()
+        self.scan_results: dict[str, CatalogResult] = {}
+        self.matches: dict[str, dict[str, list[SecretMatch]]] = {}
+        self.warnings: list[str] = []
+
+    def _forget(self, path: str) -> None:
+        self.records.pop(path, None)
+        self.captures.pop(path, None)
+        self.too_large.discard(path)
+        self.scan_results.pop(path, None)
+        for per_path in self.matches.values():
+            per_path.pop(path, None)
+
+    def _drop_subtrees(self, roots: set[str], include_roots: bool) -> None:
+        """Delete every path under ``roots`` (one pass over the tree, walking ancestors)."""
+        if not roots:
+            return
+        doomed = []
+        for path in self.records:
+            if include_roots and path in roots:
+                doomed.append(path)
+                continue
+            parent = path
+            while parent != "/":
+                parent = parent.rsplit("/", 1)[0] or "/"
+                if parent in roots:
+                    doomed.append(path)
+                    break
+        for path in doomed:
+            self._forget(path)
+
+    def apply(self, index: LayerIndex) -> None:
+        self.warnings.extend(index.warnings)
+        self._drop_subtrees(set(index.opaques), include_roots=False)
+        self._drop_subtrees(set(index.whiteouts), include_roots=True)
+        replaced_dirs = set()
+        for record in index.records:
+            path = record[0]
+            old = self.records.get(path)
+            if old is not None:
+                if old[0][1] is FileType.DIRECTORY and record[1] is not FileType.DIRECTORY:
+                    replaced_dirs.add(path)
+                self._forget(path)
+            self.records[path] = (record, index.digest)
+        self._drop_subtrees(replaced_dirs, include_roots=False)
+        self._add_implied_parents(index)
+        self.captures.update(index.captures)
+        self.too_large.update(index.too_large)
+        self.scan_results.update(index.scan_results)
+        for kind, per_path in index.matches.items():
+            self.matches.setdefault(kind, {}).update(per_path)
+
+    def _add_implied_parents(self, index: LayerIndex) -> None:
+        """A layer that lists ``a/b/c`` but not ``a/b`` still creates ``a/b`` when extracted,
+        and that directory outlives a later whiteout of ``a/b/c``."""
+        for record in index.records:
+            parent = posixpath.dirname(record[0])
+            while parent != "/" and parent not in self.records:
+                self.records[parent] = ((parent, FileType.DIRECTORY, 0o755, 0, 0, 0, None, 0, None), index.digest)
+                parent = posixpath.dirname(parent)
+
+    def final_entries(self) -> dict[str, FileEntry]:
+        entries: dict[str, FileEntry] = {}
+        for path, (rec, layer) in self.records.items():
+            entries[path] = FileEntry(
+                path=path,
+                type=rec[1],
+                mode=rec[2],
+                uid=rec[3],
+                gid=rec[4],
+                size=rec[5],
+                link_target=rec[6],
+                layer=layer,
+                digests=rec[8] or {},
+                mtime=rec[7],
+            )
+        entries.setdefault("/", FileEntry(path="/", type=FileType.DIRECTORY, mode=0o755))
+        return entries
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork is cheapest (workers inherit the imported catalogers), but forking a process that
+    runs other threads (an API server, say) can deadlock; use forkserver there."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _layer_failed(layer: LayerRef, position: int, total: int, exc: BaseException) -> SquashError:
+    detail = str(exc) if isinstance(exc, LayerError) else f"{type(exc).__name__}: {exc}"
+    return SquashError(f"layer {position}/{total} ({layer.digest}) could not be read: {detail}")
+
+
+def _scan_all(
+    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
+) -> Iterator[LayerIndex]:
+    """Layer indexes in layer order, read in parallel when it pays."""
+    total = len(layers)
+    if workers <= 1 or total <= 1:
+        for i, layer in enumerate(layers):
+            try:
+                index = scan_layer(source, layer, plan)
+            except Exception as exc:
+                raise _layer_failed(layer, i + 1, total, exc) from exc
+            if progress:
+                progress("squash", i + 1, total)
+            yield index
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=_pool_context()) as pool:
+        futures: list[Future[LayerIndex]] = [pool.submit(scan_layer, source, layer, plan) for layer in layers]
+        try:
+            for i, (layer, future) in enumerate(zip(layers, futures)):
+                try:
+                    index = future.result()
+                except Exception as exc:
+                    raise _layer_failed(layer, i + 1, total, exc) from exc
+                futures[i] = None  # type: ignore[call-overload]  # let the index be freed
+                if progress:
+                    progress("squash", i + 1, total)
+                yield index
+        finally:
+            for f in futures:
+                if f is not None:
+                    f.cancel()
+
+
+def _fetch_symlinked(
+    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, merger: _Merger, resolver: SquashedResolver
+) -> None:
+    """Catalogers read through symlinks (``/etc/os-release`` → ``/usr/lib/os-release``), but
+    a link's target is only known once the tree is final and may lie in any layer, and may not
+    match any pattern itself. Fetch those few files in a second, targeted read of their layer."""
+    wanted = [e.path for e in resolver.entries() if e.type is FileType.SYMLINK and plan.capture_wanted(e.path)]
+    wanted += plan.capture.literal_paths()
+    by_layer: dict[str, set[str]] = {}
+    for path in wanted:
+        target = resolver.content_entry(path)
+        if target is None or target.path in merger.captures or target.size > plan.max_file_bytes:
+            continue
+        by_layer.setdefault(target.layer or "", set()).add(target.path)
+    for layer in layers:
+        paths = by_layer.get(layer.digest)
+        if not paths:
+            continue
+        sub = ScanPlan(
+            capture=GlobSet(paths),
+            scratch_dir=plan.scratch_dir,
+            max_file_bytes=plan.max_file_bytes,
+            spill_bytes=plan.spill_bytes,
+            max_entries=plan.max_entries,
+        )
+        index = scan_layer(source, layer, sub)
+        for path in paths:
+            if path in index.captures:
+                merger.captures[path] = index.captures[path]
+
+
+def squash(
+    source: ImageSource,
+    layers: list[LayerRef],
+    plan: ScanPlan,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> SquashResult:
+    """Read every layer once (in parallel), merge in order, return the final tree with the
+    scanner findings and regex matches of the files that survived."""
+    merger = _Merger()
+    for index in _scan_all(source, layers, plan, workers, progress):
+        merger.apply(index)
+    resolver = SquashedResolver(merger.final_entries(), merger.captures, merger.too_large, plan.max_file_bytes)
+    _fetch_symlinked(source, layers, plan, merger, resolver)
+    return SquashResult(
+        resolver=resolver,
+        scan_results=[merger.scan_results[p] for p in sorted(merger.scan_results)],
+        matches={
+            kind: [m for p in sorted(per_path) for m in per_path[p]] for kind, per_path in merger.matches.items()
+        },
+        warnings=merger.warnings,
+    )
