@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
 
 from drydock.feeds.records import Vulnerability
 from drydock.feeds.vunnel_format import to_vunnel_os_record
@@ -31,10 +33,23 @@ def load_snapshots(folder: Path) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
+_NVD_CVSS = "https://csrc.nist.gov/schema/nvd/api/2.0/external/cvss-v{}.json"
+
+
 @cache
-def _validator(kind: str, version: str) -> jsonschema.Draft7Validator:
+def _local_registry() -> Registry:
+    """NVD's schema $refs NIST-hosted CVSS schemas; serve the vendored copies (tests are offline)."""
+    resources = []
+    for version in ("2.0", "3.0", "3.1"):
+        contents = json.loads((SCHEMAS / "vulnerability" / "nvd" / "cvss" / f"schema-v{version}.json").read_text())
+        resources.append((_NVD_CVSS.format(version), Resource.from_contents(contents, DRAFT7)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def _validator(kind: str, version: str) -> jsonschema.Validator:
     schema = json.loads((SCHEMAS / "vulnerability" / kind / f"schema-{version}.json").read_text())
-    return jsonschema.validators.validator_for(schema)(schema)
+    return jsonschema.validators.validator_for(schema)(schema, registry=_local_registry())
 
 
 def validate(item: dict[str, Any], kind: str = "os", version: str = "1.1.0") -> None:
