@@ -21,8 +21,8 @@ from drydock.analyzer.model import CatalogResult, Location
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
-def read_text(resolver: FileResolver, path: str, limit: int = MAX_MANIFEST_BYTES) -> str:
-    """The file as text; oversized or unreadable files raise ``CatalogError``."""
+def read_bytes(resolver: FileResolver, path: str, limit: int = MAX_MANIFEST_BYTES) -> bytes:
+    """The file's bytes; oversized or unreadable files raise ``CatalogError``."""
     entry = resolver.resolve(path)
     if entry is not None and entry.size > limit:
         raise CatalogError(f"{path}: {entry.size} bytes exceeds the {limit}-byte manifest limit")
@@ -32,7 +32,12 @@ def read_text(resolver: FileResolver, path: str, limit: int = MAX_MANIFEST_BYTES
         raise CatalogError(f"{path}: cannot read ({exc})") from exc
     if len(data) > limit:
         raise CatalogError(f"{path}: exceeds the {limit}-byte manifest limit")
-    return data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return data
+
+
+def read_text(resolver: FileResolver, path: str, limit: int = MAX_MANIFEST_BYTES) -> str:
+    """The file as UTF-8 text (undecodable bytes replaced, BOM dropped)."""
+    return read_bytes(resolver, path, limit).decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
 def loads_json(text: str, path: str) -> Any:
