@@ -209,12 +209,17 @@ def build_image(
         "history": [{"created_by": f"layer {i}"} for i in range(len(built))],
     }
     config_bytes = _canonical_json(config)
-    manifest_type, config_type = (OCI_MANIFEST, OCI_CONFIG) if flavor == "oci" else (DOCKER_MANIFEST, DOCKER_CONFIG)
+    manifest_type, config_type = (
+        (OCI_MANIFEST, OCI_CONFIG) if flavor == "oci" else (DOCKER_MANIFEST, DOCKER_CONFIG)
+    )
     manifest = {
         "schemaVersion": 2,
         "mediaType": manifest_type,
         "config": {"mediaType": config_type, "digest": digest_of(config_bytes), "size": len(config_bytes)},
-        "layers": [{"mediaType": layer.media_type, "digest": layer.digest, "size": len(layer.blob)} for layer in built],
+        "layers": [
+            {"mediaType": layer.media_type, "digest": layer.digest, "size": len(layer.blob)}
+            for layer in built
+        ],
     }
     return BuiltImage(config_bytes, _canonical_json(manifest), built, manifest_type, platform)
 
@@ -249,7 +254,9 @@ def layout_files(entries: Sequence[tuple[str | None, Artifact]]) -> dict[str, by
         entry = descriptor(artifact, annotations)
         entry.pop("platform", None)
         manifests.append(entry)
-    files["index.json"] = _canonical_json({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests})
+    files["index.json"] = _canonical_json(
+        {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": manifests}
+    )
     return files
 
 
@@ -272,14 +279,20 @@ def write_oci_archive(path: Path, entries: Sequence[tuple[str | None, Artifact]]
     return write_tar(path, layout_files(entries))
 
 
-def docker_archive_files(images: Sequence[tuple[Sequence[str], BuiltImage]], *, layout: str = "legacy") -> dict[str, bytes]:
+def docker_archive_files(
+    images: Sequence[tuple[Sequence[str], BuiltImage]], *, layout: str = "legacy"
+) -> dict[str, bytes]:
     """Files of a ``docker save`` tar. ``legacy``: ``<id>/layer.tar`` + ``<hex>.json``;
     ``oci``: Docker ≥ 25 (``blobs/sha256/...``, ``index.json`` and ``manifest.json``)."""
     if layout == "oci":
         files = layout_files([(tags[0] if tags else None, image) for tags, image in images])
         blob = "blobs/sha256/{}".format
         entries = [
-            {"Config": blob(img.config_digest[7:]), "RepoTags": list(tags), "Layers": [blob(lyr.digest[7:]) for lyr in img.layers]}
+            {
+                "Config": blob(img.config_digest[7:]),
+                "RepoTags": list(tags),
+                "Layers": [blob(lyr.digest[7:]) for lyr in img.layers],
+            }
             for tags, img in images
         ]
     else:
@@ -297,5 +310,7 @@ def docker_archive_files(images: Sequence[tuple[Sequence[str], BuiltImage]], *, 
     return files
 
 
-def write_docker_archive(path: Path, images: Sequence[tuple[Sequence[str], BuiltImage]], *, layout: str = "legacy") -> Path:
+def write_docker_archive(
+    path: Path, images: Sequence[tuple[Sequence[str], BuiltImage]], *, layout: str = "legacy"
+) -> Path:
     return write_tar(path, docker_archive_files(images, layout=layout))

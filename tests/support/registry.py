@@ -84,7 +84,9 @@ class RunningRegistry:
 def _auth_block(workdir: Path, htpasswd: tuple[str, str] | None, token: TokenAuth | None) -> str:
     if htpasswd is not None:
         user, password = htpasswd
-        line = subprocess.run(["htpasswd", "-Bbn", user, password], check=True, capture_output=True, text=True).stdout
+        line = subprocess.run(
+            ["htpasswd", "-Bbn", user, password], check=True, capture_output=True, text=True
+        ).stdout
         (workdir / "htpasswd").write_text(line)
         return f"auth:\n  htpasswd:\n    realm: test-registry\n    path: {workdir / 'htpasswd'}\n"
     if token is not None:
@@ -117,8 +119,15 @@ def start_registry(
     )
     log = workdir / "registry.log"
     with open(log, "wb") as out:
-        process = subprocess.Popen([REGISTRY_BIN, "serve", str(config)], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    reg = RunningRegistry(f"127.0.0.1:{port}", storage, process, log, Credentials(*htpasswd) if htpasswd else None)
+        process = subprocess.Popen(
+            [REGISTRY_BIN, "serve", str(config)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    reg = RunningRegistry(
+        f"127.0.0.1:{port}", storage, process, log, Credentials(*htpasswd) if htpasswd else None
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -133,7 +142,9 @@ def start_registry(
     raise RuntimeError(f"registry did not answer within {timeout}s: {log.read_text()[-2000:]}")
 
 
-def push(reg: RunningRegistry, reference: str, artifact: Artifact, access: RegistryAccess | None = None) -> str:
+def push(
+    reg: RunningRegistry, reference: str, artifact: Artifact, access: RegistryAccess | None = None
+) -> str:
     """Push an image, or an index with its images (by digest first), to ``reg``; ``reference``
     is ``repo:tag`` relative to the registry. Returns the pushed manifest's digest."""
     access = access or reg.access()

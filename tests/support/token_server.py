@@ -29,7 +29,7 @@ from cryptography.x509.oid import NameOID
 def _self_signed() -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "drydock-test-token-signer")])
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(name)
@@ -83,8 +83,14 @@ class TokenServer:
     def issue(self, scope: str | None) -> str:
         now = int(time.time())
         claims = {
-            "iss": self.issuer, "sub": self.username, "aud": self.service, "iat": now, "nbf": now - 10,
-            "exp": now + 300, "jti": uuid.uuid4().hex, "access": _access(scope),
+            "iss": self.issuer,
+            "sub": self.username,
+            "aud": self.service,
+            "iat": now,
+            "nbf": now - 10,
+            "exp": now + 300,
+            "jti": uuid.uuid4().hex,
+            "access": _access(scope),
         }
         x5c = [base64.b64encode(self._cert.public_bytes(serialization.Encoding.DER)).decode()]
         return jwt.encode(claims, self._key, algorithm="RS256", headers={"x5c": x5c})

@@ -53,7 +53,9 @@ def test_docker_archive_reads_layers_and_metadata(tmp_path: Path, image, layout)
     assert (info.registry, info.repository, info.tag) == ("example.com", "app", "1")
     assert [layer.diff_id for layer in info.layers] == [layer.diff_id for layer in image.layers]
     assert [layer.media_type for layer in info.layers] == [
-        "application/vnd.docker.image.rootfs.diff.tar.gzip", "application/vnd.oci.image.layer.v1.tar+zstd"]
+        "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        "application/vnd.oci.image.layer.v1.tar+zstd",
+    ]
     assert info.manifest["config"]["digest"] == image.config_digest
     assert read_layers(source) == [layer.tar for layer in image.layers]
     assert "app/data.txt" in member_names(read_layers(source)[1])
@@ -88,7 +90,9 @@ def test_docker_archive_legacy_symlinked_layers(tmp_path: Path, image):
     with tarfile.open(fileobj=buf, mode="w") as tf:
         for name, data in files.items():
             if name == "manifest.json":
-                data = data.replace(b'"blobs/sha256/' + image.layers[0].digest[7:].encode(), b'"abc/layer.tar')
+                data = data.replace(
+                    b'"blobs/sha256/' + image.layers[0].digest[7:].encode(), b'"abc/layer.tar'
+                )
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))
@@ -96,7 +100,9 @@ def test_docker_archive_legacy_symlinked_layers(tmp_path: Path, image):
         link.type, link.linkname = tarfile.SYMTYPE, f"../blobs/sha256/{image.layers[0].digest[7:]}"
         tf.addfile(link)
     (tmp_path / "img.tar").write_bytes(buf.getvalue())
-    assert read_layers(open_source(f"docker-archive:{tmp_path / 'img.tar'}")) == [layer.tar for layer in image.layers]
+    assert read_layers(open_source(f"docker-archive:{tmp_path / 'img.tar'}")) == [
+        layer.tar for layer in image.layers
+    ]
 
 
 def test_docker_archive_tampered_layer_is_detected(tmp_path: Path):
@@ -136,7 +142,9 @@ def test_docker_archive_bad_manifest_json(tmp_path: Path, manifest, message):
 
 def test_docker_archive_layer_count_mismatch(tmp_path: Path, image):
     files = docker_archive_files([(["app:1"], image)])
-    files["manifest.json"] = files["manifest.json"].replace(b'"Layers": ["', b'"Layers": ["extra/layer.tar", "')
+    files["manifest.json"] = files["manifest.json"].replace(
+        b'"Layers": ["', b'"Layers": ["extra/layer.tar", "'
+    )
     files["extra/layer.tar"] = b""
     with pytest.raises(SourceError, match="lists 3 layers but the config has 2 diff_ids"):
         open_source(f"docker-archive:{write_tar(tmp_path / 'x.tar', files)}").info()
@@ -166,7 +174,12 @@ def test_garbage_and_compressed_archives(tmp_path: Path, image):
 def test_oci_dir_and_archive_read_the_same_image(tmp_path: Path, image):
     layout = write_oci_dir(tmp_path / "layout", [("1.0", image)])
     archive = write_oci_archive(tmp_path / "layout.tar", [("1.0", image)])
-    for spec in (f"oci-dir:{layout}", f"oci-dir:{layout}:1.0", f"oci-archive:{archive}", f"oci-archive:{archive}:1.0"):
+    for spec in (
+        f"oci-dir:{layout}",
+        f"oci-dir:{layout}:1.0",
+        f"oci-archive:{archive}",
+        f"oci-archive:{archive}:1.0",
+    ):
         source = open_source(spec)
         info = source.info()
         assert info.manifest_digest == image.digest and info.manifest_bytes == image.manifest_bytes
@@ -200,9 +213,21 @@ def test_oci_layout_blob_problems(tmp_path: Path, image):
     blob = lambda d: f"blobs/sha256/{d[7:]}"  # noqa: E731
     cases = {
         "missing layer": ({blob(image.layers[0].digest): None}, SourceError, "layer blob .* is missing"),
-        "short layer": ({blob(image.layers[0].digest): image.layers[0].blob[:-1]}, SourceError, "size differs"),
-        "tampered config": ({blob(image.config_digest): image.config_bytes.replace(b"amd64", b"AMD64")}, DigestMismatch, "config"),
-        "bad index": ({"index.json": b'{"manifests": [{"digest": "sha256:../../x", "size": 1}]}'}, SourceError, "invalid or unsupported digest"),
+        "short layer": (
+            {blob(image.layers[0].digest): image.layers[0].blob[:-1]},
+            SourceError,
+            "size differs",
+        ),
+        "tampered config": (
+            {blob(image.config_digest): image.config_bytes.replace(b"amd64", b"AMD64")},
+            DigestMismatch,
+            "config",
+        ),
+        "bad index": (
+            {"index.json": b'{"manifests": [{"digest": "sha256:../../x", "size": 1}]}'},
+            SourceError,
+            "invalid or unsupported digest",
+        ),
         "no index": ({"index.json": None}, SourceError, "not an OCI layout"),
     }
     for name, (changes, error, message) in cases.items():
@@ -226,7 +251,10 @@ def test_oci_layer_tampered_with_same_size_is_a_digest_mismatch(tmp_path: Path, 
 
 def test_sources_survive_pickling_after_info(tmp_path: Path, image):
     archive = write_docker_archive(tmp_path / "img.tar", [(["app:1"], image)])
-    for source in (open_source(f"docker-archive:{archive}"), open_source(f"oci-archive:{write_oci_archive(tmp_path / 'o.tar', [('1', image)])}")):
+    for source in (
+        open_source(f"docker-archive:{archive}"),
+        open_source(f"oci-archive:{write_oci_archive(tmp_path / 'o.tar', [('1', image)])}"),
+    ):
         info = source.info()
         clone = pickle.loads(pickle.dumps(source))
         with clone.open_layer(info.layers[1]) as stream:

@@ -3,7 +3,12 @@ import io
 import pytest
 
 from drydock.analyzer.sources import DigestMismatch, SourceError
-from drydock.analyzer.sources.compression import DecompressionLimits, detect_compression, open_layer_stream, verified_layer
+from drydock.analyzer.sources.compression import (
+    DecompressionLimits,
+    detect_compression,
+    open_layer_stream,
+    verified_layer,
+)
 from tests.support.images import compress, digest_of
 
 DATA = b"layer-data " * 5000 + bytes(range(256)) * 40

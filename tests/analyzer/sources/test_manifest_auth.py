@@ -29,7 +29,10 @@ def test_platform_selection_prefers_default_variant():
     assert select_platform(entries, Platform.parse("linux/amd64")) is entries[2]
     assert select_platform(entries, Platform.parse("linux/arm")) is entries[1]
     assert select_platform(entries, Platform.parse("linux/arm/v6")) is entries[0]
-    assert select_platform([_entry("linux", "arm64", "v8")], Platform.parse("linux/aarch64")).platform["variant"] == "v8"
+    assert (
+        select_platform([_entry("linux", "arm64", "v8")], Platform.parse("linux/aarch64")).platform["variant"]
+        == "v8"
+    )
 
 
 def test_no_matching_platform_lists_available_ones():
@@ -91,11 +94,16 @@ def test_load_json_object_errors():
 
 def test_docker_config_auth_and_username_password():
     auth = base64.b64encode(b"alice:pa:ss").decode()
-    config = json.dumps({"auths": {
-        "https://index.docker.io/v1/": {"auth": auth},
-        "registry.example:5000": {"username": "bob", "password": "pw"},
-        "helper-only.example": {},
-    }, "credHelpers": {"gcr.io": "gcloud"}}).encode()
+    config = json.dumps(
+        {
+            "auths": {
+                "https://index.docker.io/v1/": {"auth": auth},
+                "registry.example:5000": {"username": "bob", "password": "pw"},
+                "helper-only.example": {},
+            },
+            "credHelpers": {"gcr.io": "gcloud"},
+        }
+    ).encode()
     assert parse_docker_config(config, "docker.io") == Credentials("alice", "pa:ss")
     assert parse_docker_config(config, "registry.example:5000") == Credentials("bob", "pw")
     assert parse_docker_config(config, "helper-only.example") is None
@@ -114,7 +122,13 @@ def test_credentials_repr_hides_password():
 
 
 def test_parse_challenge():
-    c = parse_challenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push"')
+    c = parse_challenge(
+        'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push"'
+    )
     assert c.scheme == "bearer"
-    assert c.params == {"realm": "https://auth.example/token", "service": "registry.example", "scope": "repository:a/b:pull,push"}
+    assert c.params == {
+        "realm": "https://auth.example/token",
+        "service": "registry.example",
+        "scope": "repository:a/b:pull,push",
+    }
     assert parse_challenge('Basic realm="x"').scheme == "basic"

@@ -6,7 +6,12 @@ from drydock.analyzer.sources import SourceError, open_source
 from drydock.analyzer.sources.directory import DirectorySource
 from drydock.analyzer.sources.docker_archive import DockerArchiveSource
 from drydock.analyzer.sources.oci_layout import OCILayoutSource
-from drydock.analyzer.sources.reference import ImageReference, parse_reference, split_path_and_ref, split_scheme
+from drydock.analyzer.sources.reference import (
+    ImageReference,
+    parse_reference,
+    split_path_and_ref,
+    split_scheme,
+)
 from drydock.analyzer.sources.registry import RegistrySource
 from tests.support.images import build_image, write_docker_archive, write_oci_archive, write_oci_dir
 
@@ -42,7 +47,9 @@ def test_docker_hub_api_host_and_manifest_ref():
     assert str(parse_reference("library/debian")) == "docker.io/debian:latest"
 
 
-@pytest.mark.parametrize("text", ["", "UPPER/case", "a@sha256:short", "a:b:c", "a:bad/tag!", "a//b", "bad_host:x:/a"])
+@pytest.mark.parametrize(
+    "text", ["", "UPPER/case", "a@sha256:short", "a:b:c", "a:bad/tag!", "a//b", "bad_host:x:/a"]
+)
 def test_parse_reference_rejects_bad_input(text):
     with pytest.raises(SourceError):
         parse_reference(text)
@@ -58,7 +65,10 @@ def test_split_scheme():
 def test_split_path_and_ref_uses_longest_existing_prefix_rule():
     existing = {"/data/a:b.tar", "/data/x.tar"}
     assert split_path_and_ref("/data/x.tar", existing.__contains__) == ("/data/x.tar", None)
-    assert split_path_and_ref("/data/x.tar:repo/img:1", existing.__contains__) == ("/data/x.tar", "repo/img:1")
+    assert split_path_and_ref("/data/x.tar:repo/img:1", existing.__contains__) == (
+        "/data/x.tar",
+        "repo/img:1",
+    )
     assert split_path_and_ref("/data/a:b.tar:latest", existing.__contains__) == ("/data/a:b.tar", "latest")
     with pytest.raises(SourceError, match="no such file"):
         split_path_and_ref("/nope:tag", existing.__contains__)

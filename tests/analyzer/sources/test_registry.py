@@ -10,7 +10,12 @@ import pytest
 
 from drydock.analyzer.sources import AuthError, DigestMismatch, SourceError, open_source
 from drydock.analyzer.sources.auth import Credentials
-from drydock.analyzer.sources.registry import RegistryAccess, check_auth, list_tags, push_image, resolve_digest
+from drydock.analyzer.sources.registry import (
+    RegistryAccess,
+    check_auth,
+    list_tags,
+    resolve_digest,
+)
 from drydock.analyzer.sources.registry_client import RegistryClient, RegistrySettings
 from tests.support.fixtures import PASSWORD, USERNAME
 from tests.support.images import Symlink, build_image, build_index
@@ -29,7 +34,11 @@ def read_layers(source):
 
 @pytest.fixture(scope="module")
 def image():
-    layers = [{"etc/os-release": b"ID=reg\n", "bin/sh": Symlink("dash")}, {"a.txt": b"a" * 5000}, {"b.bin": bytes(range(256)) * 50}]
+    layers = [
+        {"etc/os-release": b"ID=reg\n", "bin/sh": Symlink("dash")},
+        {"a.txt": b"a" * 5000},
+        {"b.bin": bytes(range(256)) * 50},
+    ]
     return build_image(layers, compression=["gzip", "zstd", "none"])
 
 
@@ -66,7 +75,10 @@ def test_manifest_list_platform_selection(registry):
     arm_source = open_source(f"{registry.host}/test/multi:1", platform="linux/arm64")
     assert arm_source.info().manifest_digest == arm.digest
     assert read_layers(arm_source) == [arm.layers[0].tar]
-    with pytest.raises(SourceError, match="no image for platform linux/riscv64.*available platforms: linux/amd64, linux/arm64/v8"):
+    with pytest.raises(
+        SourceError,
+        match="no image for platform linux/riscv64.*available platforms: linux/amd64, linux/arm64/v8",
+    ):
         open_source(f"{registry.host}/test/multi:1", platform="linux/riscv64").info()
     assert resolve_digest(f"{registry.host}/test/multi:1") == index.digest
 
@@ -76,7 +88,13 @@ def test_list_tags_follows_pagination(registry):
     for tag in ("a", "b", "c", "d", "e"):
         push(registry, f"test/tags:{tag}", img)
     access = RegistryAccess(settings=FAST)
-    assert sorted(list_tags(f"{registry.host}/test/tags", access=access, page_size=2)) == ["a", "b", "c", "d", "e"]
+    assert sorted(list_tags(f"{registry.host}/test/tags", access=access, page_size=2)) == [
+        "a",
+        "b",
+        "c",
+        "d",
+        "e",
+    ]
 
 
 def test_missing_tag_and_repository(registry):
@@ -93,9 +111,8 @@ def test_tampered_layer_blob_is_a_digest_mismatch(registry):
     layer = source.info().layers[0]
     blob_file = registry.blob_file(layer.digest)
     blob_file.write_bytes(blob_file.read_bytes().replace(b"original", b"ORIGINAL"))
-    with pytest.raises(DigestMismatch, match="digest mismatch"):
-        with source.open_layer(layer) as stream:
-            stream.read()
+    with pytest.raises(DigestMismatch, match="digest mismatch"), source.open_layer(layer) as stream:
+        stream.read()
 
 
 def test_tampered_config_is_a_digest_mismatch(registry):
@@ -112,7 +129,9 @@ def test_registry_bomb_guard(registry):
 
     img = build_image([{"zeros": b"\0" * (3 << 20)}], compression="zstd")
     push(registry, "test/bomb:1", img)
-    source = open_source(f"{registry.host}/test/bomb:1", limits=DecompressionLimits(max_ratio=20, ratio_floor=1 << 20))
+    source = open_source(
+        f"{registry.host}/test/bomb:1", limits=DecompressionLimits(max_ratio=20, ratio_floor=1 << 20)
+    )
     with pytest.raises(SourceError, match="expansion ratio"):
         read_layers(source)
 
@@ -201,7 +220,10 @@ def test_https_is_the_default_for_remote_hosts():
     client = RegistryClient("registry.example.com")
     assert client.base_url() == "https://registry.example.com"  # decided without any request
     assert not client.plain_http_allowed and RegistryClient("x.example", insecure=True).plain_http_allowed
-    assert RegistryClient("localhost:5000").plain_http_allowed and RegistryClient("[::1]:5000").plain_http_allowed
+    assert (
+        RegistryClient("localhost:5000").plain_http_allowed
+        and RegistryClient("[::1]:5000").plain_http_allowed
+    )
 
 
 class _FlakyRegistry:

@@ -19,7 +19,12 @@ from pathlib import Path
 from drydock.analyzer.sources.base import SourceError
 from drydock.analyzer.sources.reference import DOCKER_HUB
 
-_DOCKER_HUB_CONFIG_KEYS = ("https://index.docker.io/v1/", "index.docker.io", "docker.io", "registry-1.docker.io")
+_DOCKER_HUB_CONFIG_KEYS = (
+    "https://index.docker.io/v1/",
+    "index.docker.io",
+    "docker.io",
+    "registry-1.docker.io",
+)
 _CHALLENGE_PARAM_RE = re.compile(r'([A-Za-z][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))')
 
 
@@ -57,7 +62,9 @@ def _config_key_host(key: str) -> str:
     return host.split("/", 1)[0].lower()
 
 
-def credentials_from_docker_config(registry: str, config_path: str | os.PathLike[str] | None = None) -> Credentials | None:
+def credentials_from_docker_config(
+    registry: str, config_path: str | os.PathLike[str] | None = None
+) -> Credentials | None:
     """Look ``registry`` up in a docker ``config.json``; a missing file means no credentials."""
     path = Path(config_path) if config_path is not None else default_docker_config()
     try:
@@ -77,7 +84,11 @@ def parse_docker_config(raw: bytes, registry: str, origin: str = "docker config"
     auths = doc.get("auths") if isinstance(doc, dict) else None
     if not isinstance(auths, dict):
         return None
-    wanted = {_config_key_host(k) for k in _DOCKER_HUB_CONFIG_KEYS} if registry == DOCKER_HUB else {registry.lower()}
+    wanted = (
+        {_config_key_host(k) for k in _DOCKER_HUB_CONFIG_KEYS}
+        if registry == DOCKER_HUB
+        else {registry.lower()}
+    )
     for key, entry in auths.items():
         if _config_key_host(key) in wanted and isinstance(entry, dict):
             return _entry_credentials(entry, key, origin)
@@ -110,6 +121,9 @@ class Challenge:
 def parse_challenge(header: str) -> Challenge:
     """Parse one ``WWW-Authenticate`` value (registries send a single challenge)."""
     scheme, _, rest = header.strip().partition(" ")
-    params = {m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3)) for m in _CHALLENGE_PARAM_RE.finditer(rest)}
+    params = {
+        m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3))
+        for m in _CHALLENGE_PARAM_RE.finditer(rest)
+    }
     params = {k: v.replace('\\"', '"') for k, v in params.items()}
     return Challenge(scheme.lower(), params)

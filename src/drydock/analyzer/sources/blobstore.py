@@ -155,7 +155,9 @@ class TarStore(BlobStore):
                         raise SourceError(f"{self.archive}: more than {MAX_MEMBERS} members")
                     self._add(members, info, total)
         except (tarfile.TarError, EOFError, OSError) as exc:
-            raise SourceError(f"{self.archive} is not a valid tar archive (truncated or corrupt): {exc}") from exc
+            raise SourceError(
+                f"{self.archive} is not a valid tar archive (truncated or corrupt): {exc}"
+            ) from exc
         if not members:
             raise SourceError(f"{self.archive} is empty or not a tar archive")
         return members

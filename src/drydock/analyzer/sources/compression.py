@@ -180,7 +180,9 @@ class LayerStream(io.RawIOBase):
         try:
             data = self._decoder.read(len(buffer))
         except (OSError, EOFError, zlib.error, zstandard.ZstdError) as exc:
-            raise SourceError(f"layer {self.name}: corrupt or truncated {self.compression} data: {exc}") from exc
+            raise SourceError(
+                f"layer {self.name}: corrupt or truncated {self.compression} data: {exc}"
+            ) from exc
         if not data:
             self._verify()
             return 0
@@ -197,7 +199,9 @@ class LayerStream(io.RawIOBase):
                 f"layer {self.name}: uncompressed size exceeds the limit of {limits.max_bytes} bytes "
                 "(possible decompression bomb)"
             )
-        if self._produced > limits.ratio_floor and self._produced > limits.max_ratio * max(self._hashing.count, 1):
+        if self._produced > limits.ratio_floor and self._produced > limits.max_ratio * max(
+            self._hashing.count, 1
+        ):
             raise SourceError(
                 f"layer {self.name}: expansion ratio exceeds {limits.max_ratio:g}:1 "
                 f"({self._produced} bytes from {self._hashing.count}; possible decompression bomb)"
@@ -237,7 +241,9 @@ def check_digest(name: str, what: str, expected: str | None, actual: hashlib._Ha
     if algo != "sha256":
         raise SourceError(f"{name}: unsupported digest algorithm {algo!r}")
     if actual.hexdigest() != hex_digest:
-        raise DigestMismatch(f"{name}: {what} digest mismatch: expected {expected}, got sha256:{actual.hexdigest()}")
+        raise DigestMismatch(
+            f"{name}: {what} digest mismatch: expected {expected}, got sha256:{actual.hexdigest()}"
+        )
 
 
 def open_layer_stream(

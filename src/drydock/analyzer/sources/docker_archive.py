@@ -24,8 +24,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from drydock.analyzer.sources.base import ImageInfo, ImageSource, LayerRef, SourceError
+from drydock.analyzer.sources.base import ImageInfo, LayerRef, SourceError
 from drydock.analyzer.sources.blobstore import TarStore, clean_member_path
+from drydock.analyzer.sources.common import CachedInfoSource, identity_fields
 from drydock.analyzer.sources.compression import DecompressionLimits, detect_compression, verified_layer
 from drydock.analyzer.sources.manifest import (
     DOCKER_CONFIG,
@@ -42,7 +43,11 @@ from drydock.analyzer.sources.manifest import (
 from drydock.analyzer.sources.reference import try_parse_reference
 
 _CONTENT_ADDRESSED = re.compile(r"blobs/sha256/([a-f0-9]{64})|([a-f0-9]{64})\.json")
-_LAYER_MEDIA_TYPES = {"gzip": DOCKER_LAYER_GZIP, "zstd": "application/vnd.oci.image.layer.v1.tar+zstd", "none": DOCKER_LAYER_TAR}
+_LAYER_MEDIA_TYPES = {
+    "gzip": DOCKER_LAYER_GZIP,
+    "zstd": "application/vnd.oci.image.layer.v1.tar+zstd",
+    "none": DOCKER_LAYER_TAR,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +69,21 @@ def parse_archive_manifest(data: bytes) -> list[ArchiveEntry]:
         if not isinstance(item, dict):
             raise SourceError(f"manifest.json entry {i} is not an object")
         config, tags, layers = item.get("Config"), item.get("RepoTags") or [], item.get("Layers")
-        if not isinstance(config, str) or not isinstance(layers, list) or not all(isinstance(x, str) for x in layers):
+        if (
+            not isinstance(config, str)
+            or not isinstance(layers, list)
+            or not all(isinstance(x, str) for x in layers)
+        ):
             raise SourceError(f"manifest.json entry {i} needs a Config string and a Layers list of strings")
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise SourceError(f"manifest.json entry {i}: RepoTags must be a list of strings")
-        entries.append(ArchiveEntry(clean_member_path(config, "manifest.json"), tags,
-                                    [clean_member_path(x, "manifest.json") for x in layers]))
+        entries.append(
+            ArchiveEntry(
+                clean_member_path(config, "manifest.json"),
+                tags,
+                [clean_member_path(x, "manifest.json") for x in layers],
+            )
+        )
     return entries
 
 
@@ -89,7 +103,9 @@ def select_archive_entry(entries: list[ArchiveEntry], ref: str | None, origin: s
             if any(_same_image(ref, tag) for tag in entry.repo_tags):
                 return entry
         known = sorted(t for e in entries for t in e.repo_tags)
-        raise SourceError(f"{origin}: no image tagged {ref!r}; the archive has: {', '.join(known) or 'untagged images'}")
+        raise SourceError(
+            f"{origin}: no image tagged {ref!r}; the archive has: {', '.join(known) or 'untagged images'}"
+        )
     if len(entries) == 1:
         return entries[0]
     known = [", ".join(e.repo_tags) or f"@{i}" for i, e in enumerate(entries)]
@@ -102,7 +118,7 @@ def content_digest(path: str) -> str | None:
     return "sha256:" + (match.group(1) or match.group(2)) if match else None
 
 
-class DockerArchiveSource(ImageSource):
+class DockerArchiveSource(CachedInfoSource):
     scheme = "docker-archive"
 
     def __init__(
@@ -117,13 +133,7 @@ class DockerArchiveSource(ImageSource):
         self.ref = ref
         self.reference = reference
         self.limits = limits or DecompressionLimits()
-        self._info: ImageInfo | None = None
         self._paths: dict[str, str] = {}  # layer digest → member path
-
-    def info(self) -> ImageInfo:
-        if self._info is None:
-            self._info = self._load_info()
-        return self._info
 
     def _load_info(self) -> ImageInfo:
         store = self.store
@@ -134,17 +144,22 @@ class DockerArchiveSource(ImageSource):
         config_bytes = store.read(entry.config, MAX_DOCUMENT_BYTES)
         expected = content_digest(entry.config)
         if expected is not None:
-            check_blob(config_bytes, Descriptor(DOCKER_CONFIG, expected, len(config_bytes)), f"{store.origin}: config")
+            check_blob(
+                config_bytes,
+                Descriptor(DOCKER_CONFIG, expected, len(config_bytes)),
+                f"{store.origin}: config",
+            )
         config = load_json_object(config_bytes, "image config")
         diff_ids = config_diff_ids(config)
         if len(diff_ids) != len(entry.layers):
-            raise SourceError(f"{store.origin}: manifest.json lists {len(entry.layers)} layers but the config has {len(diff_ids)} diff_ids")
-        layers = [self._layer(path, diff_id) for path, diff_id in zip(entry.layers, diff_ids)]
+            raise SourceError(
+                f"{store.origin}: manifest.json lists {len(entry.layers)} layers "
+                f"but the config has {len(diff_ids)} diff_ids"
+            )
+        layers = [self._layer(path, diff_id) for path, diff_id in zip(entry.layers, diff_ids, strict=True)]
         manifest = synthesize_manifest(sha256_digest(config_bytes), len(config_bytes), layers)
         manifest_bytes = json.dumps(manifest, separators=(",", ":")).encode()
-        parsed = [r for r in map(try_parse_reference, entry.repo_tags) if r is not None]
-        tags = [str(r) for r in parsed]
-        first = parsed[0] if parsed else None
+        names = [r for r in map(try_parse_reference, entry.repo_tags) if r is not None]
         return ImageInfo(
             reference=self.reference,
             manifest=manifest,
@@ -154,10 +169,7 @@ class DockerArchiveSource(ImageSource):
             layers=layers,
             manifest_digest=sha256_digest(manifest_bytes),
             config_digest=sha256_digest(config_bytes),
-            registry=first.registry if first else None,
-            repository=first.repository if first else None,
-            tag=first.tag if first else None,
-            repo_tags=tags,
+            **identity_fields(names, None),
         )
 
     def _layer(self, path: str, diff_id: str) -> LayerRef:
@@ -176,8 +188,11 @@ class DockerArchiveSource(ImageSource):
             raise SourceError(f"{self.store.origin}: layer {layer.digest} is not part of this image")
         expected = content_digest(path)  # None for legacy names: the diff_id check covers them
         with verified_layer(
-            self.store.open(path), name=layer.digest, expected_digest=expected,
-            expected_diff_id=layer.diff_id, limits=self.limits,
+            self.store.open(path),
+            name=layer.digest,
+            expected_digest=expected,
+            expected_diff_id=layer.diff_id,
+            limits=self.limits,
         ) as stream:
             yield stream
 
@@ -187,5 +202,7 @@ def synthesize_manifest(config_digest: str, config_size: int, layers: list[Layer
         "schemaVersion": 2,
         "mediaType": DOCKER_MANIFEST,
         "config": {"mediaType": DOCKER_CONFIG, "size": config_size, "digest": config_digest},
-        "layers": [{"mediaType": layer.media_type, "size": layer.size, "digest": layer.digest} for layer in layers],
+        "layers": [
+            {"mediaType": layer.media_type, "size": layer.size, "digest": layer.digest} for layer in layers
+        ],
     }

@@ -150,9 +150,15 @@ def select_platform(entries: list[Descriptor], wanted: Platform) -> Descriptor:
     if candidates:
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
     available = sorted(
-        {str(Platform.of(e.platform)) for e in entries if e.platform and (e.platform.get("os"), e.platform.get("architecture")) != _SKIPPED_PLATFORM}
+        {
+            str(Platform.of(e.platform))
+            for e in entries
+            if e.platform and (e.platform.get("os"), e.platform.get("architecture")) != _SKIPPED_PLATFORM
+        }
     )
-    raise SourceError(f"no image for platform {wanted} in the index; available platforms: {', '.join(available) or 'none'}")
+    raise SourceError(
+        f"no image for platform {wanted} in the index; available platforms: {', '.join(available) or 'none'}"
+    )
 
 
 def parse_image_manifest(manifest: dict[str, Any]) -> tuple[Descriptor, list[Descriptor]]:
@@ -181,7 +187,8 @@ def layer_refs(layers: list[Descriptor], config: dict[str, Any]) -> list[LayerRe
     diff_ids = config_diff_ids(config)
     if len(diff_ids) != len(layers):
         raise SourceError(f"image has {len(layers)} layers but its config lists {len(diff_ids)} diff_ids")
-    return [LayerRef(d.digest, d.media_type, d.size, diff_id) for d, diff_id in zip(layers, diff_ids)]
+    pairs = zip(layers, diff_ids, strict=True)
+    return [LayerRef(d.digest, d.media_type, d.size, diff_id) for d, diff_id in pairs]
 
 
 def check_blob(data: bytes, descriptor: Descriptor, what: str) -> None:

@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
-from drydock.analyzer.sources.base import ImageInfo, ImageSource, LayerRef, SourceError
+from drydock.analyzer.sources.base import ImageInfo, LayerRef, SourceError
 from drydock.analyzer.sources.blobstore import BlobStore, DirStore, TarStore
+from drydock.analyzer.sources.common import CachedInfoSource, identity_fields
 from drydock.analyzer.sources.compression import DecompressionLimits, verified_layer
 from drydock.analyzer.sources.manifest import (
     MAX_DOCUMENT_BYTES,
@@ -69,7 +70,9 @@ def entry_matches(entry: Descriptor, ref: str) -> bool:
     if wanted in names:
         return True
     wanted_ref = try_parse_reference(wanted) if ("/" in wanted or ":" in wanted) else None
-    return wanted_ref is not None and any(try_parse_reference(n) == wanted_ref for n in names if "/" in n or ":" in n)
+    return wanted_ref is not None and any(
+        try_parse_reference(n) == wanted_ref for n in names if "/" in n or ":" in n
+    )
 
 
 def select_entry(entries: list[Descriptor], ref: str | None, origin: str) -> Descriptor:
@@ -77,11 +80,15 @@ def select_entry(entries: list[Descriptor], ref: str | None, origin: str) -> Des
         matches = [e for e in entries if entry_matches(e, ref)]
         if not matches:
             known = sorted({n for e in entries for n in entry_names(e)})
-            raise SourceError(f"{origin}: no image {ref!r}; the layout has: {', '.join(known) or 'no named images'}")
+            raise SourceError(
+                f"{origin}: no image {ref!r}; the layout has: {', '.join(known) or 'no named images'}"
+            )
         return matches[0]
     if len(entries) == 1:
         return entries[0]
-    known = sorted({n for e in entries for n in entry_names(e)} | {e.digest for e in entries if not entry_names(e)})
+    known = sorted(
+        {n for e in entries for n in entry_names(e)} | {e.digest for e in entries if not entry_names(e)}
+    )
     raise SourceError(f"{origin} holds {len(entries)} images; choose one of: {', '.join(known)}")
 
 
@@ -95,7 +102,7 @@ def image_identity(entry: Descriptor) -> ImageReference | None:
     return None
 
 
-class OCILayoutSource(ImageSource):
+class OCILayoutSource(CachedInfoSource):
     def __init__(
         self,
         store: BlobStore,
@@ -112,19 +119,15 @@ class OCILayoutSource(ImageSource):
         self.platform = Platform.parse(platform)
         self.limits = limits or DecompressionLimits()
         self.scheme = scheme
-        self._info: ImageInfo | None = None
-
-    def info(self) -> ImageInfo:
-        if self._info is None:
-            self._info = self._load_info()
-        return self._info
 
     def _load_info(self) -> ImageInfo:
         store = self.store
         if not store.exists("index.json"):
             raise SourceError(f"{store.origin} is not an OCI layout (no index.json)")
         index_bytes = store.read("index.json", MAX_DOCUMENT_BYTES)
-        entry = select_entry(index_entries(load_json_object(index_bytes, "index.json")), self.ref, store.origin)
+        entry = select_entry(
+            index_entries(load_json_object(index_bytes, "index.json")), self.ref, store.origin
+        )
         identity = image_identity(entry)
         nested_bytes, nested_digest = None, None
         for _ in range(MAX_INDEX_DEPTH):
@@ -154,7 +157,9 @@ class OCILayoutSource(ImageSource):
             if not self.store.exists(path):
                 raise SourceError(f"{self.store.origin}: layer blob {layer.digest} is missing")
             if self.store.size(path) != layer.size:
-                raise SourceError(f"{self.store.origin}: layer blob {layer.digest} size differs from its descriptor")
+                raise SourceError(
+                    f"{self.store.origin}: layer blob {layer.digest} size differs from its descriptor"
+                )
         top_digest = index_digest or manifest_digest
         return ImageInfo(
             reference=self.reference,
@@ -167,27 +172,43 @@ class OCILayoutSource(ImageSource):
             index_digest=index_digest,
             index_bytes=index_bytes,
             config_digest=sha256_digest(config_bytes),
-            registry=identity.registry if identity else None,
-            repository=identity.repository if identity else None,
-            tag=identity.tag if identity else None,
-            repo_tags=[f"{identity.name}:{identity.tag}"] if identity and identity.tag else [],
-            repo_digests=[f"{identity.name}@{top_digest}"] if identity else [],
+            **identity_fields([identity] if identity else [], top_digest),
         )
 
     @contextmanager
     def open_layer(self, layer: LayerRef) -> Iterator[BinaryIO]:
         raw = self.store.open(blob_path(layer.digest))
         with verified_layer(
-            raw, name=layer.digest, expected_digest=layer.digest, expected_diff_id=layer.diff_id, limits=self.limits
+            raw,
+            name=layer.digest,
+            expected_digest=layer.digest,
+            expected_diff_id=layer.diff_id,
+            limits=self.limits,
         ) as stream:
             yield stream
 
 
-def oci_dir_source(path: str | os.PathLike[str], ref: str | None, *, reference: str, platform: str,
-                   limits: DecompressionLimits | None) -> OCILayoutSource:
-    return OCILayoutSource(DirStore(path), reference=reference, ref=ref, platform=platform, limits=limits, scheme="oci-dir")
+def oci_dir_source(
+    path: str | os.PathLike[str],
+    ref: str | None,
+    *,
+    reference: str,
+    platform: str,
+    limits: DecompressionLimits | None,
+) -> OCILayoutSource:
+    return OCILayoutSource(
+        DirStore(path), reference=reference, ref=ref, platform=platform, limits=limits, scheme="oci-dir"
+    )
 
 
-def oci_archive_source(path: str | os.PathLike[str], ref: str | None, *, reference: str, platform: str,
-                       limits: DecompressionLimits | None) -> OCILayoutSource:
-    return OCILayoutSource(TarStore(path), reference=reference, ref=ref, platform=platform, limits=limits, scheme="oci-archive")
+def oci_archive_source(
+    path: str | os.PathLike[str],
+    ref: str | None,
+    *,
+    reference: str,
+    platform: str,
+    limits: DecompressionLimits | None,
+) -> OCILayoutSource:
+    return OCILayoutSource(
+        TarStore(path), reference=reference, ref=ref, platform=platform, limits=limits, scheme="oci-archive"
+    )

@@ -33,7 +33,8 @@ from drydock.analyzer.sources.auth import (
     as_credentials,
     credentials_from_docker_config,
 )
-from drydock.analyzer.sources.base import DigestMismatch, ImageInfo, ImageSource, LayerRef, SourceError
+from drydock.analyzer.sources.base import DigestMismatch, ImageInfo, LayerRef, SourceError
+from drydock.analyzer.sources.common import CachedInfoSource, identity_fields
 from drydock.analyzer.sources.compression import DecompressionLimits, verified_layer
 from drydock.analyzer.sources.manifest import (
     DOCKER_SCHEMA1,
@@ -81,7 +82,9 @@ class RegistryAccess:
         return cls(creds, insecure, settings or RegistrySettings())
 
     def client(self, ref: ImageReference) -> RegistryClient:
-        return RegistryClient(ref.api_host, credentials=self.credentials, insecure=self.insecure, settings=self.settings)
+        return RegistryClient(
+            ref.api_host, credentials=self.credentials, insecure=self.insecure, settings=self.settings
+        )
 
 
 def pull_scope(ref: ImageReference) -> str:
@@ -113,10 +116,17 @@ def _expect(response: httpx.Response, statuses: tuple[int, ...], what: str) -> N
 
 def fetch_manifest(client: RegistryClient, ref: ImageReference, target: str) -> tuple[bytes, str, str]:
     """GET a manifest by tag or digest → (bytes, media type, verified digest)."""
-    what = f"manifest {ref.name}:{target}" if not target.startswith("sha256:") else f"manifest {ref.name}@{target}"
+    what = (
+        f"manifest {ref.name}:{target}"
+        if not target.startswith("sha256:")
+        else f"manifest {ref.name}@{target}"
+    )
     response = client.request(
-        "GET", f"/v2/{ref.wire_repository}/manifests/{target}", scope=pull_scope(ref),
-        headers={"Accept": ACCEPT_WITH_SCHEMA1}, stream=True,
+        "GET",
+        f"/v2/{ref.wire_repository}/manifests/{target}",
+        scope=pull_scope(ref),
+        headers={"Accept": ACCEPT_WITH_SCHEMA1},
+        stream=True,
     )
     _expect(response, (200,), what)
     body = _read_limited(response, MAX_DOCUMENT_BYTES, what)
@@ -131,7 +141,9 @@ def fetch_manifest(client: RegistryClient, ref: ImageReference, target: str) -> 
 def fetch_blob_bytes(client: RegistryClient, ref: ImageReference, descriptor: Descriptor, what: str) -> bytes:
     if descriptor.size > MAX_DOCUMENT_BYTES:
         raise SourceError(f"{what} is larger than {MAX_DOCUMENT_BYTES} bytes")
-    response = client.request("GET", f"/v2/{ref.wire_repository}/blobs/{descriptor.digest}", scope=pull_scope(ref), stream=True)
+    response = client.request(
+        "GET", f"/v2/{ref.wire_repository}/blobs/{descriptor.digest}", scope=pull_scope(ref), stream=True
+    )
     _expect(response, (200,), f"{what} {descriptor.digest}")
     data = _read_limited(response, descriptor.size, what)
     check_blob(data, descriptor, what)
@@ -169,7 +181,7 @@ class _ResponseReader(io.RawIOBase):
         super().close()
 
 
-class RegistrySource(ImageSource):
+class RegistrySource(CachedInfoSource):
     scheme = "registry"
 
     def __init__(
@@ -186,7 +198,6 @@ class RegistrySource(ImageSource):
         self.platform = Platform.parse(platform)
         self.limits = limits or DecompressionLimits()
         self._client: RegistryClient | None = None
-        self._info: ImageInfo | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
@@ -197,11 +208,6 @@ class RegistrySource(ImageSource):
         if self._client is None:
             self._client = self.access.client(self.ref)
         return self._client
-
-    def info(self) -> ImageInfo:
-        if self._info is None:
-            self._info = self._load_info()
-        return self._info
 
     def _load_info(self) -> ImageInfo:
         client, ref = self.client(), self.ref
@@ -231,19 +237,18 @@ class RegistrySource(ImageSource):
             index_digest=index_digest,
             index_bytes=index_bytes,
             config_digest=config_desc.digest,
-            registry=ref.registry,
-            repository=ref.repository,
-            tag=ref.tag,
-            repo_tags=[f"{ref.name}:{ref.tag}"] if ref.tag else [],
-            repo_digests=[f"{ref.name}@{top_digest}"],
+            **identity_fields([ref], top_digest),
         )
 
     @contextmanager
     def open_layer(self, layer: LayerRef) -> Iterator[BinaryIO]:
         validate_digest(layer.digest, "layer")
         response = self.client().request(
-            "GET", f"/v2/{self.ref.wire_repository}/blobs/{layer.digest}", scope=pull_scope(self.ref),
-            headers={"Accept-Encoding": "identity"}, stream=True,
+            "GET",
+            f"/v2/{self.ref.wire_repository}/blobs/{layer.digest}",
+            scope=pull_scope(self.ref),
+            headers={"Accept-Encoding": "identity"},
+            stream=True,
         )
         _expect(response, (200,), f"layer {layer.digest} of {self.ref}")
         raw = _ResponseReader(response, layer.size, layer.digest)
@@ -282,7 +287,9 @@ def resolve_digest(reference: str, *, access: RegistryAccess | None = None) -> s
         return ref.digest
     with _client_for(ref, access) as client:
         response = client.request(
-            "HEAD", f"/v2/{ref.wire_repository}/manifests/{ref.manifest_ref}", scope=pull_scope(ref),
+            "HEAD",
+            f"/v2/{ref.wire_repository}/manifests/{ref.manifest_ref}",
+            scope=pull_scope(ref),
             headers={"Accept": ACCEPT_WITH_SCHEMA1},
         )
         _expect(response, (200,), f"manifest {ref}")
@@ -347,20 +354,31 @@ def push_image(
     access = access or RegistryAccess()
     doc = load_json_object(manifest, "manifest to push")
     kind = document_kind(doc)
-    media_type = doc.get("mediaType") or ("application/vnd.oci.image.index.v1+json" if kind == "index" else "application/vnd.oci.image.manifest.v1+json")
+    media_type = doc.get("mediaType") or (
+        "application/vnd.oci.image.index.v1+json"
+        if kind == "index"
+        else "application/vnd.oci.image.manifest.v1+json"
+    )
     with _client_for(ref, access) as client:
         for digest, data in blobs.items():
-            check_blob(data, Descriptor("", validate_digest(digest, "blob to push"), len(data)), "blob to push")
+            check_blob(
+                data, Descriptor("", validate_digest(digest, "blob to push"), len(data)), "blob to push"
+            )
             _push_blob(client, ref, digest, data, access.settings.upload_chunk_size)
         response = client.request(
-            "PUT", f"/v2/{ref.wire_repository}/manifests/{ref.manifest_ref}", scope=push_scope(ref),
-            headers={"Content-Type": media_type}, content=manifest,
+            "PUT",
+            f"/v2/{ref.wire_repository}/manifests/{ref.manifest_ref}",
+            scope=push_scope(ref),
+            headers={"Content-Type": media_type},
+            content=manifest,
         )
         _expect(response, (201,), f"push manifest {ref}")
     return sha256_digest(manifest)
 
 
-def _push_blob(client: RegistryClient, ref: ImageReference, digest: str, data: bytes, chunk_size: int | None) -> None:
+def _push_blob(
+    client: RegistryClient, ref: ImageReference, digest: str, data: bytes, chunk_size: int | None
+) -> None:
     scope = push_scope(ref)
     head = client.request("HEAD", f"/v2/{ref.wire_repository}/blobs/{digest}", scope=scope)
     if head.status_code == 200:
@@ -372,8 +390,14 @@ def _push_blob(client: RegistryClient, ref: ImageReference, digest: str, data: b
         for start in range(0, len(data), chunk_size):
             chunk = data[start : start + chunk_size]
             response = client.request(
-                "PATCH", location, scope=scope, content=chunk,
-                headers={"Content-Type": "application/octet-stream", "Content-Range": f"{start}-{start + len(chunk) - 1}"},
+                "PATCH",
+                location,
+                scope=scope,
+                content=chunk,
+                headers={
+                    "Content-Type": "application/octet-stream",
+                    "Content-Range": f"{start}-{start + len(chunk) - 1}",
+                },
             )
             _expect(response, (202,), f"upload chunk of {digest}")
             location = _location(client, response)

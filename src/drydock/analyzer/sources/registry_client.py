@@ -127,13 +127,17 @@ class RegistryClient:
         """Send with auth and retries. Non-2xx answers other than auth failures are returned
         for the caller to interpret; 401/403 after authenticating raise ``AuthError``."""
         url = path if path.startswith(("http://", "https://")) else self.base_url() + path
-        response = self._send_retrying(method, url, self._auth_headers(headers, scope), content, params, stream)
+        response = self._send_retrying(
+            method, url, self._auth_headers(headers, scope), content, params, stream
+        )
         if response.status_code != 401:
             return self._check_denied(response, url)
         challenge = parse_challenge(response.headers.get("www-authenticate", ""))
         response.close()
         self._answer_challenge(challenge, scope)
-        response = self._send_retrying(method, url, self._auth_headers(headers, scope), content, params, stream)
+        response = self._send_retrying(
+            method, url, self._auth_headers(headers, scope), content, params, stream
+        )
         if response.status_code == 401:
             response.close()
             raise AuthError(self._auth_failure_message())
@@ -218,7 +222,9 @@ class RegistryClient:
                 time.sleep(self._delay(attempt, last_retry_after))
             last_retry_after = None
             try:
-                request = self._http.build_request(method, url, headers=headers, content=content, params=params)
+                request = self._http.build_request(
+                    method, url, headers=headers, content=content, params=params
+                )
                 response = self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
                 last_problem = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -229,7 +235,8 @@ class RegistryClient:
             last_retry_after = _retry_after(response.headers.get("retry-after"))
             response.close()
         raise SourceError(
-            f"registry {self.host} unavailable after {settings.retries + 1} attempts ({method} {httpx.URL(url).path}): {last_problem}"
+            f"registry {self.host} unavailable after {settings.retries + 1} attempts "
+            f"({method} {httpx.URL(url).path}): {last_problem}"
         )
 
     def _delay(self, attempt: int, retry_after: float | None) -> float:
