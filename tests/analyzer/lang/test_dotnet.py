@@ -1,0 +1,74 @@
+""".NET catalogers against every pkgdb/dotnet fixture case."""
+
+from __future__ import annotations
+
+import pytest
+
+from drydock.analyzer.catalogers.dotnet import (
+    DotnetDepsCataloger,
+    DotnetPackagesLockCataloger,
+    runtime_cpe_attributes,
+)
+
+from .fixture_support import (
+    assert_packages,
+    assert_relationships,
+    case_names,
+    case_root,
+    load_case,
+    matched_paths,
+    run,
+)
+
+ECO = "dotnet"
+DEPS = DotnetDepsCataloger()
+LOCK = DotnetPackagesLockCataloger()
+PE = "PE (DLL/EXE) cataloging and deps.json-to-binary correlation are not part of drydock's .NET catalogers"
+XFAIL = {"pe-version-extraction": PE, "deps-json-file-prefix": PE}
+
+
+def _check(name: str) -> None:
+    case = load_case(ECO, name)
+    root = case_root(ECO, name)
+    if name == "glob-paths":
+        assert matched_paths(DEPS, root) == set(case["expectedMatchedPaths"]["NewDotnetDepsCataloger"])
+        assert not run([DEPS], root).packages  # the placeholder "bogus deps.json" is only a warning
+    elif name == "runtime-cpes":
+        for row in case["cases"]:
+            want = row["expected"][0]["Attributes"] if row["expected"] else None
+            assert runtime_cpe_attributes(row["packageName"], row["version"]) == want, row["name"]
+    elif name == "deps-json-referenceassembly":
+        result = run([DEPS], root)
+        versions = {p.name: p.version for p in result.packages}
+        assert versions["Newtonsoft.Json"] == case["checks"][0]["packageVersion"]["Newtonsoft.Json"]
+        assert not set(case["checks"][1]["packagesAbsent"]) & set(versions)
+        assert "10.0.0.0" not in versions.values()
+    elif name in XFAIL:
+        raise NotImplementedError(XFAIL[name])
+    else:
+        result = run([DEPS, LOCK], root)
+        if case["assertion"] == "error":
+            assert result.warnings and not result.packages
+            return
+        assert not result.warnings
+        assert_packages(result, case["packages"])
+        assert_relationships(result, case.get("relationships") or [])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=XFAIL[n], strict=True)) if n in XFAIL else n
+        for n in case_names(ECO)
+    ],
+)
+def test_dotnet_case(name: str) -> None:
+    _check(name)
+
+
+def test_runtime_package_gets_declared_cpe() -> None:
+    from drydock.analyzer.catalogers.dotnet import parse_deps_json
+
+    doc = '{"libraries": {"Microsoft.NETCore.App/3.1.0": {"type": "package"}}}'
+    (pkg,) = parse_deps_json(doc, "/app/x.deps.json").packages
+    assert pkg.cpes == ["cpe:2.3:a:microsoft:.net_core:3.1.0:*:*:*:*:*:*:*"]
