@@ -40,3 +40,18 @@ def materialize_symlinks(case_dir: Path, dest: Path) -> Path:
             path.unlink()
             path.symlink_to(target)
     return dest
+
+
+def license_key(lic: Any) -> tuple[str, str, str, tuple[str, ...], tuple[str, ...]]:
+    """An expected licence (in any of the corpus' spellings) or a model License, reduced to
+    (value, spdx, type, urls, location paths) for comparison."""
+    if isinstance(lic, str):
+        return (lic, "", "declared", (), ())
+    if not isinstance(lic, dict):
+        return (lic.value, lic.spdx_expression or "", lic.type, tuple(lic.urls),
+                tuple(loc.path.lstrip("/") for loc in lic.locations))
+    low = {k.lower(): v for k, v in lic.items()}
+    urls = low.get("urls") or ([low["url"]] if low.get("url") else [])
+    locs = low.get("locations") or ([low["location"]] if low.get("location") else [])
+    return (low.get("value", ""), low.get("spdxexpression", ""), low.get("type", "declared"),
+            tuple(urls), tuple(p.lstrip("/") for p in locs))
