@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drydock.feeds.cvss_scores import score_vector, severity_from_cvss
+from drydock.feeds.ranges import parse_range
 from drydock.feeds.records import (
     Advisory,
     AffectedPackage,
@@ -176,13 +178,18 @@ def from_vunnel_os_record(item: dict[str, Any]) -> Vulnerability:
         description=v.get("Description") or "",
         link=v.get("Link") or None,
         cvss=cvss,
-        aliases=[c["Name"] for c in meta.get("CVE") or [] if c.get("Name") != v["Name"]],
+        aliases=[c for c in map(_cve_name, meta.get("CVE") or []) if c != v["Name"]],
         published=meta.get("Issued"),
         modified=meta.get("Updated"),
         withdrawn=meta.get("Withdrawn"),
         affected=[_affected_from_fixed_in(f) for f in v.get("FixedIn") or []],
         metadata=metadata,
     )
+
+
+def _cve_name(entry: dict[str, Any] | str) -> str:
+    """os schema uses ``{"Name", "Link"}``; the older feed service used bare id strings."""
+    return str(entry["Name"]) if isinstance(entry, dict) else str(entry)
 
 
 def _base_metrics(m: dict[str, Any]) -> dict[str, Any]:
@@ -192,3 +199,66 @@ def _base_metrics(m: dict[str, Any]) -> dict[str, Any]:
         "impact_score": m.get("impact_score"),
         "base_severity": m.get("base_severity"),
     }
+
+
+#: GHSA ecosystem names (as in FixedIn.ecosystem / namespace suffix) -> version format.
+GITHUB_ECOSYSTEMS = {
+    "python": VersionFormat.PEP440,
+    "pip": VersionFormat.PEP440,
+    "npm": VersionFormat.NPM,
+    "java": VersionFormat.MAVEN,
+    "maven": VersionFormat.MAVEN,
+    "gem": VersionFormat.GEM,
+    "rubygems": VersionFormat.GEM,
+    "nuget": VersionFormat.NUGET,
+    "composer": VersionFormat.COMPOSER,
+    "go": VersionFormat.GO,
+    "rust": VersionFormat.CARGO,
+}
+
+
+def _github_affected(f: dict[str, Any], namespace: str) -> AffectedPackage:
+    ecosystem = str(f.get("ecosystem") or namespace.split(":", 1)[1])
+    fmt = GITHUB_ECOSYSTEMS.get(ecosystem.lower())
+    if fmt is None:
+        raise ValueError(f"unknown GHSA ecosystem {ecosystem!r}")
+    identifier = str(f.get("identifier") or "None")
+    fixed = identifier not in ("None", "")
+    raw = str(f.get("range") or "").strip()
+    available = f.get("available")
+    return AffectedPackage(
+        name=str(f["name"]),
+        version_format=fmt,
+        fixed_versions=[identifier] if fixed else [],
+        vulnerable_ranges=parse_range(raw) if raw else [],
+        raw_range=raw or None,
+        fix_state=FixState.FIXED if fixed else FixState.NOT_FIXED,
+        fix_available=FixAvailability(str(available["date"]), str(available["kind"])) if available else None,
+        ecosystem=ecosystem,
+    )
+
+
+def from_vunnel_github(item: dict[str, Any]) -> Vulnerability:
+    """Read a GHSA record (vunnel github provider output or Anchore feed-service ``github:*`` data)."""
+    adv = item["Advisory"]
+    namespace = str(adv["namespace"])
+    cvss = [c for s in adv.get("cvss_severities") or [] if (c := score_vector(str(s["vector"]), "github"))]
+    legacy = adv.get("CVSS")
+    if not cvss and legacy and legacy.get("vector_string"):
+        cvss = [Cvss(str(legacy["version"]), str(legacy["vector_string"]), **_base_metrics(legacy["base_metrics"]))]
+    severity = Severity.parse(adv.get("Severity"))
+    return Vulnerability(
+        id=str(adv["ghsaId"]),
+        namespace=namespace,
+        severity=severity if severity is not Severity.UNKNOWN else severity_from_cvss(cvss),
+        description=adv.get("Summary") or "",
+        link=adv.get("url"),
+        cvss=cvss,
+        aliases=list(adv.get("CVE") or []),
+        references=[r["url"] for r in adv.get("references") or [] if r.get("url")],
+        published=adv.get("published"),
+        modified=adv.get("updated"),
+        withdrawn=adv.get("withdrawn"),
+        affected=[_github_affected(f, namespace) for f in adv.get("FixedIn") or []],
+        metadata={"classification": adv["Classification"]} if adv.get("Classification") else {},
+    )

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from drydock.feeds.drivers.base import DEFAULT_TIMEOUT, Driver, register
-from drydock.feeds.drivers.cvss_scores import severity_from_cvss
+from drydock.feeds.cvss_scores import severity_from_cvss
 from drydock.feeds.drivers.io import load_json
 from drydock.feeds.records import (
     AffectedPackage,
@@ -227,3 +227,37 @@ def _looks_like_override(path: Path) -> bool:
             return b'"_annotation"' in fh.read(4096)
     except OSError:
         return False
+
+
+def nvd11_to_api2(item: dict[str, Any]) -> dict[str, Any]:
+    """Anchore feed-service ``nvdv2:cves`` item (NVD JSON 1.1 shape) -> API 2.0 ``cve`` object."""
+    cve = item["cve"]
+    metrics: dict[str, list[dict[str, Any]]] = {}
+    for key, target in (("cvss_v3", "cvssMetricV31"), ("cvss_v2", "cvssMetricV2")):
+        legacy = item.get(key)
+        if legacy:
+            base = legacy.get("base_metrics") or {}
+            metrics[target] = [{
+                "source": "nvd@nist.gov", "type": "Primary",
+                "cvssData": {"version": legacy["version"], "vectorString": legacy["vector_string"],
+                             "baseScore": base.get("base_score"), "baseSeverity": legacy.get("severity")},
+                "exploitabilityScore": base.get("exploitability_score"), "impactScore": base.get("impact_score"),
+            }]  # fmt: skip
+    nodes = [
+        {"operator": n.get("operator", "OR"), "cpeMatch": [{"criteria": m["cpe23Uri"], **_bounds(m)} for m in n.get("cpe_match") or []]}
+        for n in (item.get("configurations") or {}).get("nodes") or []
+    ]  # fmt: skip
+    return {
+        "id": cve["CVE_data_meta"]["ID"],
+        "descriptions": (cve.get("description") or {}).get("description_data") or [],
+        "references": item.get("external_references") or [],
+        "published": item.get("publishedDate"),
+        "lastModified": item.get("lastModifiedDate"),
+        "metrics": metrics,
+        "configurations": [{"nodes": nodes}] if nodes else [],
+    }
+
+
+def _bounds(match: dict[str, Any]) -> dict[str, Any]:
+    keys = ("vulnerable", "versionStartIncluding", "versionStartExcluding", "versionEndIncluding", "versionEndExcluding")
+    return {k: match[k] for k in keys if k in match}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
-from drydock.feeds.drivers.cvss_scores import score_vector, severity_from_cvss
+from drydock.feeds.cvss_scores import score_vector, severity_from_cvss
 from drydock.feeds.drivers.io import load_json, load_yaml
 from drydock.feeds.records import (
     AffectedPackage,
