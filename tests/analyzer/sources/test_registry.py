@@ -227,9 +227,12 @@ def test_https_is_the_default_for_remote_hosts():
 
 
 class _FlakyRegistry:
-    """A loopback HTTP server answering ``/v2/`` with the given statuses in turn (then 200)."""
+    """A loopback HTTP server answering every GET with the given statuses in turn, then 200,
+    always with ``body``."""
 
-    def __init__(self, statuses: list[int], headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, statuses: list[int], headers: dict[str, str] | None = None, body: bytes = b"{}"
+    ) -> None:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -243,9 +246,9 @@ class _FlakyRegistry:
                 self.send_response(status)
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(b"{}")
+                self.wfile.write(body)
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 return
@@ -281,3 +284,14 @@ def test_persistent_5xx_gives_up_after_the_retry_budget():
         assert flaky.hits == 3
     finally:
         flaky.close()
+
+
+def test_schema1_manifest_is_refused():
+    schema1 = json.dumps({"schemaVersion": 1, "name": "x/y", "tag": "1", "fsLayers": []}).encode()
+    content_type = {"Content-Type": "application/vnd.docker.distribution.manifest.v1+prettyjws"}
+    fake = _FlakyRegistry([], headers=content_type, body=schema1)
+    try:
+        with pytest.raises(SourceError, match="schema 1 manifests are unsupported"):
+            open_source(f"{fake.host}/x/y:1", settings=FAST).info()
+    finally:
+        fake.close()
