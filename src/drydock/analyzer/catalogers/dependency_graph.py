@@ -37,21 +37,23 @@ class Specification:
 def resolve(packages: Iterable[Package], specify: Callable[[Package], Specification]) -> list[Relationship]:
     """``dependency-of`` edges from each provider to each package requiring what it provides."""
     pkgs = list(packages)
-    providers: dict[str, dict[str, Package]] = {}
+    # Keyed by object identity, not Package.id: one lock can hold two packages with the same
+    # name@version from different sources (Cargo git vs registry), and both need their edges.
+    providers: dict[str, dict[int, Package]] = {}
     specs: list[Specification] = []
     for pkg in pkgs:
         spec = specify(pkg)
         specs.append(spec)
         for part in spec.all():
             for resource in part.provides:
-                providers.setdefault(resource, {}).setdefault(pkg.id, pkg)
-    seen: set[tuple[str, str]] = set()
+                providers.setdefault(resource, {}).setdefault(id(pkg), pkg)
+    seen: set[tuple[int, int]] = set()
     out: list[Relationship] = []
     for dependant, spec in zip(pkgs, specs):
         for part in spec.all():
             for resource in dict.fromkeys(part.requires):
                 for provider in providers.get(resource, {}).values():
-                    pair = (provider.id, dependant.id)
+                    pair = (id(provider), id(dependant))
                     if pair in seen:
                         continue
                     seen.add(pair)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from typing import ClassVar
 
-from drydock.analyzer.catalogers.base import CatalogContext, register_cataloger
+from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.javascript.bun import parse_bun_lock
 from drydock.analyzer.catalogers.javascript.common import LOCK_CATALOGER, manifest_dependencies, prune_dev
 from drydock.analyzer.catalogers.javascript.deno import parse_deno_lock
@@ -24,10 +24,14 @@ SUPPORT_PATTERNS = ("**/package.json",)
 
 
 def _project_manifest(resolver: FileResolver, lock_path: str) -> dict[str, object]:
+    """The package.json beside a lock; unreadable or absent means nothing is known dev-only."""
     manifest = posixpath.join(posixpath.dirname(lock_path), "package.json")
     if not resolver.exists(manifest):
         return {}
-    return as_dict(loads_json(read_text(resolver, manifest), manifest))
+    try:
+        return as_dict(loads_json(read_text(resolver, manifest), manifest))
+    except CatalogError:
+        return {}
 
 
 def parse_lock(resolver: FileResolver, path: str, include_dev: bool) -> CatalogResult:

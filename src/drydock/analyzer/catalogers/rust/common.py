@@ -1,0 +1,27 @@
+"""Crate PURLs and package construction shared by the Rust parsers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drydock.analyzer.catalogers.lockfile_util import primary
+from drydock.analyzer.catalogers.purl_util import package_url
+from drydock.analyzer.model import Package, PackageType
+
+
+def cargo_purl(name: str, version: str) -> str:
+    return package_url("cargo", name, version)
+
+
+def new_crate(name: str, version: str, found_by: str, path: str, metadata_type: str, metadata: dict[str, Any], purl: str) -> Package:
+    return Package(
+        name=name,
+        version=version,
+        type=PackageType.RUST_CRATE,
+        found_by=found_by,
+        locations=[primary(path)],
+        purl=purl,
+        language="rust",
+        metadata_type=metadata_type,
+        metadata=metadata,
+    )
