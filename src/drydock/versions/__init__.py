@@ -13,7 +13,21 @@ Every scheme module registers itself on import; importing this package
 imports them all.
 """
 
-from drydock.versions import apk, dpkg, generic, golang, npm, pacman, rpm, semver  # noqa: F401  (registration)
+from drydock.versions import (  # noqa: F401  (importing a scheme module registers it)
+    apk,
+    composer,
+    dpkg,
+    gem,
+    generic,
+    golang,
+    maven,
+    npm,
+    nuget,
+    pacman,
+    pep440,
+    rpm,
+    semver,
+)
 from drydock.versions.base import OrderedKey, Version, VersionScheme, get_scheme, register_scheme, scheme_names
 from drydock.versions.constraint import Comparator, Constraint, Outside, Predicate
 from drydock.versions.errors import InvalidConstraint, InvalidVersion

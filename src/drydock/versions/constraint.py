@@ -148,7 +148,7 @@ def _parse_cached(scheme: VersionScheme, text: str) -> Constraint:
 
 # An operator is optional; the version may not start with an operator character
 # so that a dangling ">=" is an error rather than a comparison against "=".
-_TERM = re.compile(r"\s*(?P<op>===|~>|~=|==|!=|<=|>=|<|>|=|\^|~)?\s*(?P<ver>[^\s,|<>=!~^][^\s,|]*)")
+_TERM = re.compile(r"\s*(?P<op>===|~>|~=|==|!=|<>|<=|>=|<|>|=|\^|~)?\s*(?P<ver>[^\s,|<>=!~^][^\s,|]*)")
 _SEPARATORS = re.compile(r"[\s,]*")
 ANY_VERSION = frozenset({"*", "x", "X"})
 
