@@ -123,7 +123,7 @@ def test_directory_source_and_empty_analysis_are_valid() -> None:
     assert VALIDATOR.validate_str(text) is None
     doc = json.loads(text)
     assert doc["metadata"]["component"]["type"] == "file"
-    assert doc["metadata"]["component"]["name"] == "dir:/tmp/rootfs"
+    assert doc["metadata"]["component"]["name"] == "/tmp/rootfs"
     assert doc.get("components", []) == []
     text = render(directory_analysis(awkward_packages()), "cyclonedx-json", fixed_options())
     assert VALIDATOR.validate_str(text) is None

@@ -9,6 +9,8 @@ SBOMs can be diffed; so they are content hashes, disambiguated in a deterministi
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,6 +22,20 @@ _SPDX_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
 
 def sort_key(package: Package) -> tuple[str, str, str, str, str]:
     return (package.name, package.version, str(package.type), package.purl or "", package.id)
+
+
+def _content(package: Package) -> str:
+    return json.dumps(package.to_dict(), sort_keys=True, default=str)
+
+
+def document_order(packages: Iterable[Package]) -> list[Package]:
+    """Sorted by identity; packages with equal identity (same package reported twice with
+    different metadata) are ordered by their full content, so input order never shows."""
+    out: list[Package] = []
+    for _, group in itertools.groupby(sorted(packages, key=sort_key), key=sort_key):
+        tied = list(group)
+        out.extend(sorted(tied, key=_content) if len(tied) > 1 else tied)
+    return out
 
 
 def spdx_safe(text: str) -> str:
@@ -48,7 +64,7 @@ class PackageIndex:
         self._refs: list[PackageRef] = []
         self._by_model_id: dict[str, PackageRef] = {}
         used: set[str] = set()
-        for package in sorted(packages, key=sort_key):
+        for package in document_order(packages):
             basis = "\x00".join(sort_key(package))
             key = hashlib.sha256(basis.encode()).hexdigest()[:16]
             attempt = 1

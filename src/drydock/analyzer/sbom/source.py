@@ -81,7 +81,7 @@ def describe_source(analysis: ImageAnalysis) -> SourceDescription:
     tags = _strings(src.get("repoTags"))
     manifest_digest = _text(src.get("manifestDigest"))
     if scheme in DIRECTORY_SCHEMES:
-        name = user_input or "."
+        name = user_input.removeprefix(f"{scheme}:") or "."
     elif repository:
         tag = _text(src.get("tag"))
         name = (f"{registry}/" if registry else "") + repository + (f":{tag}" if tag else "")

@@ -1,0 +1,133 @@
+"""``drydock sbom SOURCE``: analyze an image or directory and print its SBOM, like ``syft``.
+
+Quiet unless a person is watching: on a terminal, stage progress goes to stderr and a table
+is drawn with rich; in a pipe, stdout carries only the document and a failure is one line on
+stderr (exit 1; usage errors exit 2, as click does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+
+from drydock.analyzer.sbom import UnknownFormat, canonical_format, render
+
+if TYPE_CHECKING:
+    from drydock.analyzer.model import ImageAnalysis
+
+SCOPES = ("squashed",)
+DEFAULT_FORMAT = "table"
+
+
+@dataclass(frozen=True, slots=True)
+class OutputTarget:
+    fmt: str
+    path: Path | None  # None = stdout
+
+
+def parse_outputs(outputs: list[str], file: Path | None) -> list[OutputTarget]:
+    """``-o fmt`` / ``-o fmt=path`` pairs as syft takes them; ``--file`` sends the one output
+    without its own path to that file. At most one output may go to stdout."""
+    targets = []
+    for spec in outputs or [DEFAULT_FORMAT]:
+        fmt, sep, path = spec.partition("=")
+        if sep and not path.strip():
+            raise ValueError(f"output {spec!r} names no file")
+        targets.append(OutputTarget(canonical_format(fmt), Path(path) if sep else None))
+    to_stdout = [t for t in targets if t.path is None]
+    if len(to_stdout) > 1:
+        raise ValueError("only one output may go to stdout; give the others a file (-o fmt=path)")
+    if file is not None:
+        if not to_stdout:
+            raise ValueError("--file needs an output without its own path")
+        targets = [OutputTarget(t.fmt, file) if t.path is None else t for t in targets]
+    return targets
+
+
+@contextmanager
+def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A pipeline progress callback drawing one bar per stage on a terminal; None elsewhere."""
+    if not console.is_terminal:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=max(total, 1))
+            progress.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield report
+
+
+def write_outputs(analysis: ImageAnalysis, targets: list[OutputTarget], stdout: Console) -> None:
+    for target in targets:
+        if target.path is not None:
+            target.path.write_text(render(analysis, target.fmt), encoding="utf-8")
+        elif target.fmt == "table" and stdout.is_terminal:
+            from drydock.analyzer.sbom.table import rich_table
+
+            stdout.print(rich_table(analysis))
+        else:
+            text = render(analysis, target.fmt)
+            typer.echo(text, nl=not text.endswith("\n"))
+
+
+def run_analysis(source: str, platform: str, insecure: bool, progress: Callable[[str, int, int], None] | None) -> ImageAnalysis:
+    from drydock.analyzer.analyze import analyze
+    from drydock.analyzer.config import AnalyzerConfig
+    from drydock.analyzer.sources import open_source
+
+    image = open_source(source, insecure=insecure, platform=platform)
+    try:
+        return analyze(image, AnalyzerConfig(), progress=progress)
+    finally:
+        image.close()
+
+
+def sbom(
+    source: Annotated[str, typer.Argument(help="dir:PATH, docker-archive:FILE, oci-dir:PATH, oci-archive:FILE or a registry reference.")],
+    output: Annotated[
+        list[str] | None,
+        typer.Option("--output", "-o", help="Format (table, json, cyclonedx-json, spdx-json), optionally =PATH; repeatable."),
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Write the output to this file instead of stdout.")] = None,
+    platform: Annotated[str, typer.Option(help="Platform to pick from a multi-arch image.")] = "linux/amd64",
+    insecure: Annotated[bool, typer.Option(help="Allow plain HTTP and unverified TLS to the registry.")] = False,
+    scope: Annotated[str, typer.Option(help="Layer scope; only 'squashed' (the final file tree).")] = "squashed",
+) -> None:
+    """Generate an SBOM for an image or a directory."""
+    if scope not in SCOPES:
+        raise typer.BadParameter(f"unsupported scope {scope!r} (supported: {', '.join(SCOPES)})", param_hint="--scope")
+    try:
+        targets = parse_outputs(output or [], file)
+    except (UnknownFormat, ValueError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="--output") from None
+    from drydock.analyzer.analyze import AnalysisError
+    from drydock.analyzer.sources import SourceError
+
+    errors = Console(stderr=True)
+    try:
+        with stage_progress(errors) as progress:
+            analysis = run_analysis(source, platform, insecure, progress)
+        if errors.is_terminal and analysis.warnings:
+            errors.print(f"[yellow]{len(analysis.warnings)} warning(s) during analysis[/yellow]")
+        write_outputs(analysis, targets, Console())
+    except (AnalysisError, SourceError, OSError) as exc:
+        typer.echo(f"error: {' '.join(str(exc).split()) or type(exc).__name__}", err=True)
+        raise typer.Exit(1) from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``sbom`` command to the main CLI app."""
+    app.command("sbom")(sbom)

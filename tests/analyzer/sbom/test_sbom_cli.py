@@ -1,0 +1,130 @@
+"""``drydock sbom``: output selection, files, quiet failure, and a real run on a ``dir:`` source."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+from sbom_corpus import PKGDB, realistic_analysis
+from typer.testing import CliRunner
+
+from drydock.analyzer.model import ImageAnalysis
+from drydock.analyzer.sbom import UnknownFormat
+from drydock.cli import sbom as sbom_cli
+from drydock.cli.sbom import OutputTarget, parse_outputs, register
+
+
+def make_app() -> typer.Typer:
+    app = typer.Typer()
+    register(app)
+
+    @app.callback()
+    def main() -> None:
+        """Forces the group form, so the command is invoked as ``sbom`` like in drydock."""
+
+    return app
+
+
+@pytest.fixture
+def fake_analysis(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bool]]:
+    calls: list[tuple[str, str, bool]] = []
+
+    def run(source: str, platform: str, insecure: bool, progress: object) -> ImageAnalysis:
+        calls.append((source, platform, insecure))
+        return realistic_analysis()
+
+    monkeypatch.setattr(sbom_cli, "run_analysis", run)
+    return calls
+
+
+def test_parse_outputs(tmp_path: Path) -> None:
+    assert parse_outputs([], None) == [OutputTarget("table", None)]
+    out = tmp_path / "a.json"
+    assert parse_outputs(["cyclonedx", f"spdx-json={out}"], None) == [
+        OutputTarget("cyclonedx-json", None), OutputTarget("spdx-json", out),
+    ]
+    assert parse_outputs(["json"], out) == [OutputTarget("json", out)]
+    with pytest.raises(ValueError, match="only one output may go to stdout"):
+        parse_outputs(["json", "table"], None)
+    with pytest.raises(ValueError, match="names no file"):
+        parse_outputs(["json="], None)
+    with pytest.raises(ValueError, match="--file needs"):
+        parse_outputs([f"json={out}"], tmp_path / "b")
+    with pytest.raises(UnknownFormat):
+        parse_outputs(["xml"], None)
+
+
+def test_document_on_stdout_and_others_in_files(fake_analysis: list, tmp_path: Path) -> None:
+    spdx_path = tmp_path / "sbom.spdx.json"
+    result = CliRunner().invoke(
+        make_app(), ["sbom", "registry.example/app:1", "-o", "cyclonedx-json", "-o", f"spdx-json={spdx_path}",
+                     "--platform", "linux/arm64", "--insecure"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["bomFormat"] == "CycloneDX"
+    assert json.loads(spdx_path.read_text())["spdxVersion"] == "SPDX-2.3"
+    assert result.stderr == ""
+    assert fake_analysis == [("registry.example/app:1", "linux/arm64", True)]
+
+
+def test_file_option_and_plain_table(fake_analysis: list, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    result = CliRunner().invoke(make_app(), ["sbom", "dir:/x", "-o", "json", "--file", str(target)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert len(json.loads(target.read_text())["artifacts"]) == len(realistic_analysis().packages)
+    result = CliRunner().invoke(make_app(), ["sbom", "dir:/x"])
+    assert result.stdout.splitlines()[0].split() == ["NAME", "VERSION", "TYPE"]
+
+
+def test_failure_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    from drydock.analyzer.sources import SourceError
+
+    def fail(*_: object) -> ImageAnalysis:
+        raise SourceError("docker-archive:/nope.tar: no such file\n(check the path)")
+
+    monkeypatch.setattr(sbom_cli, "run_analysis", fail)
+    result = CliRunner().invoke(make_app(), ["sbom", "docker-archive:/nope.tar"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == "error: docker-archive:/nope.tar: no such file (check the path)\n"
+
+
+def test_unwritable_output_file_is_an_error(fake_analysis: list, tmp_path: Path) -> None:
+    result = CliRunner().invoke(make_app(), ["sbom", "dir:/x", "-o", f"json={tmp_path / 'missing' / 'x.json'}"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args", [["-o", "cyclonedx-xml"], ["--scope", "all-layers"], ["-o", "json", "-o", "table"]],
+)
+def test_usage_errors_exit_2(fake_analysis: list, args: list[str]) -> None:
+    result = CliRunner().invoke(make_app(), ["sbom", "dir:/x", *args])
+    assert result.exit_code == 2
+    assert fake_analysis == []
+
+
+def pipeline_ready() -> bool:
+    try:
+        from drydock.analyzer.analyze import analyze  # noqa: F401
+        from drydock.analyzer.cpe import generate_cpes  # noqa: F401 - the pipeline calls it
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not pipeline_ready(), reason="the analysis pipeline (drydock.analyzer.analyze/cpe) has not landed")
+def test_real_run_on_a_directory(tmp_path: Path) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    root = tmp_path / "rootfs"
+    shutil.copytree(PKGDB / "dpkg" / "image-dpkg", root, ignore=shutil.ignore_patterns("expected.json"))
+    cdx = tmp_path / "bom.cdx.json"
+    result = CliRunner().invoke(make_app(), ["sbom", f"dir:{root}", "-o", "table", "-o", f"cyclonedx-json={cdx}"])
+    assert result.exit_code == 0, result.output
+    assert any(line.split()[:3] == ["libpam-runtime", "1.1.8-3.6", "deb"] for line in result.stdout.splitlines())
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(cdx.read_text()) is None
