@@ -1,0 +1,1 @@
+"""Data files shipped with the analyzer (loaded with importlib.resources)."""

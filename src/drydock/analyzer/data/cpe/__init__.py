@@ -1,0 +1,1 @@
+"""CPE generation data: curated candidate tables and the NVD-derived dictionary index."""
