@@ -62,7 +62,7 @@ class TokenServer:
     def __post_init__(self) -> None:
         self._key, self._cert = _self_signed()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def realm(self) -> str:

@@ -17,6 +17,7 @@ from drydock.analyzer.sources.registry import (
     resolve_digest,
 )
 from drydock.analyzer.sources.registry_client import RegistryClient, RegistrySettings
+from tests.analyzer.sources.fakes import FakeServer, send
 from tests.support.fixtures import PASSWORD, USERNAME
 from tests.support.images import Symlink, build_image, build_index
 from tests.support.registry import push
@@ -58,7 +59,7 @@ def test_push_then_pull_by_tag_and_digest(registry, image):
 
 
 def test_chunked_upload(registry):
-    img = build_image([{"big": bytes(range(256)) * 400}], compression="none")
+    img = build_image([{"big": bytes(range(256)) * 64}], compression="none")
     access = RegistryAccess(settings=RegistrySettings(upload_chunk_size=4096))
     push(registry, "test/chunked:1", img, access=access)
     assert read_layers(open_source(f"{registry.host}/test/chunked:1")) == [img.layers[0].tar]
@@ -226,45 +227,16 @@ def test_https_is_the_default_for_remote_hosts():
     )
 
 
-class _FlakyRegistry:
-    """A loopback HTTP server answering every GET with the given statuses in turn, then 200,
-    always with ``body``."""
-
-    def __init__(
-        self, statuses: list[int], headers: dict[str, str] | None = None, body: bytes = b"{}"
-    ) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.hits = 0
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
-                status = statuses[owner.hits] if owner.hits < len(statuses) else 200
-                owner.hits += 1
-                self.send_response(status)
-                for key, value in (headers or {}).items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.host = f"127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+def _flaky(statuses: list[int], headers: dict[str, str] | None = None, body: bytes = b"{}") -> FakeServer:
+    """Answers every GET with ``statuses`` in turn, then 200, always with ``body``."""
+    return FakeServer(
+        lambda req, hit: send(req, statuses[hit] if hit < len(statuses) else 200, body, headers)
+    )
 
 
 @pytest.mark.parametrize("statuses", [[503, 502], [500], [429, 504]])
 def test_transient_errors_are_retried(statuses):
-    flaky = _FlakyRegistry(statuses)
+    flaky = _flaky(statuses)
     try:
         client = RegistryClient(flaky.host, settings=FAST)
         client._base_url = f"http://{flaky.host}"  # skip the TLS probe so hits count only real tries
@@ -275,7 +247,7 @@ def test_transient_errors_are_retried(statuses):
 
 
 def test_persistent_5xx_gives_up_after_the_retry_budget():
-    flaky = _FlakyRegistry([503] * 10, headers={"Retry-After": "30"})
+    flaky = _flaky([503] * 10, headers={"Retry-After": "30"})
     try:
         started = time.monotonic()
         with pytest.raises(SourceError, match=r"unavailable after 3 attempts .*HTTP 503"):
@@ -289,7 +261,7 @@ def test_persistent_5xx_gives_up_after_the_retry_budget():
 def test_schema1_manifest_is_refused():
     schema1 = json.dumps({"schemaVersion": 1, "name": "x/y", "tag": "1", "fsLayers": []}).encode()
     content_type = {"Content-Type": "application/vnd.docker.distribution.manifest.v1+prettyjws"}
-    fake = _FlakyRegistry([], headers=content_type, body=schema1)
+    fake = _flaky([], headers=content_type, body=schema1)
     try:
         with pytest.raises(SourceError, match="schema 1 manifests are unsupported"):
             open_source(f"{fake.host}/x/y:1", settings=FAST).info()

@@ -18,7 +18,6 @@ Verification guarantees:
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from drydock.analyzer.sources.auth import (
     credentials_from_docker_config,
 )
 from drydock.analyzer.sources.base import DigestMismatch, ImageInfo, LayerRef, SourceError
+from drydock.analyzer.sources.blob_reader import BlobReader
 from drydock.analyzer.sources.common import CachedInfoSource, identity_fields
 from drydock.analyzer.sources.compression import DecompressionLimits, verified_layer
 from drydock.analyzer.sources.manifest import (
@@ -53,7 +53,7 @@ from drydock.analyzer.sources.manifest import (
     validate_digest,
 )
 from drydock.analyzer.sources.reference import ImageReference, parse_reference
-from drydock.analyzer.sources.registry_client import RegistryClient, RegistrySettings
+from drydock.analyzer.sources.registry_client import RegistryClient, RegistrySettings, expect_status
 
 ACCEPT_WITH_SCHEMA1 = ", ".join((MANIFEST_ACCEPT, *DOCKER_SCHEMA1))
 MAX_TAG_PAGES = 1000
@@ -105,15 +105,6 @@ def _read_limited(response: httpx.Response, limit: int, what: str) -> bytes:
     return bytes(body)
 
 
-def _expect(response: httpx.Response, statuses: tuple[int, ...], what: str) -> None:
-    if response.status_code in statuses:
-        return
-    response.close()
-    if response.status_code == 404:
-        raise SourceError(f"{what}: not found (HTTP 404)")
-    raise SourceError(f"{what}: unexpected HTTP {response.status_code}")
-
-
 def fetch_manifest(client: RegistryClient, ref: ImageReference, target: str) -> tuple[bytes, str, str]:
     """GET a manifest by tag or digest → (bytes, media type, verified digest)."""
     what = (
@@ -128,7 +119,7 @@ def fetch_manifest(client: RegistryClient, ref: ImageReference, target: str) -> 
         headers={"Accept": ACCEPT_WITH_SCHEMA1},
         stream=True,
     )
-    _expect(response, (200,), what)
+    expect_status(response, (200,), what)
     body = _read_limited(response, MAX_DOCUMENT_BYTES, what)
     digest = sha256_digest(body)
     claimed = target if target.startswith("sha256:") else response.headers.get("docker-content-digest")
@@ -144,41 +135,10 @@ def fetch_blob_bytes(client: RegistryClient, ref: ImageReference, descriptor: De
     response = client.request(
         "GET", f"/v2/{ref.wire_repository}/blobs/{descriptor.digest}", scope=pull_scope(ref), stream=True
     )
-    _expect(response, (200,), f"{what} {descriptor.digest}")
+    expect_status(response, (200,), f"{what} {descriptor.digest}")
     data = _read_limited(response, descriptor.size, what)
     check_blob(data, descriptor, what)
     return data
-
-
-class _ResponseReader(io.RawIOBase):
-    """A streamed HTTP body as a raw file, refusing more than ``limit`` bytes."""
-
-    def __init__(self, response: httpx.Response, limit: int, name: str) -> None:
-        self._response = response
-        self._chunks = response.iter_bytes(1 << 16)  # undoes any transfer Content-Encoding
-        self._pending = b""
-        self._remaining = limit
-        self._name = name
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        if not self._pending:
-            try:
-                self._pending = next(self._chunks, b"")
-            except httpx.HTTPError as exc:
-                raise SourceError(f"blob {self._name}: download failed: {type(exc).__name__}: {exc}") from exc
-        data, self._pending = self._pending[: len(buffer)], self._pending[len(buffer) :]
-        self._remaining -= len(data)
-        if self._remaining < 0:
-            raise SourceError(f"blob {self._name}: registry sent more bytes than the descriptor size")
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self._response.close()
-        super().close()
 
 
 class RegistrySource(CachedInfoSource):
@@ -243,15 +203,13 @@ class RegistrySource(CachedInfoSource):
     @contextmanager
     def open_layer(self, layer: LayerRef) -> Iterator[BinaryIO]:
         validate_digest(layer.digest, "layer")
-        response = self.client().request(
-            "GET",
+        raw = BlobReader(
+            self.client(),
             f"/v2/{self.ref.wire_repository}/blobs/{layer.digest}",
             scope=pull_scope(self.ref),
-            headers={"Accept-Encoding": "identity"},
-            stream=True,
+            size=layer.size,
+            name=layer.digest,
         )
-        _expect(response, (200,), f"layer {layer.digest} of {self.ref}")
-        raw = _ResponseReader(response, layer.size, layer.digest)
         with verified_layer(
             raw,  # type: ignore[arg-type]
             name=layer.digest,
@@ -292,7 +250,7 @@ def resolve_digest(reference: str, *, access: RegistryAccess | None = None) -> s
             scope=pull_scope(ref),
             headers={"Accept": ACCEPT_WITH_SCHEMA1},
         )
-        _expect(response, (200,), f"manifest {ref}")
+        expect_status(response, (200,), f"manifest {ref}")
         digest = response.headers.get("docker-content-digest", "")
         if digest.startswith("sha256:"):
             return validate_digest(digest, f"Docker-Content-Digest of {ref}")
@@ -310,7 +268,7 @@ def list_tags(repository: str, *, access: RegistryAccess | None = None, page_siz
             if path is None:
                 return tags
             response = client.request("GET", path, scope=pull_scope(ref))
-            _expect(response, (200,), f"tags of {ref.name}")
+            expect_status(response, (200,), f"tags of {ref.name}")
             page = load_json_object(response.content, f"tag list of {ref.name}")
             page_tags = page.get("tags") or []
             if not isinstance(page_tags, list) or not all(isinstance(t, str) for t in page_tags):
@@ -334,7 +292,7 @@ def check_auth(registry: str, *, access: RegistryAccess | None = None) -> None:
     ref = ImageReference(registry, "ping", "latest")
     with _client_for(ref, access) as client:
         response = client.request("GET", "/v2/", scope=None)
-        _expect(response, (200,), f"registry {registry}")
+        expect_status(response, (200,), f"registry {registry}")
 
 
 # -- push (used by tests and tools; no skopeo needed) ------------------------------------------
@@ -372,7 +330,7 @@ def push_image(
             headers={"Content-Type": media_type},
             content=manifest,
         )
-        _expect(response, (201,), f"push manifest {ref}")
+        expect_status(response, (201,), f"push manifest {ref}")
     return sha256_digest(manifest)
 
 
@@ -384,7 +342,7 @@ def _push_blob(
     if head.status_code == 200:
         return
     response = client.request("POST", f"/v2/{ref.wire_repository}/blobs/uploads/", scope=scope)
-    _expect(response, (202,), f"start upload of {digest}")
+    expect_status(response, (202,), f"start upload of {digest}")
     location = _location(client, response)
     if chunk_size:
         for start in range(0, len(data), chunk_size):
@@ -399,14 +357,14 @@ def _push_blob(
                     "Content-Range": f"{start}-{start + len(chunk) - 1}",
                 },
             )
-            _expect(response, (202,), f"upload chunk of {digest}")
+            expect_status(response, (202,), f"upload chunk of {digest}")
             location = _location(client, response)
         data = b""
     url = httpx.URL(location).copy_merge_params({"digest": digest})
     response = client.request(
         "PUT", str(url), scope=scope, content=data, headers={"Content-Type": "application/octet-stream"}
     )
-    _expect(response, (201,), f"finish upload of {digest}")
+    expect_status(response, (201,), f"finish upload of {digest}")
 
 
 def _location(client: RegistryClient, response: httpx.Response) -> str:

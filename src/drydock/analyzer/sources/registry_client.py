@@ -9,8 +9,8 @@
   Credentials are never sent to a plain-HTTP token endpoint on a non-loopback host.
 * Every request has explicit connect/read timeouts (``RegistrySettings``) and is retried with
   exponential backoff on connection errors, timeouts, 429 and 5xx, a bounded number of times
-  (``Retry-After`` is honoured up to ``backoff_max``). A body that fails mid-stream is not
-  retried here; the caller gets a ``SourceError``.
+  (``Retry-After`` is honoured up to ``backoff_max``). Bodies that fail mid-stream are not
+  retried here: layer downloads resume with ``Range`` requests (``blob_reader``).
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ class RegistryClient:
         last_retry_after: float | None = None
         for attempt in range(settings.retries + 1):
             if attempt:
-                time.sleep(self._delay(attempt, last_retry_after))
+                time.sleep(self.backoff_delay(attempt, last_retry_after))
             last_retry_after = None
             try:
                 request = self._http.build_request(
@@ -239,10 +239,21 @@ class RegistryClient:
             f"({method} {httpx.URL(url).path}): {last_problem}"
         )
 
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
+    def backoff_delay(self, attempt: int, retry_after: float | None) -> float:
+        """Seconds to wait before retry number ``attempt`` (1-based)."""
         settings = self.settings
         backoff = settings.backoff_base * (2 ** (attempt - 1))
         return min(settings.backoff_max, max(backoff, retry_after or 0.0))
+
+
+def expect_status(response: httpx.Response, statuses: tuple[int, ...], what: str) -> None:
+    """Raise a ``SourceError`` naming ``what`` unless the status is one of ``statuses``."""
+    if response.status_code in statuses:
+        return
+    response.close()
+    if response.status_code == 404:
+        raise SourceError(f"{what}: not found (HTTP 404)")
+    raise SourceError(f"{what}: unexpected HTTP {response.status_code}")
 
 
 def _retry_after(value: str | None) -> float | None:
