@@ -14,6 +14,7 @@ from drydock.analyzer.sources.registry import (
     RegistryAccess,
     check_auth,
     list_tags,
+    push_image,
     resolve_digest,
 )
 from drydock.analyzer.sources.registry_client import RegistryClient, RegistrySettings
@@ -267,3 +268,11 @@ def test_schema1_manifest_is_refused():
             open_source(f"{fake.host}/x/y:1", settings=FAST).info()
     finally:
         fake.close()
+
+
+def test_registry_error_details_reach_the_message(registry):
+    with pytest.raises(SourceError, match=r"not found \(HTTP 404\) \(MANIFEST_UNKNOWN: manifest unknown\)"):
+        open_source(f"{registry.host}/test/app:does-not-exist").info()
+    bad = build_image([{"x": b"1"}])
+    with pytest.raises(SourceError, match=r"HTTP 400 \(MANIFEST_BLOB_UNKNOWN"):
+        push_image(f"{registry.host}/test/incomplete:1", bad.manifest_bytes, {})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import json
 import ssl
 import time
 from collections.abc import Mapping
@@ -29,6 +30,7 @@ from drydock.analyzer.sources.auth import Challenge, Credentials, parse_challeng
 from drydock.analyzer.sources.base import AuthError, SourceError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_ERROR_BODY = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +141,13 @@ class RegistryClient:
             method, url, self._auth_headers(headers, scope), content, params, stream
         )
         if response.status_code == 401:
-            response.close()
-            raise AuthError(self._auth_failure_message())
+            raise AuthError(self._auth_failure_message() + error_detail(response))
         return self._check_denied(response, url)
 
     def _check_denied(self, response: httpx.Response, url: str) -> httpx.Response:
         if response.status_code == 403:
-            response.close()
-            raise AuthError(f"registry {self.host} denied access to {httpx.URL(url).path}")
+            detail = error_detail(response)
+            raise AuthError(f"registry {self.host} denied access to {httpx.URL(url).path}{detail}")
         return response
 
     def _auth_failure_message(self) -> str:
@@ -250,10 +251,30 @@ def expect_status(response: httpx.Response, statuses: tuple[int, ...], what: str
     """Raise a ``SourceError`` naming ``what`` unless the status is one of ``statuses``."""
     if response.status_code in statuses:
         return
-    response.close()
+    detail = error_detail(response)
     if response.status_code == 404:
-        raise SourceError(f"{what}: not found (HTTP 404)")
-    raise SourceError(f"{what}: unexpected HTTP {response.status_code}")
+        raise SourceError(f"{what}: not found (HTTP 404){detail}")
+    raise SourceError(f"{what}: unexpected HTTP {response.status_code}{detail}")
+
+
+def error_detail(response: httpx.Response) -> str:
+    """``" (CODE: message)"`` from a distribution-spec error body, read at most
+    ``MAX_ERROR_BODY`` bytes; empty when the body says nothing usable. Closes the response."""
+    body = b""
+    try:
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > MAX_ERROR_BODY:
+                return ""
+        errors = json.loads(body).get("errors") if body else None
+        first = errors[0] if isinstance(errors, list) and errors else None
+        if isinstance(first, dict):
+            return f" ({first.get('code', 'ERROR')}: {first.get('message', '')})"
+    except (httpx.HTTPError, ValueError, AttributeError):
+        pass
+    finally:
+        response.close()
+    return ""
 
 
 def _retry_after(value: str | None) -> float | None:
