@@ -293,6 +293,7 @@ class DpkgDBCataloger:
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
         result = CatalogResult()
+        side_files: _SideFiles | None = None
         for db in resolver.glob_any(self.DB_PATTERNS):
             if db.type is not FileType.REGULAR or db.path.endswith(INFO_SUFFIXES):
                 continue
@@ -301,12 +302,13 @@ class DpkgDBCataloger:
             except (CatalogError, FileTooLarge, FileNotFoundError) as exc:
                 result.warnings.append(f"{self.name}: unable to catalog dpkg DB={db.path!r}: {exc}")
                 continue
+            side_files = side_files or _SideFiles(resolver)
             for entry in entries:
-                result.packages.append(self._package(resolver, db.path, entry, context.distro))
+                result.packages.append(self._package(side_files, db.path, entry, context.distro))
         result.relationships = dependency_relationships(result.packages, provides_requires)
         return result
 
-    def _package(self, resolver: FileResolver, db_path: str, entry: StatusEntry, distro: Distro | None) -> Package:
+    def _package(self, side: "_SideFiles", db_path: str, entry: StatusEntry, distro: Distro | None) -> Package:
         meta = entry.metadata
         pkg = Package(
             name=meta["Package"],
@@ -323,57 +325,60 @@ class DpkgDBCataloger:
         owned: list[str] = []
         for suffix, parse in ((".md5sums", parse_md5sums), (".conffiles", parse_conffiles)):
             search = info_dir if suffix == ".md5sums" else posixpath.join(db_dir, "info")
-            found = _read_side_file(resolver, search, meta, suffix)
+            found = side.read(side.find(search, meta, suffix))
             if found is not None:
                 meta["Files"] = _merge_files(meta["Files"], parse(found[1]))
                 pkg.locations.append(supporting(found[0]))
-        listed = _read_side_file(resolver, info_dir, meta, ".list")
+        listed = side.read(side.find(info_dir, meta, ".list"))
         if listed is not None:
             owned = [p for p in listed[1].splitlines() if p.startswith("/") and p != "/."]
             pkg.locations.append(supporting(listed[0]))
         for script in MAINTAINER_SCRIPTS:
-            path = _side_file_path(resolver, info_dir, meta, script)
+            path = side.find(info_dir, meta, script)
             if path is not None:
                 pkg.locations.append(supporting(path))
         pkg.files = list(dict.fromkeys([*(f["Path"] for f in meta["Files"]), *owned]))
-        pkg.licenses = self._licenses(resolver, pkg, entry)
+        pkg.licenses = self._licenses(side, pkg, entry)
         return pkg
 
     @staticmethod
-    def _licenses(resolver: FileResolver, pkg: Package, entry: StatusEntry) -> list[License]:
+    def _licenses(side: "_SideFiles", pkg: Package, entry: StatusEntry) -> list[License]:
         if entry.license_field:
             db = pkg.locations[0].path
             return [License(value=v, locations=[Location(path=db)]) for v in split_license_field(entry.license_field)]
-        path = f"{DOCS_PATH}/{pkg.name}/copyright"
-        text = _read_if_present(resolver, path)
-        if text is None:
+        found = side.read(f"{DOCS_PATH}/{pkg.name}/copyright")
+        if found is None:
             return []
+        path, text = found
         pkg.locations.append(supporting(path))
         return [License(value=v, locations=[Location(path=path)]) for v in parse_copyright_licenses(text) or []]
 
 
-def _side_file_path(resolver: FileResolver, directory: str, meta: dict[str, Any], suffix: str) -> str | None:
-    """info/NAME:ARCH.<suffix>, falling back to info/NAME.<suffix> (multi-arch naming)."""
-    for key in dict.fromkeys((_md5_key(meta), meta["Package"])):
-        path = posixpath.join(directory, key + suffix)
-        entry = resolver.resolve(path)
-        if entry is not None and entry.type is FileType.REGULAR:
-            return path
-    return None
+class _SideFiles:
+    """Existence index of the files around package databases, built in one pass over the tree
+    so per-package lookups (ten or so candidates each) are set probes, not path resolutions."""
 
+    def __init__(self, resolver: FileResolver) -> None:
+        self.resolver = resolver
+        self.present = {
+            e.path
+            for e in resolver.entries()
+            if e.type in (FileType.REGULAR, FileType.SYMLINK)
+            and ("/lib/dpkg/" in e.path or "/lib/opkg/" in e.path or e.path.startswith(DOCS_PATH + "/"))
+        }
 
-def _read_side_file(
-    resolver: FileResolver, directory: str, meta: dict[str, Any], suffix: str
-) -> tuple[str, str] | None:
-    path = _side_file_path(resolver, directory, meta, suffix)
-    if path is None:
+    def find(self, directory: str, meta: dict[str, Any], suffix: str) -> str | None:
+        """info/NAME:ARCH.<suffix>, falling back to info/NAME.<suffix> (multi-arch naming)."""
+        for key in dict.fromkeys((_md5_key(meta), meta["Package"])):
+            path = posixpath.join(directory, key + suffix)
+            if path in self.present:
+                return path
         return None
-    text = _read_if_present(resolver, path)
-    return (path, text) if text is not None else None
 
-
-def _read_if_present(resolver: FileResolver, path: str) -> str | None:
-    try:
-        return resolver.read_text(path)
-    except (FileNotFoundError, FileTooLarge, OSError):
-        return None
+    def read(self, path: str | None) -> tuple[str, str] | None:
+        if path is None or path not in self.present:
+            return None
+        try:
+            return path, self.resolver.read_text(path)
+        except (FileNotFoundError, FileTooLarge, OSError):
+            return None
