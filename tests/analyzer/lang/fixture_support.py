@@ -70,7 +70,13 @@ def _license_view(lic: License, like: Any) -> Any:
 def _expected_license(lic: Any) -> Any:
     if isinstance(lic, str):
         return lic
-    keys = {"value": "Value", "spdxExpression": "SPDXExpression", "type": "Type", "locations": "Locations", "urls": "URLs"}
+    keys = {
+        "value": "Value",
+        "spdxExpression": "SPDXExpression",
+        "type": "Type",
+        "locations": "Locations",
+        "urls": "URLs",
+    }
     lic = {keys.get(k, k): v for k, v in lic.items()}
     out = {k: v for k, v in lic.items() if k in ("Value", "SPDXExpression", "Type", "Locations", "URLs")}
     if "Locations" in out:
@@ -100,7 +106,9 @@ def package_view(pkg: Package, like: dict[str, Any]) -> dict[str, Any]:
 
 def expected_view(like: dict[str, Any]) -> dict[str, Any]:
     view = {k: like.get(k) for k in ("name", "version", "type", "purl", "language", "metadataType")}
-    view["locations"] = sorted(_rel(p if isinstance(p, str) else p["path"]) for p in like.get("locations") or [])
+    view["locations"] = sorted(
+        _rel(p if isinstance(p, str) else p["path"]) for p in like.get("locations") or []
+    )
     view["licenses"] = sorted(
         (_expected_license(lic) for lic in like.get("licenses") or []),
         key=lambda x: json.dumps(x, sort_keys=True),
@@ -113,7 +121,9 @@ def _key(d: dict[str, Any]) -> str:
     return json.dumps(d, sort_keys=True)
 
 
-def assert_packages(result: CatalogResult, expected: list[dict[str, Any]], fields: tuple[str, ...] = ()) -> None:
+def assert_packages(
+    result: CatalogResult, expected: list[dict[str, Any]], fields: tuple[str, ...] = ()
+) -> None:
     """Order-insensitive exact comparison; ``fields`` restricts it to some keys."""
     got = []
     for pkg in result.packages:
@@ -153,3 +163,25 @@ def relationship_strings(result: CatalogResult, location: str = ".") -> list[str
 def matched_paths(cataloger: Cataloger, root: Path) -> set[str]:
     resolver = DirectoryResolver(root)
     return {_rel(e.path) for e in resolver.glob_any(cataloger.patterns) if e.type is not FileType.DIRECTORY}
+
+
+def case_params(ecosystem: str, xfail: dict[str, str] | None = None) -> list[Any]:
+    """Every case of an ecosystem as a pytest param; ``xfail`` maps case → precise reason."""
+    import pytest
+
+    xfail = xfail or {}
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(reason=xfail[n], strict=True)) if n in xfail else n
+        for n in case_names(ecosystem)
+    ]
+
+
+def check_result(case: dict[str, Any], result: CatalogResult) -> None:
+    """The common assertions: ``error`` cases warn and yield nothing; others match exactly."""
+    if case["assertion"] == "error":
+        assert result.warnings and not result.packages
+        return
+    assert not result.warnings, result.warnings
+    assert_packages(result, case.get("packages") or [])
+    if "relationships" in case or case["assertion"] == "exact-packages-and-relationships":
+        assert_relationships(result, case.get("relationships") or [])

@@ -11,10 +11,9 @@ from drydock.analyzer.catalogers.dotnet import (
 )
 
 from .fixture_support import (
-    assert_packages,
-    assert_relationships,
-    case_names,
+    case_params,
     case_root,
+    check_result,
     load_case,
     matched_paths,
     run,
@@ -46,22 +45,10 @@ def _check(name: str) -> None:
     elif name in XFAIL:
         raise NotImplementedError(XFAIL[name])
     else:
-        result = run([DEPS, LOCK], root)
-        if case["assertion"] == "error":
-            assert result.warnings and not result.packages
-            return
-        assert not result.warnings
-        assert_packages(result, case["packages"])
-        assert_relationships(result, case.get("relationships") or [])
+        check_result(case, run([DEPS, LOCK], root))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=XFAIL[n], strict=True)) if n in XFAIL else n
-        for n in case_names(ECO)
-    ],
-)
+@pytest.mark.parametrize("name", case_params(ECO, XFAIL))
 def test_dotnet_case(name: str) -> None:
     _check(name)
 

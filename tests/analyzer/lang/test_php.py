@@ -14,10 +14,9 @@ from drydock.analyzer.catalogers.php import (
 from drydock.analyzer.catalogers.php_serialized import PhpUnserializeError, unserialize
 
 from .fixture_support import (
-    assert_packages,
-    assert_relationships,
-    case_names,
+    case_params,
     case_root,
+    check_result,
     load_case,
     matched_paths,
     run,
@@ -29,7 +28,7 @@ INSTALLED = ComposerInstalledCataloger()
 PEAR = PearCataloger()
 
 
-@pytest.mark.parametrize("name", case_names(ECO))
+@pytest.mark.parametrize("name", case_params(ECO))
 def test_php_case(name: str) -> None:
     case = load_case(ECO, name)
     root = case_root(ECO, name)
@@ -46,18 +45,12 @@ def test_php_case(name: str) -> None:
             assert pear_purl(row["name"], row["channel"], row["version"]) == row["expected"], row["name"]
     else:
         config = {"php": {"legacy_pecl_type": case.get("parser") == "parsePecl"}}
-        result = run([LOCK, INSTALLED, PEAR], root, config)
-        if case["assertion"] == "error":
-            assert result.warnings and not result.packages
-            return
-        assert not result.warnings
-        assert_packages(result, case["packages"])
-        assert_relationships(result, case.get("relationships") or [])
+        check_result(case, run([LOCK, INSTALLED, PEAR], root, config))
 
 
 @pytest.mark.parametrize(
     "data",
-    [b"a:99999999:{}", b's:5:"ab";', b"a:1:{i:0;" * 200 + b"}", b"O:3:\"Foo\":1:{s:1:\"a\";R:1;}", b""],
+    [b"a:99999999:{}", b's:5:"ab";', b"a:1:{i:0;" * 200 + b"}", b'O:3:"Foo":1:{s:1:"a";R:1;}', b""],
 )
 def test_unserialize_rejects_malformed(data: bytes) -> None:
     with pytest.raises(PhpUnserializeError):

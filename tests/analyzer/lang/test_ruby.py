@@ -13,10 +13,9 @@ from drydock.analyzer.catalogers.ruby import (
 )
 
 from .fixture_support import (
-    assert_packages,
-    assert_relationships,
-    case_names,
+    case_params,
     case_root,
+    check_result,
     load_case,
     matched_paths,
     run,
@@ -27,7 +26,7 @@ LOCK = GemfileLockCataloger()
 SPEC = GemspecCataloger()
 
 
-@pytest.mark.parametrize("name", case_names(ECO))
+@pytest.mark.parametrize("name", case_params(ECO))
 def test_ruby_case(name: str) -> None:
     case = load_case(ECO, name)
     root = case_root(ECO, name)
@@ -46,10 +45,7 @@ def test_ruby_case(name: str) -> None:
             else:
                 assert got["homepage"] == row["wantHomepage"], row["name"]
     else:
-        result = run([LOCK, SPEC], root)
-        assert not result.warnings
-        assert_packages(result, case["packages"])
-        assert_relationships(result, case["relationships"] or [])
+        check_result(case, run([LOCK, SPEC], root))
 
 
 def test_gemspec_never_evaluates_code() -> None:

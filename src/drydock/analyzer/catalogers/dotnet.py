@@ -7,13 +7,12 @@ from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
+from drydock.analyzer.catalogers.lang_package import language_package
 from drydock.analyzer.catalogers.lockfile_util import (
     as_dict,
     as_str,
-    catalog_each,
+    catalog_text_files,
     loads_json,
-    primary,
-    read_text,
 )
 from drydock.analyzer.catalogers.purl_util import package_url
 from drydock.analyzer.filetree import FileResolver
@@ -57,23 +56,29 @@ def _cpes(name: str, version: str) -> list[str]:
     return [f"cpe:2.3:{attrs['Part']}:{attrs['Vendor']}:{attrs['Product']}:{attrs['Version']}:*:*:*:*:*:*:*"]
 
 
-def _package(name: str, version: str, found_by: str, path: str, metadata_type: str, metadata: dict[str, Any]) -> Package:
-    return Package(
-        name=name,
-        version=version,
-        type=PackageType.DOTNET,
-        found_by=found_by,
-        locations=[primary(path)],
-        purl=nuget_purl(name, version),
+def _package(
+    name: str, version: str, found_by: str, path: str, metadata_type: str, metadata: dict[str, Any]
+) -> Package:
+    purl = nuget_purl(name, version)
+    return language_package(
+        name,
+        version,
+        PackageType.DOTNET,
+        "dotnet",
+        found_by,
+        path,
+        purl,
+        metadata_type,
+        metadata,
         cpes=_cpes(name, version),
-        language="dotnet",
-        metadata_type=metadata_type,
-        metadata={k: v for k, v in metadata.items() if v},
     )
 
 
 def _by_name(packages: list[Package], deps: dict[str, list[str]]) -> list[Any]:
-    specs = {p.id: Specification(main=ProvidesRequires(provides=[p.name], requires=deps.get(p.id, []))) for p in packages}
+    specs = {
+        p.id: Specification(main=ProvidesRequires(provides=[p.name], requires=deps.get(p.id, [])))
+        for p in packages
+    }
     return resolve(packages, lambda p: specs[p.id])
 
 
@@ -136,8 +141,7 @@ class DotnetDepsCataloger:
     patterns: ClassVar[tuple[str, ...]] = ("**/*.deps.json",)
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
-        paths = [e.path for e in resolver.glob_any(self.patterns)]
-        return catalog_each(resolver, paths, lambda r, p: parse_deps_json(read_text(r, p), p))
+        return catalog_text_files(resolver, self.patterns, parse_deps_json)
 
 
 @register_cataloger
@@ -146,5 +150,4 @@ class DotnetPackagesLockCataloger:
     patterns: ClassVar[tuple[str, ...]] = ("**/packages.lock.json",)
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
-        paths = [e.path for e in resolver.glob_any(self.patterns)]
-        return catalog_each(resolver, paths, lambda r, p: parse_packages_lock(read_text(r, p), p))
+        return catalog_text_files(resolver, self.patterns, parse_packages_lock)

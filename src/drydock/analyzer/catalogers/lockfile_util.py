@@ -62,7 +62,7 @@ _YAML_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 def loads_yaml_documents(text: str, path: str) -> list[Any]:
     """All documents of a YAML stream (pnpm may write several), every scalar as a string."""
     try:
-        return [doc for doc in yaml.load_all(text, Loader=_YAML_LOADER) if doc is not None]  # noqa: S506
+        return [doc for doc in yaml.load_all(text, Loader=_YAML_LOADER) if doc is not None]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise CatalogError(f"{path}: malformed YAML ({exc})") from exc
 
@@ -144,3 +144,11 @@ def strip_jsonc(text: str) -> str:
             out.append(c)
             i += 1
     return "".join(out)
+
+
+def catalog_text_files(
+    resolver: FileResolver, patterns: tuple[str, ...], parse: Callable[[str, str], CatalogResult]
+) -> CatalogResult:
+    """Every file matching ``patterns``, read as bounded text and handed to ``parse(text, path)``."""
+    paths = [e.path for e in resolver.glob_any(patterns)]
+    return catalog_each(resolver, paths, lambda r, p: parse(read_text(r, p), p))

@@ -7,15 +7,15 @@ from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
+from drydock.analyzer.catalogers.lang_package import language_package
 from drydock.analyzer.catalogers.lockfile_util import (
     as_dict,
     as_list,
     as_str,
     catalog_each,
+    catalog_text_files,
     loads_json,
-    primary,
     read_bytes,
-    read_text,
 )
 from drydock.analyzer.catalogers.php_serialized import PhpUnserializeError, unserialize
 from drydock.analyzer.catalogers.purl_util import package_url
@@ -93,23 +93,26 @@ def _composer_packages(entries: list[Any], path: str, found_by: str, metadata_ty
             for v in (licence_value if isinstance(licence_value, list) else [licence_value])
             if as_str(v)
         ]
+        purl = composer_purl(name, version)
         packages.append(
-            Package(
-                name=name,
-                version=version,
-                type=PackageType.PHP_COMPOSER,
-                found_by=found_by,
-                locations=[primary(path)],
-                licenses=licences,
-                purl=composer_purl(name, version),
-                language="php",
-                metadata_type=metadata_type,
-                metadata=meta,
+            language_package(
+                name,
+                version,
+                PackageType.PHP_COMPOSER,
+                "php",
+                found_by,
+                path,
+                purl,
+                metadata_type,
+                meta,
+                licences,
             )
         )
 
     def spec(pkg: Package) -> Specification:
-        return Specification(main=ProvidesRequires(provides=[pkg.name], requires=list(pkg.metadata.get("Require", {}))))
+        return Specification(
+            main=ProvidesRequires(provides=[pkg.name], requires=list(pkg.metadata.get("Require", {})))
+        )
 
     return CatalogResult(packages=packages, relationships=resolve(packages, spec))
 
@@ -149,42 +152,43 @@ def parse_pear_registry(data: bytes, path: str, legacy_pecl: bool = False) -> Ca
     channel = as_str(entry.get("channel"))
     licence_field = entry.get("license")
     licence = as_str(as_dict(licence_field).get("_content")) or as_str(licence_field)
-    meta: dict[str, Any] = {"Name": name, "Channel": channel, "Version": version, "License": [licence] if licence else []}
-    pkg = Package(
-        name=name,
-        version=version,
-        type=PackageType.PHP_PECL if legacy_pecl else PackageType.PHP_PEAR,
-        found_by=PEAR_CATALOGER,
-        locations=[primary(path)],
-        licenses=[License(value=licence, locations=[Location(path=path)])] if licence else [],
-        purl=pear_purl(name, channel, version),
-        language="php",
-        metadata_type="PhpPeclEntry" if legacy_pecl else "PhpPearEntry",
-        metadata={k: v for k, v in meta.items() if v},
+    meta: dict[str, Any] = {
+        "Name": name,
+        "Channel": channel,
+        "Version": version,
+        "License": [licence] if licence else [],
+    }
+    pkg = language_package(
+        name,
+        version,
+        PackageType.PHP_PECL if legacy_pecl else PackageType.PHP_PEAR,
+        "php",
+        PEAR_CATALOGER,
+        path,
+        pear_purl(name, channel, version),
+        "PhpPeclEntry" if legacy_pecl else "PhpPearEntry",
+        meta,
+        [License(value=licence, locations=[Location(path=path)])] if licence else [],
     )
     return CatalogResult(packages=[pkg])
-
-
-def _text_cataloger(patterns: tuple[str, ...], parse: Any) -> Any:
-    def catalog(self: Any, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
-        paths = [e.path for e in resolver.glob_any(patterns)]
-        return catalog_each(resolver, paths, lambda r, p: parse(read_text(r, p), p))
-
-    return catalog
 
 
 @register_cataloger
 class ComposerLockCataloger:
     name: ClassVar[str] = LOCK_CATALOGER
     patterns: ClassVar[tuple[str, ...]] = ("**/composer.lock",)
-    catalog = _text_cataloger(patterns, parse_composer_lock)
+
+    def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
+        return catalog_text_files(resolver, self.patterns, parse_composer_lock)
 
 
 @register_cataloger
 class ComposerInstalledCataloger:
     name: ClassVar[str] = INSTALLED_CATALOGER
     patterns: ClassVar[tuple[str, ...]] = ("**/installed.json",)
-    catalog = _text_cataloger(patterns, parse_installed_json)
+
+    def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
+        return catalog_text_files(resolver, self.patterns, parse_installed_json)
 
 
 @register_cataloger

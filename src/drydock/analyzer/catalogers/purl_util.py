@@ -25,7 +25,9 @@ def package_url(
 
     The name is kept as given (packageurl-python would lower-case npm names; syft does not).
     """
-    core = PackageURL(type=type_, namespace=namespace or None, name=_NAME_TOKEN, version=version or None).to_string()
+    core = PackageURL(
+        type=type_, namespace=namespace or None, name=_NAME_TOKEN, version=version or None
+    ).to_string()
     core = core.replace(_NAME_TOKEN, quote(name, safe=""), 1)
     pairs = sorted((k, v) for k, v in (qualifiers or {}).items() if v)
     if pairs:

@@ -11,7 +11,8 @@ import re
 from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, register_cataloger
-from drydock.analyzer.catalogers.lockfile_util import catalog_each, primary, read_text
+from drydock.analyzer.catalogers.lang_package import language_package
+from drydock.analyzer.catalogers.lockfile_util import catalog_text_files
 from drydock.analyzer.catalogers.purl_util import package_url
 from drydock.analyzer.filetree import FileResolver
 from drydock.analyzer.model import CatalogResult, License, Location, Package, PackageType
@@ -36,15 +37,8 @@ def gem_purl(name: str, version: str) -> str:
 
 
 def _gem(name: str, version: str, found_by: str, path: str, **extra: Any) -> Package:
-    return Package(
-        name=name,
-        version=version,
-        type=PackageType.GEM,
-        found_by=found_by,
-        locations=[primary(path)],
-        purl=gem_purl(name, version),
-        language="ruby",
-        **extra,
+    return language_package(
+        name, version, PackageType.GEM, "ruby", found_by, path, gem_purl(name, version), **extra
     )
 
 
@@ -160,7 +154,7 @@ def parse_gemspec(text: str, path: str) -> list[Package]:
             path,
             licenses=licences,
             metadata_type="RubyGemspec",
-            metadata={k: v for k, v in metadata.items() if v},
+            metadata=metadata,
         )
     ]
 
@@ -171,9 +165,8 @@ class GemfileLockCataloger:
     patterns: ClassVar[tuple[str, ...]] = LOCK_PATTERNS
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
-        paths = [e.path for e in resolver.glob_any(self.patterns)]
-        return catalog_each(
-            resolver, paths, lambda r, p: CatalogResult(packages=parse_gemfile_lock(read_text(r, p), p))
+        return catalog_text_files(
+            resolver, self.patterns, lambda t, p: CatalogResult(packages=parse_gemfile_lock(t, p))
         )
 
 
@@ -183,5 +176,6 @@ class GemspecCataloger:
     patterns: ClassVar[tuple[str, ...]] = SPEC_PATTERNS
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
-        paths = [e.path for e in resolver.glob_any(self.patterns)]
-        return catalog_each(resolver, paths, lambda r, p: CatalogResult(packages=parse_gemspec(read_text(r, p), p)))
+        return catalog_text_files(
+            resolver, self.patterns, lambda t, p: CatalogResult(packages=parse_gemspec(t, p))
+        )

@@ -13,7 +13,14 @@ from drydock.analyzer.catalogers.javascript.common import (
     split_name_version,
     string_map,
 )
-from drydock.analyzer.catalogers.lockfile_util import as_dict, as_list, as_str, loads_json, primary, strip_jsonc
+from drydock.analyzer.catalogers.lockfile_util import (
+    as_dict,
+    as_list,
+    as_str,
+    loads_json,
+    primary,
+    strip_jsonc,
+)
 from drydock.analyzer.model import CatalogResult
 
 _FIRST_PARTY = ("workspace:", "root:", "link:", "file:")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
+from drydock.analyzer.catalogers.lang_package import language_package
 from drydock.analyzer.catalogers.lockfile_util import as_dict, as_list, as_str
 from drydock.analyzer.catalogers.purl_util import package_url
 from drydock.analyzer.model import CatalogResult, License, Location, Package, PackageType
@@ -51,17 +52,18 @@ def new_npm_package(
     licenses: list[License] | None = None,
     purl: str | None = None,
 ) -> Package:
-    return Package(
-        name=name,
-        version=version,
-        type=PackageType.NPM,
-        found_by=found_by,
-        locations=[location],
-        licenses=licenses or [],
-        purl=purl if purl is not None else npm_purl(name, version),
-        language="javascript",
-        metadata_type=metadata_type,
-        metadata=metadata,
+    purl = purl if purl is not None else npm_purl(name, version)
+    return language_package(
+        name,
+        version,
+        PackageType.NPM,
+        "javascript",
+        found_by,
+        [location],
+        purl,
+        metadata_type,
+        metadata,
+        licenses,
     )
 
 
@@ -97,9 +99,7 @@ def as_str_list(value: Any) -> list[str]:
     return [as_str(v) for v in as_list(value) if as_str(v)]
 
 
-def prune_dev(
-    result: CatalogResult, prod_names: Iterable[str], dev_names: Iterable[str]
-) -> CatalogResult:
+def prune_dev(result: CatalogResult, prod_names: Iterable[str], dev_names: Iterable[str]) -> CatalogResult:
     """Drop packages reachable only from dev dependencies (lock files that carry no dev flag)."""
     by_name: dict[str, list[str]] = {}
     for pkg in result.packages:

@@ -42,7 +42,9 @@ def _remote(url: str, integrity: str, path: str) -> tuple[str, Any] | None:
     name = f"{host}/{module}"
     purl = package_url("npm", name, version, qualifiers={"repository_url": f"{scheme}://{host}"})
     metadata = {"URL": url, "Integrity": integrity}
-    pkg = new_npm_package(name, version, LOCK_CATALOGER, primary(path), "DenoRemoteLockEntry", metadata, purl=purl)
+    pkg = new_npm_package(
+        name, version, LOCK_CATALOGER, primary(path), "DenoRemoteLockEntry", metadata, purl=purl
+    )
     return f"{name}@{version}", pkg
 
 
@@ -63,7 +65,9 @@ def parse_deno_lock(text: str, path: str) -> CatalogResult:
         deps = [as_str(d) for d in as_list(entry.get("dependencies"))]
         metadata = {"Integrity": as_str(entry.get("integrity")), "Dependencies": deps}
         purl = npm_purl(name, version, {"repository_url": JSR_REGISTRY})
-        pkg = new_npm_package(name, version, LOCK_CATALOGER, primary(path), "DenoLockEntry", metadata, purl=purl)
+        pkg = new_npm_package(
+            name, version, LOCK_CATALOGER, primary(path), "DenoLockEntry", metadata, purl=purl
+        )
         out.add(pkg, [f"{name}@{version}"], [_specifier_ref(specifiers, d) for d in deps])
     for url, integrity in as_dict(doc.get("remote")).items():
         remote = _remote(as_str(url), as_str(integrity), path)

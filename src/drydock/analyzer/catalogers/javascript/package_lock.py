@@ -15,7 +15,7 @@ from drydock.analyzer.catalogers.javascript.common import (
 )
 from drydock.analyzer.catalogers.lockfile_util import as_dict, as_str, loads_json, primary
 from drydock.analyzer.filetree import FileResolver
-from drydock.analyzer.model import CatalogResult, License
+from drydock.analyzer.model import CatalogResult, License, Package
 
 MAX_NESTING = 256
 
@@ -37,8 +37,31 @@ def _installed_licences(resolver: FileResolver, lock_path: str, name: str) -> li
     return licences_from(as_dict(data).get("license"), lock_path)
 
 
+def _lock_entry(
+    name: str,
+    version: str,
+    entry: dict[str, Any],
+    dependencies: dict[str, str],
+    path: str,
+    licences: list[License],
+) -> Package:
+    metadata = {
+        "Resolved": as_str(entry.get("resolved")),
+        "Integrity": as_str(entry.get("integrity")),
+        "Dependencies": dependencies,
+    }
+    return new_npm_package(
+        name, version, LOCK_CATALOGER, primary(path), "NpmPackageLockEntry", metadata, licences
+    )
+
+
 def _v1(
-    resolver: FileResolver, path: str, deps: dict[str, Any], include_dev: bool, out: PackageCollector, depth: int
+    resolver: FileResolver,
+    path: str,
+    deps: dict[str, Any],
+    include_dev: bool,
+    out: PackageCollector,
+    depth: int,
 ) -> None:
     if depth > MAX_NESTING:
         return
@@ -47,16 +70,7 @@ def _v1(
         if entry.get("dev") is True and not include_dev:
             continue
         name, version = _alias(key, as_str(entry.get("version")))
-        metadata = {"Resolved": as_str(entry.get("resolved")), "Integrity": as_str(entry.get("integrity"))}
-        pkg = new_npm_package(
-            name,
-            version,
-            LOCK_CATALOGER,
-            primary(path),
-            "NpmPackageLockEntry",
-            {k: v for k, v in metadata.items() if v},
-            _installed_licences(resolver, path, name),
-        )
+        pkg = _lock_entry(name, version, entry, {}, path, _installed_licences(resolver, path, name))
         out.add(pkg, [name, key], [])
         _v1(resolver, path, as_dict(entry.get("dependencies")), include_dev, out, depth + 1)
 
@@ -72,20 +86,7 @@ def _v2(path: str, packages: dict[str, Any], include_dev: bool, out: PackageColl
             continue
         name, version = _alias(name, as_str(entry.get("version")))
         dependencies = string_map(entry.get("dependencies"))
-        metadata: dict[str, Any] = {
-            "Resolved": as_str(entry.get("resolved")),
-            "Integrity": as_str(entry.get("integrity")),
-            "Dependencies": dependencies,
-        }
-        pkg = new_npm_package(
-            name,
-            version,
-            LOCK_CATALOGER,
-            primary(path),
-            "NpmPackageLockEntry",
-            {k: v for k, v in metadata.items() if v},
-            licences_from(entry.get("license"), path),
-        )
+        pkg = _lock_entry(name, version, entry, dependencies, path, licences_from(entry.get("license"), path))
         out.add(pkg, [name] + ([path_name] if path_name else []), list(dependencies))
 
 

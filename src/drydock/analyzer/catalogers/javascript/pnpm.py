@@ -57,7 +57,9 @@ def _dependencies(entry: dict[str, Any]) -> dict[str, str]:
     return {name: strip_peer_suffix(v) for name, v in string_map(entry.get("dependencies")).items()}
 
 
-def _add_document(doc: dict[str, Any], path: str, include_dev: bool, out: PackageCollector) -> tuple[set[str], set[str]]:
+def _add_document(
+    doc: dict[str, Any], path: str, include_dev: bool, out: PackageCollector
+) -> tuple[set[str], set[str]]:
     major = _major(doc)
     snapshot_deps: dict[str, dict[str, str]] = {}
     for skey, sval in as_dict(doc.get("snapshots")).items():
@@ -82,7 +84,9 @@ def _add_document(doc: dict[str, Any], path: str, include_dev: bool, out: Packag
         resolution = as_dict(entry.get("resolution"))
         wanted = (("Integrity", "integrity"), ("Tarball", "tarball"))
         metadata: dict[str, Any] = {
-            "Resolution": {ours: as_str(resolution[theirs]) for ours, theirs in wanted if resolution.get(theirs)},
+            "Resolution": {
+                ours: as_str(resolution[theirs]) for ours, theirs in wanted if resolution.get(theirs)
+            },
             "Dependencies": deps,
         }
         pkg = new_npm_package(name, version, LOCK_CATALOGER, primary(path), "PnpmLockEntry", metadata)

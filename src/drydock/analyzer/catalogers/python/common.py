@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from drydock.analyzer.catalogers.lang_package import language_package
 from drydock.analyzer.catalogers.purl_util import package_url
 from drydock.analyzer.model import License, Location, Package, PackageType
 
@@ -52,17 +54,18 @@ def new_package(
 ) -> Package:
     metadata = metadata or {}
     norm = normalize_name(name)
-    return Package(
-        name=norm,
-        version=version,
-        type=PackageType.PYTHON,
-        found_by=found_by,
-        locations=locations,
-        licenses=licenses or [],
-        purl=pypi_purl(norm, version, vcs_url(metadata.get("DirectURLOrigin") or {})),
-        language="python",
-        metadata_type=metadata_type,
-        metadata=metadata,
+    purl = pypi_purl(norm, version, vcs_url(metadata.get("DirectURLOrigin") or {}))
+    return language_package(
+        norm,
+        version,
+        PackageType.PYTHON,
+        "python",
+        found_by,
+        locations,
+        purl,
+        metadata_type,
+        metadata,
+        licenses,
     )
 
 

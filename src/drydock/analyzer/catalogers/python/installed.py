@@ -12,7 +12,7 @@ import io
 import posixpath
 from typing import Any, ClassVar
 
-from drydock.analyzer.catalogers.base import CatalogContext, register_cataloger
+from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.license_text import classify
 from drydock.analyzer.catalogers.lockfile_util import (
     as_dict,
@@ -108,14 +108,20 @@ def parse_installed_files(text: str) -> list[dict[str, Any]]:
 def parse_direct_url(text: str, path: str) -> dict[str, str]:
     doc = as_dict(loads_json(text, path))
     vcs = as_dict(doc.get("vcs_info"))
-    origin = {"URL": as_str(doc.get("url")), "VCS": as_str(vcs.get("vcs")), "CommitID": as_str(vcs.get("commit_id"))}
+    origin = {
+        "URL": as_str(doc.get("url")),
+        "VCS": as_str(vcs.get("vcs")),
+        "CommitID": as_str(vcs.get("commit_id")),
+    }
     return {k: v for k, v in origin.items() if v}
 
 
 class _Dist:
     """One distribution's metadata directory (or single egg-info file) and what lies beside it."""
 
-    def __init__(self, resolver: FileResolver, metadata_path: str, licence_index: dict[str, list[str]]) -> None:
+    def __init__(
+        self, resolver: FileResolver, metadata_path: str, licence_index: dict[str, list[str]]
+    ) -> None:
         self.resolver = resolver
         self.metadata_path = metadata_path
         entry = resolver.resolve(metadata_path)
@@ -135,7 +141,13 @@ class _Dist:
 def _licences(dist: _Dist, fields: dict[str, Any]) -> list[License]:
     where = [Location(path=dist.metadata_path)]
     if fields.get("LicenseExpression"):
-        return [License(value=fields["LicenseExpression"], spdx_expression=fields["LicenseExpression"], locations=where)]
+        return [
+            License(
+                value=fields["LicenseExpression"],
+                spdx_expression=fields["LicenseExpression"],
+                locations=where,
+            )
+        ]
     if fields.get("License"):
         return [License(value=fields["License"], locations=where)]
     candidates = list(dist.licence_files)
@@ -145,10 +157,12 @@ def _licences(dist: _Dist, fields: dict[str, Any]) -> list[License]:
     for path in candidates:
         try:
             spdx = classify(read_text(dist.resolver, path, limit=1024 * 1024))
-        except Exception:  # noqa: BLE001 - an unreadable licence file just yields no licence
-            continue
+        except CatalogError:  # an unreadable licence file just yields no licence
+            spdx = None
         if spdx:
-            return [License(value=spdx, spdx_expression=spdx, type="concluded", locations=[Location(path=path)])]
+            return [
+                License(value=spdx, spdx_expression=spdx, type="concluded", locations=[Location(path=path)])
+            ]
     return []
 
 
@@ -178,7 +192,9 @@ def parse_distribution(
         locations.append(supporting(installed))
     top_level = dist.side("top_level.txt")
     if top_level:
-        metadata["TopLevelPackages"] = [ln.strip() for ln in read_text(resolver, top_level).splitlines() if ln.strip()]
+        metadata["TopLevelPackages"] = [
+            ln.strip() for ln in read_text(resolver, top_level).splitlines() if ln.strip()
+        ]
         locations.append(supporting(top_level))
     direct_url = dist.side("direct_url.json")
     if direct_url:
@@ -203,8 +219,11 @@ def parse_distribution(
 @register_cataloger
 class PythonInstalledCataloger:
     name: ClassVar[str] = CATALOGER
-    patterns: ClassVar[tuple[str, ...]] = METADATA_PATTERNS + LICENSE_PATTERNS + DECLARED_LICENSE_PATTERNS + tuple(
-        f"**/*{_ANY}/{f}" for f in SIDE_FILES
+    patterns: ClassVar[tuple[str, ...]] = (
+        METADATA_PATTERNS
+        + LICENSE_PATTERNS
+        + DECLARED_LICENSE_PATTERNS
+        + tuple(f"**/*{_ANY}/{f}" for f in SIDE_FILES)
     )
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:

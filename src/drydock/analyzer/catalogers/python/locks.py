@@ -57,12 +57,17 @@ def parse_poetry_lock(doc: dict[str, Any], path: str) -> list[Package]:
             "Dependencies": sorted(deps, key=lambda d: d["Name"]),
             "Extras": extras,
         }
-        packages.append(new_package(name, version, CATALOGER, [primary(path)], "PythonPoetryLockEntry", metadata))
+        packages.append(
+            new_package(name, version, CATALOGER, [primary(path)], "PythonPoetryLockEntry", metadata)
+        )
     return packages
 
 
 def parse_pipfile_lock(doc: dict[str, Any], path: str) -> list[Package]:
-    sources = {as_str(s.get("name")): as_str(s.get("url")) for s in map(as_dict, as_list(as_dict(doc.get("_meta")).get("sources")))}
+    sources = {
+        as_str(s.get("name")): as_str(s.get("url"))
+        for s in map(as_dict, as_list(as_dict(doc.get("_meta")).get("sources")))
+    }
     default_index = next(iter(sources.values()), DEFAULT_INDEX)
     packages = []
     for section in ("default",):  # syft reports runtime packages only, not "develop"
@@ -105,7 +110,13 @@ def parse_pdm_lock(doc: dict[str, Any], path: str) -> list[Package]:
                     "Marker": as_str(entry.get("marker")),
                 }
             )
-            merged.setdefault(key, {"Summary": as_str(entry.get("summary")), "RequiresPython": as_str(entry.get("requires_python"))})
+            merged.setdefault(
+                key,
+                {
+                    "Summary": as_str(entry.get("summary")),
+                    "RequiresPython": as_str(entry.get("requires_python")),
+                },
+            )
             continue
         merged[key] = {
             "Summary": as_str(entry.get("summary")),
@@ -122,7 +133,9 @@ def parse_pdm_lock(doc: dict[str, Any], path: str) -> list[Package]:
                 extra["Files"] = []
         if extras:
             metadata["Extras"] = extras
-        packages.append(new_package(key[0], key[1], CATALOGER, [primary(path)], "PythonPdmLockEntry", metadata))
+        packages.append(
+            new_package(key[0], key[1], CATALOGER, [primary(path)], "PythonPdmLockEntry", metadata)
+        )
     return packages
 
 
@@ -159,7 +172,9 @@ def parse_uv_lock(doc: dict[str, Any], path: str) -> list[Package]:
             ],
         }
         packages.append(
-            new_package(name, as_str(entry.get("version")), CATALOGER, [primary(path)], "PythonUvLockEntry", metadata)
+            new_package(
+                name, as_str(entry.get("version")), CATALOGER, [primary(path)], "PythonUvLockEntry", metadata
+            )
         )
     return packages
 

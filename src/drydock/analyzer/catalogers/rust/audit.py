@@ -48,7 +48,9 @@ def parse_audit_json(data: bytes, path: str) -> CatalogResult:
         if not name or as_str(entry.get("kind")) == "build":
             continue
         metadata = {"Name": name, "Version": version, "Source": as_str(entry.get("source"))}
-        pkg = new_crate(name, version, CATALOGER, path, "RustBinaryAuditEntry", metadata, cargo_purl(name, version))
+        pkg = new_crate(
+            name, version, CATALOGER, path, "RustBinaryAuditEntry", metadata, cargo_purl(name, version)
+        )
         by_index[index] = pkg
         result.packages.append(pkg)
     for index, entry in enumerate(entries):

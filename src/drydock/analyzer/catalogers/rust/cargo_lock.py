@@ -10,7 +10,13 @@ from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
-from drydock.analyzer.catalogers.lockfile_util import as_dict, as_list, as_str, catalog_each, loads_toml, read_text
+from drydock.analyzer.catalogers.lockfile_util import (
+    as_dict,
+    as_list,
+    as_str,
+    catalog_text_files,
+    loads_toml,
+)
 from drydock.analyzer.catalogers.rust.common import cargo_purl, new_crate
 from drydock.analyzer.filetree import FileResolver
 from drydock.analyzer.model import CatalogResult, Package
@@ -29,7 +35,9 @@ def dependency_specification(pkg: Package) -> Specification:
     source = as_str(meta.get("Source")).split("#", 1)[0]
     if source:
         provides.append(f"{pkg.name} {pkg.version} ({source})")
-    return Specification(main=ProvidesRequires(provides=provides, requires=list(meta.get("Dependencies") or [])))
+    return Specification(
+        main=ProvidesRequires(provides=provides, requires=list(meta.get("Dependencies") or []))
+    )
 
 
 def parse_cargo_lock(text: str, path: str) -> CatalogResult:
@@ -38,7 +46,11 @@ def parse_cargo_lock(text: str, path: str) -> CatalogResult:
         raise CatalogError(f"{path}: [package] is not an array of tables")
     packages = []
     for entry in map(as_dict, as_list(doc.get("package"))):
-        name, version, source = as_str(entry.get("name")), as_str(entry.get("version")), as_str(entry.get("source"))
+        name, version, source = (
+            as_str(entry.get("name")),
+            as_str(entry.get("version")),
+            as_str(entry.get("source")),
+        )
         if not name:
             continue
         metadata: dict[str, Any] = {
@@ -49,7 +61,15 @@ def parse_cargo_lock(text: str, path: str) -> CatalogResult:
             "Dependencies": [as_str(d) for d in as_list(entry.get("dependencies"))],
         }
         packages.append(
-            new_crate(name, version, CATALOGER, path, "RustCargoLockEntry", metadata, crate_purl(name, version, source))
+            new_crate(
+                name,
+                version,
+                CATALOGER,
+                path,
+                "RustCargoLockEntry",
+                metadata,
+                crate_purl(name, version, source),
+            )
         )
     return CatalogResult(packages=packages, relationships=resolve(packages, dependency_specification))
 
@@ -60,5 +80,4 @@ class CargoLockCataloger:
     patterns: ClassVar[tuple[str, ...]] = ("**/Cargo.lock",)
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
-        paths = [e.path for e in resolver.glob_any(self.patterns)]
-        return catalog_each(resolver, paths, lambda r, p: parse_cargo_lock(read_text(r, p), p))
+        return catalog_text_files(resolver, self.patterns, parse_cargo_lock)
