@@ -13,10 +13,11 @@ from os import PathLike
 
 from drydock.analyzer.sources.auth import CredentialsLike
 from drydock.analyzer.sources.base import ImageSource
+from drydock.analyzer.sources.blobstore import DirStore, TarStore
 from drydock.analyzer.sources.compression import DecompressionLimits
 from drydock.analyzer.sources.directory import DirectorySource
 from drydock.analyzer.sources.docker_archive import DockerArchiveSource
-from drydock.analyzer.sources.oci_layout import oci_archive_source, oci_dir_source
+from drydock.analyzer.sources.oci_layout import OCILayoutSource
 from drydock.analyzer.sources.reference import parse_reference, split_path_and_ref, split_scheme
 from drydock.analyzer.sources.registry import RegistryAccess, RegistrySource
 from drydock.analyzer.sources.registry_client import RegistrySettings
@@ -46,8 +47,7 @@ def open_source(
     if scheme == "docker-archive":
         path, ref = split_path_and_ref(rest, os.path.isfile)
         return DockerArchiveSource(path, ref, reference=input, limits=limits)
-    if scheme == "oci-archive":
-        path, ref = split_path_and_ref(rest, os.path.isfile)
-        return oci_archive_source(path, ref, reference=input, platform=platform, limits=limits)
-    path, ref = split_path_and_ref(rest, os.path.isdir)
-    return oci_dir_source(path, ref, reference=input, platform=platform, limits=limits)
+    is_archive = scheme == "oci-archive"
+    path, ref = split_path_and_ref(rest, os.path.isfile if is_archive else os.path.isdir)
+    store = TarStore(path) if is_archive else DirStore(path)
+    return OCILayoutSource(store, reference=input, ref=ref, platform=platform, limits=limits, scheme=scheme)

@@ -13,13 +13,12 @@ platform.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
 from drydock.analyzer.sources.base import ImageInfo, LayerRef, SourceError
-from drydock.analyzer.sources.blobstore import BlobStore, DirStore, TarStore
+from drydock.analyzer.sources.blobstore import BlobStore
 from drydock.analyzer.sources.common import CachedInfoSource, identity_fields
 from drydock.analyzer.sources.compression import DecompressionLimits, verified_layer
 from drydock.analyzer.sources.manifest import (
@@ -187,28 +186,3 @@ class OCILayoutSource(CachedInfoSource):
         ) as stream:
             yield stream
 
-
-def oci_dir_source(
-    path: str | os.PathLike[str],
-    ref: str | None,
-    *,
-    reference: str,
-    platform: str,
-    limits: DecompressionLimits | None,
-) -> OCILayoutSource:
-    return OCILayoutSource(
-        DirStore(path), reference=reference, ref=ref, platform=platform, limits=limits, scheme="oci-dir"
-    )
-
-
-def oci_archive_source(
-    path: str | os.PathLike[str],
-    ref: str | None,
-    *,
-    reference: str,
-    platform: str,
-    limits: DecompressionLimits | None,
-) -> OCILayoutSource:
-    return OCILayoutSource(
-        TarStore(path), reference=reference, ref=ref, platform=platform, limits=limits, scheme="oci-archive"
-    )
