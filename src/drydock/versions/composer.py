@@ -24,6 +24,7 @@ _MODIFIER = r"[._-]?(?:(?P<stability>stable|beta|b|rc|alpha|a|patch|pl|p)(?P<num
 _CLASSICAL = re.compile(rf"v?(?P<numeric>\d{{1,5}}(?:\.\d+){{0,3}}){_MODIFIER}", re.IGNORECASE)
 _DATE = re.compile(rf"v?(?P<numeric>\d{{4}}(?:[.:-]?\d{{2}}){{1,6}}(?:[.:-]?\d{{1,3}}){{0,2}}){_MODIFIER}", re.IGNORECASE)
 _BRANCH = re.compile(r"v?(\d+)(?:\.(\d+|[x*]))?(?:\.(\d+|[x*]))?(?:\.(\d+|[x*]))?[.-]dev", re.IGNORECASE)
+_METADATA = re.compile(r"[0-9A-Za-z.-]+")
 _SINGLE_BAR = re.compile(r"(?<!\|)\|(?!\|)")
 
 _RANK = {"alpha": 1, "a": 1, "beta": 2, "b": 2, "rc": 3, "patch": 5, "pl": 5, "p": 5}
@@ -46,7 +47,10 @@ def _modifier_key(match: re.Match[str]) -> tuple[int, tuple[int, ...]]:
 def composer_key(text: str) -> ComposerKey:
     """Normalise like VersionParser::normalize and order like version_compare."""
     version = re.sub(r"@\w+$", "", text.strip())  # stability flags ("@dev") do not change the version
-    version = version.split(" as ")[0].split("+")[0].strip()
+    version = re.sub(r"\s+as\s+\S+$", "", version)  # "1.0.x-dev as 1.0.0" aliases name the left side
+    version, _, metadata = version.partition("+")
+    if any(c.isspace() for c in version) or (metadata and not _METADATA.fullmatch(metadata)):
+        raise InvalidVersion("composer", text, "malformed version or build metadata")
     if version.lower().startswith("dev-"):
         raise InvalidVersion("composer", text, "branch names have no version order")
     for pattern, is_date in ((_CLASSICAL, False), (_DATE, True)):
