@@ -280,3 +280,19 @@ def test_directory_source(tmp_path: Path):
         source.open_layer(None)  # type: ignore[arg-type]
     with pytest.raises(SourceError, match="not a directory"):
         open_source(f"dir:{tmp_path}/etc/os-release")
+
+
+def test_oci_layout_with_one_entry_per_platform_under_one_name(tmp_path: Path):
+    """What ``skopeo copy --all`` style layouts look like: same ref name, several platforms."""
+    import json
+
+    arm = build_image([{"arm": b"1"}], arch="arm64", variant="v8")
+    amd = build_image([{"amd": b"1"}])
+    files = layout_files([("app", arm), ("app", amd)])
+    index = json.loads(files["index.json"])
+    for entry, image in zip(index["manifests"], (arm, amd), strict=True):
+        entry["platform"] = image.platform
+    files["index.json"] = json.dumps(index).encode()
+    archive = write_tar(tmp_path / "multi.tar", files)
+    assert open_source(f"oci-archive:{archive}:app").info().manifest_digest == amd.digest
+    assert open_source(f"oci-archive:{archive}", platform="linux/arm64").info().manifest_digest == arm.digest

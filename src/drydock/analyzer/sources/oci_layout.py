@@ -74,21 +74,25 @@ def entry_matches(entry: Descriptor, ref: str) -> bool:
     )
 
 
-def select_entry(entries: list[Descriptor], ref: str | None, origin: str) -> Descriptor:
+def select_entry(entries: list[Descriptor], ref: str | None, platform: Platform, origin: str) -> Descriptor:
+    """The entry named by ``ref`` (or the only one). Several candidates that all declare a
+    platform (``skopeo copy --all`` to a layout, for instance) are told apart by platform."""
+    candidates = entries
     if ref is not None:
-        matches = [e for e in entries if entry_matches(e, ref)]
-        if not matches:
+        candidates = [e for e in entries if entry_matches(e, ref)]
+        if not candidates:
             known = sorted({n for e in entries for n in entry_names(e)})
             raise SourceError(
                 f"{origin}: no image {ref!r}; the layout has: {', '.join(known) or 'no named images'}"
             )
-        return matches[0]
-    if len(entries) == 1:
-        return entries[0]
+    if len(candidates) == 1 or (ref is not None and len({e.digest for e in candidates}) == 1):
+        return candidates[0]
+    if all(e.platform for e in candidates):
+        return select_platform(candidates, platform)
     known = sorted(
-        {n for e in entries for n in entry_names(e)} | {e.digest for e in entries if not entry_names(e)}
+        {n for e in candidates for n in entry_names(e)} | {e.digest for e in candidates if not entry_names(e)}
     )
-    raise SourceError(f"{origin} holds {len(entries)} images; choose one of: {', '.join(known)}")
+    raise SourceError(f"{origin} holds {len(candidates)} images; choose one of: {', '.join(known)}")
 
 
 def image_identity(entry: Descriptor) -> ImageReference | None:
@@ -124,9 +128,8 @@ class OCILayoutSource(CachedInfoSource):
         if not store.exists("index.json"):
             raise SourceError(f"{store.origin} is not an OCI layout (no index.json)")
         index_bytes = store.read("index.json", MAX_DOCUMENT_BYTES)
-        entry = select_entry(
-            index_entries(load_json_object(index_bytes, "index.json")), self.ref, store.origin
-        )
+        entries = index_entries(load_json_object(index_bytes, "index.json"))
+        entry = select_entry(entries, self.ref, self.platform, store.origin)
         identity = image_identity(entry)
         nested_bytes, nested_digest = None, None
         for _ in range(MAX_INDEX_DEPTH):
@@ -185,4 +188,3 @@ class OCILayoutSource(CachedInfoSource):
             limits=self.limits,
         ) as stream:
             yield stream
-
