@@ -80,8 +80,11 @@ def to_vunnel_os_record(v: Vulnerability) -> dict[str, Any]:
     if v.withdrawn:
         metadata["Withdrawn"] = v.withdrawn
     cves = [a for a in v.aliases if a.startswith("CVE-")]
+    links = v.metadata.get("cve_links") or {}
     if cves:
-        metadata["CVE"] = [{"Name": c, "Link": f"https://www.cve.org/CVERecord?id={c}"} for c in cves]
+        metadata["CVE"] = [{"Name": c, "Link": links.get(c, f"https://www.cve.org/CVERecord?id={c}")} for c in cves]
+    if v.metadata.get("ref_id"):
+        metadata["RefId"] = v.metadata["ref_id"]
     if "nvd_cvss_v2" in v.metadata:
         metadata["NVD"] = {"CVSSv2": v.metadata["nvd_cvss_v2"]}
     return {

@@ -6,6 +6,7 @@ streamed with ``iterparse`` so multi-hundred-MB OVAL files never sit in memory a
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import gzip
 import io
@@ -43,9 +44,13 @@ def decode_recovering(data: bytes) -> tuple[str, bool]:
 
 
 def read_bytes(path: Path) -> bytes:
-    """File contents, transparently gunzipped (feeds are often published as ``.gz``)."""
+    """File contents, transparently decompressed (feeds are often published as ``.gz``/``.bz2``)."""
     data = path.read_bytes()
-    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    if data[:2] == b"\x1f\x8b":
+        return gzip.decompress(data)
+    if data[:3] == b"BZh":
+        return bz2.decompress(data)
+    return data
 
 
 def read_text(path: Path) -> tuple[str, bool]:
