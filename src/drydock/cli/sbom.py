@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from drydock.analyzer.sbom import UnknownFormat, canonical_format, render
 
@@ -57,8 +65,13 @@ def stage_progress(console: Console) -> Iterator[Callable[[str, int, int], None]
     if not console.is_terminal:
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
-               TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description:<12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as progress:
         tasks: dict[str, TaskID] = {}
 
@@ -83,7 +96,9 @@ def write_outputs(analysis: ImageAnalysis, targets: list[OutputTarget], stdout: 
             typer.echo(text, nl=not text.endswith("\n"))
 
 
-def run_analysis(source: str, platform: str, insecure: bool, progress: Callable[[str, int, int], None] | None) -> ImageAnalysis:
+def run_analysis(
+    source: str, platform: str, insecure: bool, progress: Callable[[str, int, int], None] | None
+) -> ImageAnalysis:
     from drydock.analyzer.analyze import analyze
     from drydock.analyzer.config import AnalyzerConfig
     from drydock.analyzer.sources import open_source
@@ -96,19 +111,36 @@ def run_analysis(source: str, platform: str, insecure: bool, progress: Callable[
 
 
 def sbom(
-    source: Annotated[str, typer.Argument(help="dir:PATH, docker-archive:FILE, oci-dir:PATH, oci-archive:FILE or a registry reference.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="dir:PATH, docker-archive:FILE, oci-dir:PATH, oci-archive:FILE or a registry reference."
+        ),
+    ],
     output: Annotated[
         list[str] | None,
-        typer.Option("--output", "-o", help="Format (table, json, cyclonedx-json, spdx-json), optionally =PATH; repeatable."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Format (table, json, cyclonedx-json, spdx-json), optionally =PATH; repeatable.",
+        ),
     ] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Write the output to this file instead of stdout.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Write the output to this file instead of stdout.")
+    ] = None,
     platform: Annotated[str, typer.Option(help="Platform to pick from a multi-arch image.")] = "linux/amd64",
-    insecure: Annotated[bool, typer.Option(help="Allow plain HTTP and unverified TLS to the registry.")] = False,
-    scope: Annotated[str, typer.Option(help="Layer scope; only 'squashed' (the final file tree).")] = "squashed",
+    insecure: Annotated[
+        bool, typer.Option(help="Allow plain HTTP and unverified TLS to the registry.")
+    ] = False,
+    scope: Annotated[
+        str, typer.Option(help="Layer scope; only 'squashed' (the final file tree).")
+    ] = "squashed",
 ) -> None:
     """Generate an SBOM for an image or a directory."""
     if scope not in SCOPES:
-        raise typer.BadParameter(f"unsupported scope {scope!r} (supported: {', '.join(SCOPES)})", param_hint="--scope")
+        raise typer.BadParameter(
+            f"unsupported scope {scope!r} (supported: {', '.join(SCOPES)})", param_hint="--scope"
+        )
     try:
         targets = parse_outputs(output or [], file)
     except (UnknownFormat, ValueError) as exc:

@@ -102,40 +102,103 @@ def fixture_packages() -> list[Package]:
 
 
 def awkward_packages() -> list[Package]:
-    def pkg(name: str, version: str, ptype: PackageType, purl: str | None, *licenses: str, **kw: Any) -> Package:
+    def pkg(
+        name: str, version: str, ptype: PackageType, purl: str | None, *licenses: str, **kw: Any
+    ) -> Package:
         return Package(
-            name=name, version=version, type=ptype, found_by=kw.pop("found_by", "test-cataloger"),
+            name=name,
+            version=version,
+            type=ptype,
+            found_by=kw.pop("found_by", "test-cataloger"),
             locations=[Location(kw.pop("path", f"/usr/lib/{len(name)}/{name}"), LAYER, "primary")],
-            licenses=[License(v) for v in licenses], purl=purl, **kw,
+            licenses=[License(v) for v in licenses],
+            purl=purl,
+            **kw,
         )
 
     return [
-        pkg("@babel/core", "7.24.0", PackageType.NPM, "pkg:npm/%40babel/core@7.24.0", "MIT", language="javascript"),
+        pkg(
+            "@babel/core",
+            "7.24.0",
+            PackageType.NPM,
+            "pkg:npm/%40babel/core@7.24.0",
+            "MIT",
+            language="javascript",
+        ),
         pkg("@types/node", "20.1.0", PackageType.NPM, "pkg:npm/%40types/node@20.1.0", "MIT OR Apache-2.0"),
-        pkg("log4j-core", "2.14.1", PackageType.JAVA_ARCHIVE,
-            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar", "Apache-2.0",
-            cpes=["cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*", "cpe:2.3:a:apache:log4j-core:2.14.1:*:*:*:*:*:*:*"],
-            metadata_type="JavaArchive", metadata={"virtualPath": "/app/lib/log4j-core.jar"}),
-        pkg("libc6", "2.36-9+deb12u4", PackageType.DEB,
+        pkg(
+            "log4j-core",
+            "2.14.1",
+            PackageType.JAVA_ARCHIVE,
+            "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1?type=jar",
+            "Apache-2.0",
+            cpes=[
+                "cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*",
+                "cpe:2.3:a:apache:log4j-core:2.14.1:*:*:*:*:*:*:*",
+            ],
+            metadata_type="JavaArchive",
+            metadata={"virtualPath": "/app/lib/log4j-core.jar"},
+        ),
+        pkg(
+            "libc6",
+            "2.36-9+deb12u4",
+            PackageType.DEB,
             "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12",
-            "GPL-2.0+", "LGPL-2.1", "custom: see /usr/share/doc/libc6/copyright",
+            "GPL-2.0+",
+            "LGPL-2.1",
+            "custom: see /usr/share/doc/libc6/copyright",
             metadata_type="DpkgDBEntry",
-            metadata={"package": "libc6", "maintainer": "GNU Libc Maintainers <debian-glibc@lists.debian.org>",
-                      "installedSize": 12986, "essential": False, "files": [{"path": "/lib/x"}]}),
-        pkg("openssl-libs", "1:3.0.7-27.el9", PackageType.RPM, "pkg:rpm/redhat/openssl-libs@3.0.7-27.el9?epoch=1",
-            "ASL 2.0", metadata={"vendor": "Red Hat, Inc."}),
+            metadata={
+                "package": "libc6",
+                "maintainer": "GNU Libc Maintainers <debian-glibc@lists.debian.org>",
+                "installedSize": 12986,
+                "essential": False,
+                "files": [{"path": "/lib/x"}],
+            },
+        ),
+        pkg(
+            "openssl-libs",
+            "1:3.0.7-27.el9",
+            PackageType.RPM,
+            "pkg:rpm/redhat/openssl-libs@3.0.7-27.el9?epoch=1",
+            "ASL 2.0",
+            metadata={"vendor": "Red Hat, Inc."},
+        ),
         pkg("weird name with spaces", "", PackageType.UNKNOWN, None, "   "),
-        pkg("ünïcödé-pkg", "1.0", PackageType.PYTHON, "pkg:pypi/%C3%BCn%C3%AFc%C3%B6d%C3%A9-pkg@1.0",
+        pkg(
+            "ünïcödé-pkg",
+            "1.0",
+            PackageType.PYTHON,
+            "pkg:pypi/%C3%BCn%C3%AFc%C3%B6d%C3%A9-pkg@1.0",
             "BSD-3-Clause AND (MIT OR GPL-3.0-only WITH Classpath-exception-2.0)",
-            metadata={"author": "Ann Author", "authorEmail": "ann@example.org"}),
-        pkg("dangling", "0.1", PackageType.PYTHON, "pkg:pypi/dangling@0.1", "MIT AND", "GPL v2 / see COPYING"),
+            metadata={"author": "Ann Author", "authorEmail": "ann@example.org"},
+        ),
+        pkg(
+            "dangling", "0.1", PackageType.PYTHON, "pkg:pypi/dangling@0.1", "MIT AND", "GPL v2 / see COPYING"
+        ),
         pkg("gpl-v2-slash", "0.1", PackageType.PYTHON, "pkg:pypi/gpl-v2-slash@0.1", "GPL v2 \\ see COPYING"),
         pkg("broken-purl", "1", PackageType.GEM, "not a purl", "Ruby"),
-        pkg("busybox", "1.37.0", PackageType.BINARY, "pkg:generic/busybox@1.37.0", found_by="binary-classifier-cataloger",
-            cpes=["cpe:2.3:a:busybox:busybox:1.37.0:*:*:*:*:*:*:*"]),
-        pkg("dup", "1.0", PackageType.NPM, "pkg:npm/dup@1.0", "ISC", path="/app/node_modules/dup/package.json"),
-        pkg("dup", "1.0", PackageType.NPM, "pkg:npm/dup@1.0", "ISC", path="/app/node_modules/dup/package.json"),
-        pkg("licref", "2", PackageType.GO_MODULE, "pkg:golang/example.com/licref@2", "LicenseRef-Proprietary-1"),
+        pkg(
+            "busybox",
+            "1.37.0",
+            PackageType.BINARY,
+            "pkg:generic/busybox@1.37.0",
+            found_by="binary-classifier-cataloger",
+            cpes=["cpe:2.3:a:busybox:busybox:1.37.0:*:*:*:*:*:*:*"],
+        ),
+        pkg(
+            "dup", "1.0", PackageType.NPM, "pkg:npm/dup@1.0", "ISC", path="/app/node_modules/dup/package.json"
+        ),
+        pkg(
+            "dup", "1.0", PackageType.NPM, "pkg:npm/dup@1.0", "ISC", path="/app/node_modules/dup/package.json"
+        ),
+        pkg(
+            "licref",
+            "2",
+            PackageType.GO_MODULE,
+            "pkg:golang/example.com/licref@2",
+            "LicenseRef-Proprietary-1",
+        ),
     ]
 
 
@@ -145,8 +208,11 @@ def realistic_analysis(extra: int = 0) -> ImageAnalysis:
     for i in range(extra):
         packages.append(
             Package(
-                name=f"@scope{i % 17}/pkg-{i}", version=f"{i % 9}.{i % 13}.{i}", type=PackageType.NPM,
-                found_by="javascript-package-cataloger", language="javascript",
+                name=f"@scope{i % 17}/pkg-{i}",
+                version=f"{i % 9}.{i % 13}.{i}",
+                type=PackageType.NPM,
+                found_by="javascript-package-cataloger",
+                language="javascript",
                 locations=[Location(f"/app/node_modules/pkg-{i}/package.json", LAYER, "primary")],
                 licenses=[License(("MIT", "Apache-2.0 OR MIT", "GPL-2.0+", "Some EULA")[i % 4])],
                 purl=f"pkg:npm/%40scope{i % 17}/pkg-{i}@{i % 9}.{i % 13}.{i}",
@@ -161,13 +227,21 @@ def realistic_analysis(extra: int = 0) -> ImageAnalysis:
     ]
     return ImageAnalysis(
         source=dict(IMAGE_SOURCE),
-        distro=Distro(id="debian", version_id="12", id_like=("linux",), name="Debian GNU/Linux",
-                      pretty_name="Debian GNU/Linux 12 (bookworm)", version_codename="bookworm",
-                      cpe_name="cpe:/o:debian:debian_linux:12"),
+        distro=Distro(
+            id="debian",
+            version_id="12",
+            id_like=("linux",),
+            name="Debian GNU/Linux",
+            pretty_name="Debian GNU/Linux 12 (bookworm)",
+            version_codename="bookworm",
+            cpe_name="cpe:/o:debian:debian_linux:12",
+        ),
         packages=packages,
         relationships=relationships,
         files=[
-            FileEntry("/etc/passwd", FileType.REGULAR, 0o644, size=922, layer=LAYER, digests={"sha256": "00" * 32}),
+            FileEntry(
+                "/etc/passwd", FileType.REGULAR, 0o644, size=922, layer=LAYER, digests={"sha256": "00" * 32}
+            ),
             FileEntry("/usr/bin/su", FileType.REGULAR, 0o4755, size=72000, layer=LAYER),
             FileEntry("/bin", FileType.SYMLINK, 0o777, link_target="usr/bin", layer=LAYER),
         ],
@@ -181,3 +255,10 @@ def fixed_options() -> RenderOptions:
 
 def directory_analysis(packages: list[Package]) -> ImageAnalysis:
     return ImageAnalysis(source={"scheme": "dir", "reference": "dir:/tmp/rootfs"}, packages=packages)
+
+
+def only(items: list[dict[str, Any]], **fields: str) -> dict[str, Any]:
+    """The one item of a rendered document whose fields have these values."""
+    matches = [item for item in items if all(item.get(k) == v for k, v in fields.items())]
+    assert len(matches) == 1, fields
+    return matches[0]

@@ -44,7 +44,8 @@ def test_parse_outputs(tmp_path: Path) -> None:
     assert parse_outputs([], None) == [OutputTarget("table", None)]
     out = tmp_path / "a.json"
     assert parse_outputs(["cyclonedx", f"spdx-json={out}"], None) == [
-        OutputTarget("cyclonedx-json", None), OutputTarget("spdx-json", out),
+        OutputTarget("cyclonedx-json", None),
+        OutputTarget("spdx-json", out),
     ]
     assert parse_outputs(["json"], out) == [OutputTarget("json", out)]
     with pytest.raises(ValueError, match="only one output may go to stdout"):
@@ -60,8 +61,18 @@ def test_parse_outputs(tmp_path: Path) -> None:
 def test_document_on_stdout_and_others_in_files(fake_analysis: list, tmp_path: Path) -> None:
     spdx_path = tmp_path / "sbom.spdx.json"
     result = CliRunner().invoke(
-        make_app(), ["sbom", "registry.example/app:1", "-o", "cyclonedx-json", "-o", f"spdx-json={spdx_path}",
-                     "--platform", "linux/arm64", "--insecure"],
+        make_app(),
+        [
+            "sbom",
+            "registry.example/app:1",
+            "-o",
+            "cyclonedx-json",
+            "-o",
+            f"spdx-json={spdx_path}",
+            "--platform",
+            "linux/arm64",
+            "--insecure",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["bomFormat"] == "CycloneDX"
@@ -93,13 +104,16 @@ def test_failure_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_unwritable_output_file_is_an_error(fake_analysis: list, tmp_path: Path) -> None:
-    result = CliRunner().invoke(make_app(), ["sbom", "dir:/x", "-o", f"json={tmp_path / 'missing' / 'x.json'}"])
+    result = CliRunner().invoke(
+        make_app(), ["sbom", "dir:/x", "-o", f"json={tmp_path / 'missing' / 'x.json'}"]
+    )
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
 
 
 @pytest.mark.parametrize(
-    "args", [["-o", "cyclonedx-xml"], ["--scope", "all-layers"], ["-o", "json", "-o", "table"]],
+    "args",
+    [["-o", "cyclonedx-xml"], ["--scope", "all-layers"], ["-o", "json", "-o", "table"]],
 )
 def test_usage_errors_exit_2(fake_analysis: list, args: list[str]) -> None:
     result = CliRunner().invoke(make_app(), ["sbom", "dir:/x", *args])
@@ -116,7 +130,9 @@ def pipeline_ready() -> bool:
     return True
 
 
-@pytest.mark.skipif(not pipeline_ready(), reason="the analysis pipeline (drydock.analyzer.analyze/cpe) has not landed")
+@pytest.mark.skipif(
+    not pipeline_ready(), reason="the analysis pipeline (drydock.analyzer.analyze/cpe) has not landed"
+)
 def test_real_run_on_a_directory(tmp_path: Path) -> None:
     from cyclonedx.schema import SchemaVersion
     from cyclonedx.validation.json import JsonStrictValidator
@@ -124,7 +140,11 @@ def test_real_run_on_a_directory(tmp_path: Path) -> None:
     root = tmp_path / "rootfs"
     shutil.copytree(PKGDB / "dpkg" / "image-dpkg", root, ignore=shutil.ignore_patterns("expected.json"))
     cdx = tmp_path / "bom.cdx.json"
-    result = CliRunner().invoke(make_app(), ["sbom", f"dir:{root}", "-o", "table", "-o", f"cyclonedx-json={cdx}"])
+    result = CliRunner().invoke(
+        make_app(), ["sbom", f"dir:{root}", "-o", "table", "-o", f"cyclonedx-json={cdx}"]
+    )
     assert result.exit_code == 0, result.output
-    assert any(line.split()[:3] == ["libpam-runtime", "1.1.8-3.6", "deb"] for line in result.stdout.splitlines())
+    assert any(
+        line.split()[:3] == ["libpam-runtime", "1.1.8-3.6", "deb"] for line in result.stdout.splitlines()
+    )
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(cdx.read_text()) is None

@@ -8,27 +8,28 @@ from typing import Any
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-from sbom_corpus import awkward_packages, directory_analysis, fixed_options, realistic_analysis
+from sbom_corpus import awkward_packages, directory_analysis, fixed_options, only, realistic_analysis
 
 from drydock.analyzer.sbom import render
 
 VALIDATOR = JsonStrictValidator(SchemaVersion.V1_6)
 
 
-@pytest.fixture(scope="module")
+DOCUMENT = render(realistic_analysis(), "cyclonedx-json", fixed_options())
+
+
+@pytest.fixture
 def document_text() -> str:
-    return render(realistic_analysis(), "cyclonedx-json", fixed_options())
+    return DOCUMENT
 
 
-@pytest.fixture(scope="module")
-def bom(document_text: str) -> dict[str, Any]:
-    return json.loads(document_text)
+@pytest.fixture
+def bom() -> dict[str, Any]:
+    return json.loads(DOCUMENT)
 
 
 def by_name(bom: dict[str, Any], name: str, version: str | None = None) -> dict[str, Any]:
-    matches = [c for c in bom["components"] if c["name"] == name and version in (None, c.get("version"))]
-    assert len(matches) == 1, name
-    return matches[0]
+    return only(bom["components"], name=name, **({"version": version} if version else {}))
 
 
 def props(component: dict[str, Any]) -> dict[str, list[str]]:

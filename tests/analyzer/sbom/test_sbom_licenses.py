@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from drydock.analyzer.model import License
-from drydock.analyzer.sbom.licenses import LicenseTerm, TermKind, classify, classify_all, classify_text, conjoin
+from drydock.analyzer.sbom.licenses import (
+    LicenseTerm,
+    TermKind,
+    classify,
+    classify_all,
+    classify_text,
+    conjoin,
+)
 
 
 @pytest.mark.parametrize(
@@ -22,8 +29,11 @@ from drydock.analyzer.sbom.licenses import LicenseTerm, TermKind, classify, clas
         ("Some  EULA\n text", TermKind.OTHER, "Some EULA text"),
         ("MIT AND", TermKind.OTHER, "MIT AND"),  # the library raises AttributeError on this one
         ("(((", TermKind.OTHER, "((("),
-        ("https://www.apache.org/licenses/LICENSE-2.0.txt", TermKind.OTHER,
-         "https://www.apache.org/licenses/LICENSE-2.0.txt"),
+        (
+            "https://www.apache.org/licenses/LICENSE-2.0.txt",
+            TermKind.OTHER,
+            "https://www.apache.org/licenses/LICENSE-2.0.txt",
+        ),
     ],
 )
 def test_classify_text(text: str, kind: TermKind, value: str) -> None:

@@ -18,8 +18,14 @@ JSON_FORMATS = ("json", "cyclonedx-json", "spdx-json")
 
 @pytest.mark.parametrize(
     ("given", "canonical"),
-    [("table", "table"), ("JSON", "json"), ("syft-json", "json"), ("cyclonedx", "cyclonedx-json"),
-     ("spdx", "spdx-json"), (" spdx-json ", "spdx-json")],
+    [
+        ("table", "table"),
+        ("JSON", "json"),
+        ("syft-json", "json"),
+        ("cyclonedx", "cyclonedx-json"),
+        ("spdx", "spdx-json"),
+        (" spdx-json ", "spdx-json"),
+    ],
 )
 def test_format_names(given: str, canonical: str) -> None:
     assert canonical_format(given) == canonical

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from sbom_corpus import awkward_packages, directory_analysis, fixed_options, realistic_analysis
+from sbom_corpus import awkward_packages, directory_analysis, fixed_options, only, realistic_analysis
 from spdx_tools.spdx.parser.json import json_parser
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
@@ -21,24 +21,20 @@ def parse_and_validate(text: str, tmp_path: Any) -> list[str]:
     return [m.validation_message for m in validate_full_spdx_document(json_parser.parse_from_file(str(path)))]
 
 
-@pytest.fixture(scope="module")
-def document_text() -> str:
-    return render(realistic_analysis(), "spdx-json", fixed_options())
+DOCUMENT = render(realistic_analysis(), "spdx-json", fixed_options())
 
 
-@pytest.fixture(scope="module")
-def doc(document_text: str) -> dict[str, Any]:
-    return json.loads(document_text)
+@pytest.fixture
+def doc() -> dict[str, Any]:
+    return json.loads(DOCUMENT)
 
 
 def package(doc: dict[str, Any], name: str, version: str | None = None) -> dict[str, Any]:
-    matches = [p for p in doc["packages"] if p["name"] == name and version in (None, p.get("versionInfo"))]
-    assert len(matches) == 1, name
-    return matches[0]
+    return only(doc["packages"], name=name, **({"versionInfo": version} if version else {}))
 
 
-def test_validates_with_zero_messages(document_text: str, tmp_path: Any) -> None:
-    assert parse_and_validate(document_text, tmp_path) == []
+def test_validates_with_zero_messages(tmp_path: Any) -> None:
+    assert parse_and_validate(DOCUMENT, tmp_path) == []
 
 
 def test_document_header(doc: dict[str, Any]) -> None:
@@ -46,7 +42,9 @@ def test_document_header(doc: dict[str, Any]) -> None:
     assert doc["dataLicense"] == "CC0-1.0"
     assert doc["creationInfo"]["creators"] == ["Organization: Drydock", "Tool: drydock-0.1.0"]
     assert doc["creationInfo"]["created"] == "2026-01-02T03:04:05Z"
-    assert doc["documentNamespace"].startswith("https://drydock.dev/spdxdocs/image/docker.io-library-debian-12-")
+    assert doc["documentNamespace"].startswith(
+        "https://drydock.dev/spdxdocs/image/docker.io-library-debian-12-"
+    )
     assert doc["documentNamespace"].endswith("-00000000-0000-0000-0000-000000000001")
 
 
@@ -68,12 +66,17 @@ def test_package_fields(doc: dict[str, Any]) -> None:
     assert libc["supplier"] == "Person: GNU Libc Maintainers (debian-glibc@lists.debian.org)"
     assert libc["sourceInfo"] == "acquired package info from test-cataloger: /usr/lib/5/libc6"
     assert libc["externalRefs"] == [
-        {"referenceCategory": "PACKAGE_MANAGER", "referenceType": "purl",
-         "referenceLocator": "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12"},
+        {
+            "referenceCategory": "PACKAGE_MANAGER",
+            "referenceType": "purl",
+            "referenceLocator": "pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12",
+        },
     ]
     log4j = package(doc, "log4j-core")
     assert [(r["referenceCategory"], r["referenceType"]) for r in log4j["externalRefs"]] == [
-        ("SECURITY", "cpe23Type"), ("SECURITY", "cpe23Type"), ("PACKAGE_MANAGER", "purl"),
+        ("SECURITY", "cpe23Type"),
+        ("SECURITY", "cpe23Type"),
+        ("PACKAGE_MANAGER", "purl"),
     ]
     assert package(doc, "openssl-libs", "1:3.0.7-27.el9")["supplier"] == "Organization: Red Hat, Inc."
     assert package(doc, "ünïcödé-pkg")["originator"] == "Person: Ann Author (ann@example.org)"
@@ -105,7 +108,9 @@ def test_extracted_licence_refs_are_stable_and_bounded() -> None:
 
 
 def test_relationships(doc: dict[str, Any]) -> None:
-    rels = {(r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]) for r in doc["relationships"]}
+    rels = {
+        (r["spdxElementId"], r["relationshipType"], r["relatedSpdxElement"]) for r in doc["relationships"]
+    }
     root = "SPDXRef-DocumentRoot-Image-docker.io-library-debian-12"
     assert ("SPDXRef-DOCUMENT", "DESCRIBES", root) in rels
     contained = {r[2] for r in rels if r[0] == root and r[1] == "CONTAINS"}

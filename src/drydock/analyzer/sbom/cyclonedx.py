@@ -15,7 +15,8 @@ from cyclonedx.model.bom import Bom
 from cyclonedx.model.bom_ref import BomRef
 from cyclonedx.model.component import Component, ComponentType
 from cyclonedx.model.dependency import Dependency
-from cyclonedx.model.license import DisjunctiveLicense, License as CdxLicense, LicenseExpression
+from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
+from cyclonedx.model.license import License as CdxLicense
 from cyclonedx.output import make_outputter
 from cyclonedx.schema import OutputFormat, SchemaVersion
 from cyclonedx.spdx import fixup_id
@@ -75,7 +76,9 @@ def _properties(package: Package) -> list[Property]:
     metadata: dict[str, Any] = package.metadata if isinstance(package.metadata, dict) else {}
     for key, value in metadata.items():
         if isinstance(value, SCALAR) and value != "":
-            props.append((f"syft:metadata:{key}", str(value).lower() if isinstance(value, bool) else str(value)))
+            props.append(
+                (f"syft:metadata:{key}", str(value).lower() if isinstance(value, bool) else str(value))
+            )
     return [Property(name=k, value=v) for k, v in props if v]
 
 

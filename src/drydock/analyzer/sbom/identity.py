@@ -50,7 +50,9 @@ class PackageRef:
 
     @property
     def spdx_id(self) -> str:
-        return f"SPDXRef-Package-{spdx_safe(str(self.package.type))}-{spdx_safe(self.package.name)}-{self.key}"
+        return (
+            f"SPDXRef-Package-{spdx_safe(str(self.package.type))}-{spdx_safe(self.package.name)}-{self.key}"
+        )
 
 
 class PackageIndex:

@@ -100,9 +100,13 @@ def _source_metadata(source: SourceDescription, analysis: ImageAnalysis) -> dict
         return {"path": source.user_input}
     meta = analysis.image_metadata if isinstance(analysis.image_metadata, dict) else {}
     layers = [
-        {"mediaType": layer.get("mediaType", ""), "digest": layer.get("diffId") or layer.get("digest", ""),
-         "size": layer.get("size", 0)}
-        for layer in meta.get("layers") or [] if isinstance(layer, dict)
+        {
+            "mediaType": layer.get("mediaType", ""),
+            "digest": layer.get("diffId") or layer.get("digest", ""),
+            "size": layer.get("size", 0),
+        }
+        for layer in meta.get("layers") or []
+        if isinstance(layer, dict)
     ]
     return {
         "userInput": source.user_input,

@@ -67,7 +67,9 @@ class SourceDescription:
             location = f"{self.registry}/{repository}" if self.registry else repository
             qualifiers["repository_url"] = location
         return PackageURL(
-            type="oci", name=repository.rsplit("/", 1)[-1].lower(), version=self.manifest_digest,
+            type="oci",
+            name=repository.rsplit("/", 1)[-1].lower(),
+            version=self.manifest_digest,
             qualifiers=qualifiers,
         ).to_string()
 

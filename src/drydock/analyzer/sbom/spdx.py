@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from datetime import UTC, datetime
 
 from license_expression import LicenseExpression
 from spdx_tools.common.spdx_licensing import spdx_licensing
@@ -24,11 +25,15 @@ from spdx_tools.spdx.model import (
     ExternalPackageRef,
     ExternalPackageRefCategory,
     ExtractedLicensingInfo,
-    Package as SpdxPackage,
     PackagePurpose,
-    Relationship as SpdxRelationship,
     RelationshipType,
     SpdxNoAssertion,
+)
+from spdx_tools.spdx.model import (
+    Package as SpdxPackage,
+)
+from spdx_tools.spdx.model import (
+    Relationship as SpdxRelationship,
 )
 from spdx_tools.spdx.validation.external_package_ref_validator import validate_external_package_ref
 from spdx_tools.spdx.writer.json.json_writer import write_document_to_stream
@@ -78,7 +83,9 @@ class ExtractedLicenses:
 
     def infos(self) -> list[ExtractedLicensingInfo]:
         return [
-            ExtractedLicensingInfo(license_id=ref, extracted_text=text, license_name=text if len(text) <= 80 else None)
+            ExtractedLicensingInfo(
+                license_id=ref, extracted_text=text, license_name=text if len(text) <= 80 else None
+            )
             for text, ref in self._by_text.items()
         ]
 
@@ -152,6 +159,13 @@ def _root_package(source: SourceDescription) -> SpdxPackage:
     )
 
 
+def utc_naive(moment: datetime) -> datetime:
+    """spdx-tools writes datetimes as UTC with a literal ``Z`` and ignores tzinfo."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None, microsecond=0)
+
+
 def build_document(analysis: ImageAnalysis, options: RenderOptions) -> Document:
     source = describe_source(analysis)
     kind = "image" if source.is_image else "dir"
@@ -164,7 +178,7 @@ def build_document(analysis: ImageAnalysis, options: RenderOptions) -> Document:
             Actor(ActorType.ORGANIZATION, options.tool_name.title()),
             Actor(ActorType.TOOL, f"{options.tool_name}-{options.tool_version}"),
         ],
-        created=options.created.replace(tzinfo=None, microsecond=0),
+        created=utc_naive(options.created),
     )
     root = _root_package(source)
     index = PackageIndex(analysis.packages)

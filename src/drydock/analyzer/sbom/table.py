@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.table import Table
+from rich.text import Text
 
 from drydock.analyzer.model import ImageAnalysis
 from drydock.analyzer.sbom.options import RenderOptions
@@ -17,8 +18,14 @@ HEADER = ("NAME", "VERSION", "TYPE")
 EMPTY = "No packages discovered"
 
 
+def printable(text: str) -> str:
+    """Names come from the image: control and bidi characters could break or spoof the
+    table on a terminal, so they are shown as U+FFFD."""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+
+
 def rows(analysis: ImageAnalysis) -> list[tuple[str, str, str]]:
-    counts = Counter((p.name, p.version, str(p.type)) for p in analysis.packages)
+    counts = Counter((printable(p.name), printable(p.version), str(p.type)) for p in analysis.packages)
     out = []
     for (name, version, ptype), count in sorted(counts.items()):
         if count > 1:
@@ -34,16 +41,19 @@ def render_table(analysis: ImageAnalysis, options: RenderOptions | None = None) 
     if not body:
         return EMPTY + "\n"
     widths = [max(len(r[i]) for r in [HEADER, *body]) for i in range(len(HEADER))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in [HEADER, *body]]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [HEADER, *body]
+    ]
     return "\n".join(lines) + "\n"
 
 
 def rich_table(analysis: ImageAnalysis) -> Table | str:
-    """The same rows as a rich table, for terminals."""
+    """The same rows as a rich table, for terminals (cells as Text: no markup from names)."""
     body = rows(analysis)
     if not body:
         return EMPTY
     table = Table(*HEADER, box=None, header_style="bold", pad_edge=False)
     for row in body:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))
     return table
