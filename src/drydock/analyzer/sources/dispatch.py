@@ -39,8 +39,8 @@ def open_source(
     del scratch_dir
     scheme, rest = split_scheme(input)
     if scheme == "registry":
-        ref = parse_reference(rest)
-        access = RegistryAccess.build(ref.registry, credentials, insecure, docker_config, settings)
+        registry = parse_reference(rest).registry
+        access = RegistryAccess.build(registry, credentials, insecure, docker_config, settings)
         return RegistrySource(rest, access=access, platform=platform, limits=limits)
     if scheme == "dir":
         return DirectorySource(rest, reference=input)

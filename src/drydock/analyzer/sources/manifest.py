@@ -135,7 +135,7 @@ class Platform:
 def select_platform(entries: list[Descriptor], wanted: Platform) -> Descriptor:
     """Pick the entry for ``wanted``. Without a requested variant, an entry with no variant or the
     architecture's default variant wins over others (as ``docker pull`` does)."""
-    candidates = []
+    candidates: list[tuple[int, int, Descriptor]] = []
     for entry in entries:
         if entry.platform is None:
             continue
