@@ -108,8 +108,9 @@ def parse_os_release_values(text: str) -> dict[str, str]:
 
 def parse_os_release(text: str) -> Release | None:
     values = parse_os_release_values(text)
-    release = Release(**{attr: values.get(key, "") for key, attr in _OS_RELEASE_KEYS.items()})
-    release.IDLike = tuple(s for s in values.get("ID_LIKE", "").split(" ") if s.strip())
+    release = Release(IDLike=tuple(s for s in values.get("ID_LIKE", "").split(" ") if s.strip()))
+    for key, attr in _OS_RELEASE_KEYS.items():
+        setattr(release, attr, values.get(key, ""))
     return None if release.is_empty() else release
 
 

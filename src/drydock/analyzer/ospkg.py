@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
+from boolean import ParseError
+from license_expression import ExpressionError, Licensing, get_spdx_licensing
 from packageurl import PackageURL
 
-from drydock.analyzer.model import Distro, Location, Package, Relationship
+from drydock.analyzer.filetree import FileResolver, FileTooLarge
+from drydock.analyzer.model import CatalogResult, Distro, FileType, Location, Package, Relationship
 
 DEPENDENCY_OF = "dependency-of"
 
@@ -41,17 +44,15 @@ def build_purl(
 
 
 @functools.lru_cache(maxsize=1)
-def _spdx_licensing():  # type: ignore[no-untyped-def]
-    from license_expression import get_spdx_licensing
-
-    return get_spdx_licensing()
+def _spdx_licensing() -> Licensing:
+    return get_spdx_licensing()  # loads the SPDX list once, on first use
 
 
 @functools.lru_cache(maxsize=4096)
 def _is_spdx_expression(value: str) -> bool:
     try:
         return not _spdx_licensing().validate(value).errors
-    except Exception:  # the parser raises assorted errors on garbage; garbage is "not valid"
+    except (ExpressionError, ParseError, AttributeError):  # AttributeError: e.g. "MIT AND"
         return False
 
 
@@ -100,3 +101,21 @@ def dependency_relationships(
                 seen.add(pair)
                 out.append(Relationship(from_id=dependency.id, to_id=dependant.id, type=DEPENDENCY_OF))
     return out
+
+
+def read_databases(
+    resolver: FileResolver,
+    patterns: Iterable[str],
+    cataloger: str,
+    result: CatalogResult,
+    skip: Callable[[str], bool] = lambda _: False,
+) -> Iterator[tuple[str, bytes]]:
+    """(path, content) of every regular file matching ``patterns``; files that cannot be read
+    become warnings on ``result`` so one bad database never stops the others."""
+    for entry in resolver.glob_any(patterns):
+        if entry.type is not FileType.REGULAR or skip(entry.path):
+            continue
+        try:
+            yield entry.path, resolver.read_bytes(entry.path)
+        except (FileNotFoundError, FileTooLarge) as exc:
+            result.warnings.append(f"{cataloger}: {entry.path}: {exc}")

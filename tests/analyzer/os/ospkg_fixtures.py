@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from drydock.analyzer.catalogers.base import CatalogContext
 from drydock.analyzer.filetree import DirectoryResolver
 
 REPO = Path(__file__).resolve().parents[3]
@@ -40,7 +41,7 @@ def _path(loc: Any) -> str:
 
 def expected_view(pkg: dict[str, Any], ignored_metadata: tuple[str, ...] = ()) -> dict[str, Any]:
     """An expected package object reduced to what the upstream comparison checks."""
-    licenses = []
+    licenses: list[tuple[str, tuple[str, ...]]] = []
     for lic in pkg.get("licenses") or []:
         if isinstance(lic, str):
             licenses.append((lic, ()))
@@ -95,6 +96,13 @@ def dependency_map(packages: list[Any], relationships: list[Any]) -> dict[str, l
         assert rel.type == "dependency-of"
         deps.setdefault(names[rel.to_id], set()).add(names[rel.from_id])
     return {k: sorted(v) for k, v in deps.items()}
+
+
+def paths_read(cataloger: Any, root: Path) -> set[str]:
+    """Root-relative paths whose contents ``cataloger`` read while cataloging ``root``."""
+    resolver = RecordingResolver(root)
+    cataloger.catalog(resolver, CatalogContext())
+    return resolver.read
 
 
 class RecordingResolver(DirectoryResolver):

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from ospkg_fixtures import (
-    RecordingResolver,
     assert_packages_match,
     case_dirs,
     dependency_map,
     load_case,
     normalize,
+    paths_read,
     scan_root,
 )
 
@@ -56,9 +56,7 @@ def check_files(case_dir: Path, case: dict[str, Any]) -> None:
 
 
 def check_paths_requested(case_dir: Path, case: dict[str, Any]) -> None:
-    resolver = RecordingResolver(case_dir)
-    ApkDBCataloger().catalog(resolver, CatalogContext())
-    assert resolver.read == set(case["expectedMatchedPaths"])
+    assert paths_read(ApkDBCataloger(), case_dir) == set(case["expectedMatchedPaths"])
 
 
 def check_dependency_map(case_dir: Path, case: dict[str, Any]) -> None:

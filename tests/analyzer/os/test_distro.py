@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ospkg_fixtures import case_dirs, load_case
 
 from drydock.analyzer.distro import (
     DISTRO_PATTERNS,
@@ -18,8 +19,6 @@ from drydock.analyzer.distro import (
     parse_system_release_cpe,
 )
 from drydock.analyzer.filetree import DirectoryResolver, glob_match
-
-from ospkg_fixtures import case_dirs, load_case
 
 PARSERS = {
     "parseOsRelease": parse_os_release,

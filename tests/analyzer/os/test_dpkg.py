@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from ospkg_fixtures import (
-    RecordingResolver,
     assert_packages_match,
     case_dirs,
     dependency_map,
     load_case,
     normalize,
+    paths_read,
     scan_root,
 )
 
@@ -63,9 +63,7 @@ def check_machine_readable(case_dir: Path, case: dict[str, Any]) -> None:
 
 
 def check_paths_requested(case_dir: Path, case: dict[str, Any]) -> None:
-    resolver = RecordingResolver(case_dir)
-    DpkgDBCataloger().catalog(resolver, CatalogContext())
-    assert resolver.read == set(case["expectedMatchedPaths"])
+    assert paths_read(DpkgDBCataloger(), case_dir) == set(case["expectedMatchedPaths"])
 
 
 def check_exact_packages(case_dir: Path, case: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ospkg_fixtures import RecordingResolver, assert_packages_match, case_dirs, load_case, normalize
+from ospkg_fixtures import assert_packages_match, case_dirs, load_case, normalize, paths_read
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError
 from drydock.analyzer.catalogers.rpm import (
@@ -100,9 +100,7 @@ def check_error(case_dir: Path, case: dict[str, Any]) -> None:
 
 
 def check_paths_requested(case_dir: Path, case: dict[str, Any]) -> None:
-    resolver = RecordingResolver(case_dir)
-    RpmDBCataloger().catalog(resolver, CatalogContext())
-    assert resolver.read == set(case["expectedMatchedPaths"]["rpm-db-cataloger"])
+    assert paths_read(RpmDBCataloger(), case_dir) == set(case["expectedMatchedPaths"]["rpm-db-cataloger"])
     scanner = RpmArchiveScanner()
     wanted = {e.path.lstrip("/") for e in DirectoryResolver(case_dir).entries() if scanner.wants(e)}
     assert wanted == set(case["expectedMatchedPaths"]["rpm-archive-cataloger"])

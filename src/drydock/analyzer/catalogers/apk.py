@@ -16,8 +16,14 @@ from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.filetree import FileResolver, FileTooLarge
-from drydock.analyzer.model import CatalogResult, Distro, FileType, License, Location, Package, PackageType
-from drydock.analyzer.ospkg import build_purl, dependency_relationships, primary, split_license_field
+from drydock.analyzer.model import CatalogResult, Distro, License, Location, Package, PackageType
+from drydock.analyzer.ospkg import (
+    build_purl,
+    dependency_relationships,
+    primary,
+    read_databases,
+    split_license_field,
+)
 
 CATALOGER_NAME = "apk-db-cataloger"
 Q1_SHA1 = "'Q1'+base64(sha1)"
@@ -177,17 +183,15 @@ class ApkDBCataloger:
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
         result = CatalogResult()
-        for db in resolver.glob(self.DB_PATTERN):
-            if db.type is not FileType.REGULAR:
-                continue
+        for db_path, data in read_databases(resolver, (self.DB_PATTERN,), self.name, result):
             try:
-                records, warnings = parse_apk_db(resolver.read_text(db.path))
-            except (CatalogError, FileTooLarge, FileNotFoundError) as exc:
-                result.warnings.append(f"{self.name}: unable to catalog apk DB={db.path!r}: {exc}")
+                records, warnings = parse_apk_db(data.decode("utf-8", errors="replace"))
+            except CatalogError as exc:
+                result.warnings.append(f"{self.name}: unable to catalog apk DB={db_path!r}: {exc}")
                 continue
-            result.warnings.extend(f"{self.name}: {db.path}: {w}" for w in warnings)
-            distro = context.distro or _repositories_release(resolver, db.path)
-            result.packages.extend(self._package(r, db.path, distro) for r in records)
+            result.warnings.extend(f"{self.name}: {db_path}: {w}" for w in warnings)
+            distro = context.distro or _repositories_release(resolver, db_path)
+            result.packages.extend(self._package(r, db_path, distro) for r in records)
         result.relationships = dependency_relationships(result.packages, provides_requires)
         return result
 

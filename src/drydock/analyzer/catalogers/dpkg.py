@@ -23,6 +23,7 @@ from drydock.analyzer.ospkg import (
     build_purl,
     dependency_relationships,
     primary,
+    read_databases,
     split_license_field,
     supporting,
 )
@@ -294,21 +295,20 @@ class DpkgDBCataloger:
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
         result = CatalogResult()
         side_files: _SideFiles | None = None
-        for db in resolver.glob_any(self.DB_PATTERNS):
-            if db.type is not FileType.REGULAR or db.path.endswith(INFO_SUFFIXES):
-                continue
+        databases = read_databases(resolver, self.DB_PATTERNS, self.name, result, lambda p: p.endswith(INFO_SUFFIXES))
+        for db_path, data in databases:
             try:
-                entries = parse_dpkg_status(resolver.read_text(db.path))
-            except (CatalogError, FileTooLarge, FileNotFoundError) as exc:
-                result.warnings.append(f"{self.name}: unable to catalog dpkg DB={db.path!r}: {exc}")
+                entries = parse_dpkg_status(data.decode("utf-8", errors="replace"))
+            except CatalogError as exc:
+                result.warnings.append(f"{self.name}: unable to catalog dpkg DB={db_path!r}: {exc}")
                 continue
             side_files = side_files or _SideFiles(resolver)
             for entry in entries:
-                result.packages.append(self._package(side_files, db.path, entry, context.distro))
+                result.packages.append(self._package(side_files, db_path, entry, context.distro))
         result.relationships = dependency_relationships(result.packages, provides_requires)
         return result
 
-    def _package(self, side: "_SideFiles", db_path: str, entry: StatusEntry, distro: Distro | None) -> Package:
+    def _package(self, side: _SideFiles, db_path: str, entry: StatusEntry, distro: Distro | None) -> Package:
         meta = entry.metadata
         pkg = Package(
             name=meta["Package"],
@@ -342,7 +342,7 @@ class DpkgDBCataloger:
         return pkg
 
     @staticmethod
-    def _licenses(side: "_SideFiles", pkg: Package, entry: StatusEntry) -> list[License]:
+    def _licenses(side: _SideFiles, pkg: Package, entry: StatusEntry) -> list[License]:
         if entry.license_field:
             db = pkg.locations[0].path
             return [License(value=v, locations=[Location(path=db)]) for v in split_license_field(entry.license_field)]

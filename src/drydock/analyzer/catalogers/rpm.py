@@ -12,10 +12,24 @@ import struct
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger, register_scanner
-from drydock.analyzer.filetree import FileResolver, FileTooLarge
-from drydock.analyzer.model import CatalogResult, Distro, FileEntry, FileType, License, Location, Package, PackageType
-from drydock.analyzer.ospkg import build_purl, primary
+from drydock.analyzer.catalogers.base import (
+    CatalogContext,
+    CatalogError,
+    register_cataloger,
+    register_scanner,
+)
+from drydock.analyzer.filetree import FileResolver
+from drydock.analyzer.model import (
+    CatalogResult,
+    Distro,
+    FileEntry,
+    FileType,
+    License,
+    Location,
+    Package,
+    PackageType,
+)
+from drydock.analyzer.ospkg import build_purl, primary, read_databases
 from drydock.analyzer.rpmdb import HeaderError, RpmHeaderInfo, read_packages
 from drydock.analyzer.rpmdb.header import file_flags, header_info, parse_header
 from drydock.analyzer.rpmdb.signature import format_signature, parse_signatures
@@ -149,18 +163,11 @@ class RpmDBCataloger:
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
         result = CatalogResult()
-        for entry in resolver.glob_any(self.patterns):
-            if entry.type is not FileType.REGULAR:
-                continue
-            try:
-                data = resolver.read_bytes(entry.path)
-            except (FileNotFoundError, FileTooLarge) as exc:
-                result.warnings.append(f"{self.name}: {entry.path}: {exc}")
-                continue
-            if entry.path.endswith("/" + MANIFEST_NAME):
-                self._manifest(data, entry.path, context.distro, result)
+        for path, data in read_databases(resolver, self.patterns, self.name, result):
+            if path.endswith("/" + MANIFEST_NAME):
+                self._manifest(data, path, context.distro, result)
             else:
-                self._database(resolver, data, entry.path, context.distro, result)
+                self._database(resolver, data, path, context.distro, result)
         return result
 
     def _database(self, resolver: FileResolver, data: bytes, path: str, distro: Distro | None,
