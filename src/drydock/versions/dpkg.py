@@ -30,13 +30,18 @@ def _weight(char: str) -> int:
     return ord(char) + 256
 
 
+# Validation admits only ASCII, so a table lookup replaces a call per character.
+_WEIGHTS = {chr(c): _weight(chr(c)) for c in range(128)}
+_WHITESPACE = re.compile(r"\s")
+
+
 def _part_key(text: str) -> DpkgPart:
     """Alternate (weights-of-non-digits, number) pairs, closed by an end-of-string run."""
     key: list[object] = []
     for letters, digits in _RUNS.findall(text):
         if not letters and not digits:
             continue
-        key.append((*map(_weight, letters), 0))
+        key.append((*map(_WEIGHTS.__getitem__, letters), 0))
         key.append(int(digits) if digits else 0)
     if not key:
         key = [(0,), 0]  # dpkg compares an absent revision like "0"
@@ -51,7 +56,7 @@ def split_dpkg(text: str) -> tuple[int, str, str]:
     stripped = text.strip()
     if not stripped:
         raise InvalidVersion("dpkg", text, "empty version")
-    if any(c.isspace() for c in stripped):
+    if _WHITESPACE.search(stripped):
         raise InvalidVersion("dpkg", text, "embedded whitespace")
     epoch = 0
     rest = stripped

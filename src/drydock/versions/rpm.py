@@ -17,22 +17,19 @@ from drydock.versions.errors import InvalidVersion
 _TILDE, _END, _CARET, _ALPHA, _NUMBER = 0, 1, 2, 3, 4
 _SEGMENTS = re.compile(r"~|\^|[0-9]+|[A-Za-z]+")
 _END_TOKEN = (_END,)
+_TILDE_TOKEN = (_TILDE,)
+_CARET_TOKEN = (_CARET,)
+_WHITESPACE = re.compile(r"\s")
 
 RpmPart = tuple[tuple[object, ...], ...]
 
 
 def rpmvercmp_key(text: str) -> RpmPart:
     """Key for one version or release string under rpmvercmp."""
-    tokens: list[tuple[object, ...]] = []
-    for segment in _SEGMENTS.findall(text):
-        if segment == "~":
-            tokens.append((_TILDE,))
-        elif segment == "^":
-            tokens.append((_CARET,))
-        elif segment[0].isdigit():
-            tokens.append((_NUMBER, int(segment)))
-        else:
-            tokens.append((_ALPHA, segment))
+    tokens = [
+        _TILDE_TOKEN if s == "~" else _CARET_TOKEN if s == "^" else (_NUMBER, int(s)) if s[0] <= "9" else (_ALPHA, s)
+        for s in _SEGMENTS.findall(text)
+    ]
     tokens.append(_END_TOKEN)
     return tuple(tokens)
 
@@ -40,7 +37,7 @@ def rpmvercmp_key(text: str) -> RpmPart:
 def split_evr(text: str, scheme: str = "rpm") -> tuple[int, str, str]:
     """Split ``[epoch:]version[-release]``; a missing epoch is 0."""
     stripped = text.strip()
-    if not stripped or any(c.isspace() for c in stripped):
+    if not stripped or _WHITESPACE.search(stripped):
         raise InvalidVersion(scheme, text, "empty or contains whitespace")
     epoch = 0
     rest = stripped
