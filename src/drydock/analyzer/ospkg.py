@@ -1,8 +1,9 @@
 """Pieces every OS package cataloger (dpkg, apk, rpm) needs in exactly the same form.
 
-PURL qualifiers and ``dependency-of`` edges must be identical across ecosystems because
+PURL qualifiers and licence fields must be spelled identically across ecosystems because
 vulnerability matching and SBOM consumers compare them verbatim; keeping one implementation
-here is what guarantees that.
+here is what guarantees that. (``dependency-of`` edges come from the shared
+``catalogers.dependency_graph`` resolver, as for language packages.)
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from license_expression import ExpressionError, Licensing, get_spdx_licensing
 from packageurl import PackageURL
 
 from drydock.analyzer.filetree import FileResolver, FileTooLarge
-from drydock.analyzer.model import CatalogResult, Distro, FileType, Location, Package, Relationship
-
-DEPENDENCY_OF = "dependency-of"
+from drydock.analyzer.model import CatalogResult, Distro, FileType, Location
 
 _PERCENT_ESCAPE = re.compile(r"%[0-9a-f]{2}")
 
@@ -76,31 +75,6 @@ def primary(path: str) -> Location:
 
 def supporting(path: str) -> Location:
     return Location(path=path, evidence="supporting")
-
-
-def dependency_relationships(
-    packages: Iterable[Package], provides_requires: Callable[[Package], tuple[list[str], list[str]]]
-) -> list[Relationship]:
-    """``dependency-of`` edges from each package to every package requiring something it
-    provides (its name or a virtual capability), as syft's provides/requires resolver does.
-    Self-edges and duplicate pairs are dropped."""
-    pkgs = list(packages)
-    specs = [provides_requires(p) for p in pkgs]
-    providers: dict[str, list[Package]] = {}
-    for pkg, (provides, _) in zip(pkgs, specs):
-        for key in dict.fromkeys(provides):
-            providers.setdefault(key, []).append(pkg)
-    seen: set[tuple[str, str]] = set()
-    out: list[Relationship] = []
-    for dependant, (_, requires) in zip(pkgs, specs):
-        for key in requires:
-            for dependency in providers.get(key, ()):
-                pair = (dependency.id, dependant.id)
-                if dependency is dependant or pair in seen:
-                    continue
-                seen.add(pair)
-                out.append(Relationship(from_id=dependency.id, to_id=dependant.id, type=DEPENDENCY_OF))
-    return out
 
 
 def read_databases(

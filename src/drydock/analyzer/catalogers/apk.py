@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
+from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
 from drydock.analyzer.filetree import FileResolver, FileTooLarge
 from drydock.analyzer.model import CatalogResult, Distro, License, Location, Package, PackageType
 from drydock.analyzer.ospkg import (
     build_purl,
-    dependency_relationships,
     primary,
     read_databases,
     split_license_field,
@@ -165,12 +165,12 @@ def _strip_version(spec: str) -> str:
     return re.split(r"[<>=~]", spec, maxsplit=1)[0]
 
 
-def provides_requires(package: Package) -> tuple[list[str], list[str]]:
+def provides_requires(package: Package) -> Specification:
     meta = package.metadata
     provides = [package.name] + [_strip_version(p) for p in meta.get("Provides", []) if p]
     # "!name" is a conflict, not a dependency
     requires = [_strip_version(d) for d in meta.get("Dependencies", []) if d and not d.startswith("!")]
-    return provides, requires
+    return Specification(main=ProvidesRequires(provides=provides, requires=requires))
 
 
 @register_cataloger
@@ -192,7 +192,7 @@ class ApkDBCataloger:
             result.warnings.extend(f"{self.name}: {db_path}: {w}" for w in warnings)
             distro = context.distro or _repositories_release(resolver, db_path)
             result.packages.extend(self._package(r, db_path, distro) for r in records)
-        result.relationships = dependency_relationships(result.packages, provides_requires)
+        result.relationships = resolve(result.packages, provides_requires)
         return result
 
     def _package(self, record: ApkRecord, db_path: str, distro: Distro | None) -> Package:

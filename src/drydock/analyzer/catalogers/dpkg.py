@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
+from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
 from drydock.analyzer.filetree import FileResolver, FileTooLarge
 from drydock.analyzer.model import CatalogResult, Distro, FileType, License, Location, Package, PackageType
 from drydock.analyzer.ospkg import (
     build_purl,
-    dependency_relationships,
     primary,
     read_databases,
     split_license_field,
@@ -246,7 +246,7 @@ def _strip_version_specifier(spec: str) -> str:
     return re.split(r"[\[(<>=]", spec, maxsplit=1)[0].strip()
 
 
-def provides_requires(package: Package) -> tuple[list[str], list[str]]:
+def provides_requires(package: Package) -> Specification:
     meta = package.metadata
     provides = [package.name] + [_strip_version_specifier(p) for p in meta.get("Provides", []) if p]
     requires = [
@@ -255,7 +255,7 @@ def provides_requires(package: Package) -> tuple[list[str], list[str]]:
         for choice in spec.split("|")
         if choice.strip()
     ]
-    return provides, requires
+    return Specification(main=ProvidesRequires(provides=provides, requires=requires))
 
 
 def _md5_key(metadata: dict[str, Any]) -> str:
@@ -305,7 +305,7 @@ class DpkgDBCataloger:
             side_files = side_files or _SideFiles(resolver)
             for entry in entries:
                 result.packages.append(self._package(side_files, db_path, entry, context.distro))
-        result.relationships = dependency_relationships(result.packages, provides_requires)
+        result.relationships = resolve(result.packages, provides_requires)
         return result
 
     def _package(self, side: _SideFiles, db_path: str, entry: StatusEntry, distro: Distro | None) -> Package:
