@@ -132,3 +132,16 @@ def test_verified_layer_raises_mismatch_detected_on_close():
 def test_empty_compressed_stream_raises():
     with pytest.raises(SourceError):
         _stream(b"\x1f\x8b", expected_digest=None, expected_diff_id=None).read()
+
+
+def test_default_limits_accept_a_layer_of_zeros_but_stop_a_zstd_bomb():
+    zeros = b"\0" * (80 << 20)  # past the ratio floor, at deflate's maximum ratio (~1030:1)
+    gz = compress(zeros, "gzip")
+    with _stream(gz, expected_digest=digest_of(gz), expected_diff_id=digest_of(zeros)) as s:
+        while s.read(1 << 20):
+            pass
+    bomb = compress(zeros, "zstd")
+    s = _stream(bomb, expected_digest=None, expected_diff_id=None)
+    with pytest.raises(SourceError, match="expansion ratio exceeds 1500:1"):
+        while s.read(1 << 20):
+            pass

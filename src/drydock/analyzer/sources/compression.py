@@ -41,10 +41,15 @@ _ZSTD_INPUT_CHUNK = 1 << 10
 @dataclass(frozen=True, slots=True)
 class DecompressionLimits:
     """Per-layer bomb guard. The ratio is only enforced once ``ratio_floor`` bytes have been
-    produced, because small, very compressible layers (a few MB of zeros) are legitimate."""
+    produced, because small, very compressible layers (a few MB of zeros) are legitimate.
+
+    The default ratio sits above deflate's ceiling (~1032:1): a layer holding one big
+    preallocated file of zeros is legitimate and must not fail, so gzip layers are bounded by
+    ``max_bytes`` alone while zstd bombs (10,000:1 and more) are stopped early. Deployments that
+    never see such layers can lower ``max_ratio`` to stop gzip bombs sooner."""
 
     max_bytes: int = 16 * 1024**3
-    max_ratio: float = 200.0
+    max_ratio: float = 1500.0
     ratio_floor: int = 64 * 1024**2
 
 
