@@ -5,8 +5,10 @@ the start of every line (Python ``re.match`` per line, so the default patterns b
 ``.*``), files above the size limit are not searched. Unlike Anchore we skip binary files
 (a NUL byte in the first 8 KiB): matching PEM headers inside ``ssh`` binaries is noise.
 
-Speed: one combined alternation (leading ``.*`` dropped) over the whole file decides whether anything
-matches at all (almost never); only then is each regex run separately to get its line numbers.
+Speed: almost no file matches, so each regex is keyed on the longest literal every match must
+contain (``aws_access_key_id``, ``PRIVATE KEY``), found with one C-speed substring search
+(on the lower-cased bytes for case-insensitive regexes); only when it is present does the
+regex itself run, per line. Regexes without such a literal always run.
 The searcher is plain data (compiled patterns pickle by source) so it runs inside the layer
 workers on each file as it streams past.
 """
@@ -14,10 +16,13 @@ workers on each file as it streams past.
 from __future__ import annotations
 
 import re
+import re._constants as _constants  # noqa: PLC2701 - the stdlib regex parser, for literal extraction
+import re._parser as _parser  # noqa: PLC2701
 from dataclasses import dataclass, field
 
 from drydock.analyzer.model import SecretMatch
 
+_LITERAL = _constants.LITERAL
 _LEADING_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
 BINARY_SNIFF_BYTES = 8192
 
@@ -31,16 +36,27 @@ def _scoped(regex: str) -> str:
     return f"(?{m.group(1)}:{regex[m.end():]})"
 
 
-def _prefilter(regex: str) -> str:
-    """The regex as an unanchored search term: ``^.*X`` matches a line iff ``X`` occurs in
-    it, and searching for ``X`` skips the per-line ``.*`` backtracking."""
-    m = _LEADING_FLAGS.match(regex)
-    flags, body = (m.group(1), regex[m.end() :]) if m else ("", regex)
-    if body.startswith(".*"):
-        body = body[2:]
-    else:
-        body = "^" + body
-    return f"(?{flags}:{body})" if flags else f"(?:{body})"
+def required_literal(regex: str) -> tuple[bytes, bool] | None:
+    """The longest run of literal characters every match must contain (top-level sequence
+    only: a literal outside any group or repeat is mandatory), with whether the regex is
+    case-insensitive; None when there is no run of at least 3 characters to key on."""
+    try:
+        parsed = _parser.parse(regex)
+    except re.error:
+        return None
+    best, run = "", []
+    for op, av in [*parsed, (None, None)]:
+        if op is _LITERAL:
+            run.append(chr(av))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    if len(best) < 3:
+        return None
+    ignorecase = bool(parsed.state.flags & re.IGNORECASE)
+    literal = best.encode("utf-8")
+    return (literal.lower() if ignorecase else literal), ignorecase
 
 
 def parse_named_regexes(entries: list[str]) -> dict[str, str]:
@@ -59,13 +75,20 @@ def looks_binary(data: bytes) -> bool:
 
 
 @dataclass(slots=True)
+class _Compiled:
+    name: str
+    regex: str
+    pattern: re.Pattern[bytes]
+    literal: tuple[bytes, bool] | None  # (needle, search the lower-cased text)
+
+
+@dataclass(slots=True)
 class RegexSearcher:
     """Searches file contents for a set of named regexes (one kind: secrets or content)."""
 
     regexes: dict[str, str]
     max_bytes: int
-    _each: list[tuple[str, str, re.Pattern[bytes]]] = field(init=False, repr=False)
-    _any: re.Pattern[bytes] | None = field(init=False, repr=False)
+    _each: list[_Compiled] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._each = []
@@ -74,23 +97,26 @@ class RegexSearcher:
                 compiled = re.compile(("^" + _scoped(regex)).encode(), re.MULTILINE)
             except re.error as exc:
                 raise ValueError(f"invalid regex {name}={regex!r}: {exc}") from exc
-            self._each.append((name, regex, compiled))
-        alternation = "|".join(_prefilter(regex) for regex in self.regexes.values())
-        self._any = re.compile(alternation.encode(), re.MULTILINE) if self._each else None
+            self._each.append(_Compiled(name, regex, compiled, required_literal(regex)))
 
     def wants(self, size: int) -> bool:
-        return self._any is not None and size <= self.max_bytes
+        return bool(self._each) and size <= self.max_bytes
 
     def search(self, path: str, data: bytes) -> list[SecretMatch]:
-        if self._any is None or len(data) > self.max_bytes or looks_binary(data):
+        if not self._each or len(data) > self.max_bytes or looks_binary(data):
             return []
-        if self._any.search(data) is None:
-            return []
+        lowered: bytes | None = None
         matches = []
-        for name, regex, compiled in self._each:
-            lines = _line_numbers(data, compiled)
+        for c in self._each:
+            if c.literal is not None:
+                needle, ignorecase = c.literal
+                if ignorecase and lowered is None:
+                    lowered = data.lower()
+                if needle not in (lowered if ignorecase else data):
+                    continue
+            lines = _line_numbers(data, c.pattern)
             if lines:
-                matches.append(SecretMatch(path=path, name=name, regex=regex, lines=lines))
+                matches.append(SecretMatch(path=path, name=c.name, regex=c.regex, lines=lines))
         return matches
 
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import multiprocessing
 import posixpath
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drydock.analyzer.filetree import FileResolver, FileTooLarge, glob_to_regex, normalize_path
+from drydock.analyzer.filetree import FileResolver, FileTooLarge, normalize_path
 from drydock.analyzer.layerscan import (
     Capture,
     LayerError,
@@ -33,7 +33,7 @@ from drydock.analyzer.layerscan import (
     Spilled,
     scan_layer,
 )
-from drydock.analyzer.pathmatch import GlobSet
+from drydock.analyzer.pathmatch import GlobSet, NameIndex
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 
@@ -70,7 +70,7 @@ class SquashedResolver(FileResolver):
         self._too_large = too_large
         self.max_file_bytes = max_file_bytes
         self._glob_cache: dict[str, list[FileEntry]] = {}
-        self._by_name: dict[str, list[FileEntry]] | None = None
+        self._names: NameIndex | None = None
 
     def entry(self, path: str) -> FileEntry | None:
         return self._entries.get(normalize_path(path))
@@ -82,34 +82,22 @@ class SquashedResolver(FileResolver):
         return len(self._entries)
 
     def glob(self, pattern: str) -> list[FileEntry]:
-        """Cached, and narrowed by the pattern's literal base name when it has one: catalogers
-        glob the same tree many times, and most patterns end in a fixed file name."""
+        """Narrowed by the pattern's last segment (``NameIndex``) and cached: catalogers glob
+        the same tree many times."""
         hit = self._glob_cache.get(pattern)
         if hit is None:
-            rx = glob_to_regex(pattern)
-            base = pattern.rsplit("/", 1)[-1]
-            if base and not any(c in base for c in "*?[{"):
-                candidates = self._names().get(base, [])
-            else:
-                candidates = list(self._entries.values())
-            hit = sorted((e for e in candidates if rx.match(e.path)), key=lambda e: e.path)
+            if self._names is None:
+                self._names = NameIndex(self._entries.values())
+            hit = self._names.glob(pattern)
             self._glob_cache[pattern] = hit
         return list(hit)
 
-    def glob_any(self, patterns: list[str] | tuple[str, ...]) -> list[FileEntry]:  # type: ignore[override]
+    def glob_any(self, patterns: Iterable[str]) -> list[FileEntry]:
         seen: dict[str, FileEntry] = {}
         for pattern in patterns:
             for e in self.glob(pattern):
                 seen[e.path] = e
         return sorted(seen.values(), key=lambda e: e.path)
-
-    def _names(self) -> dict[str, list[FileEntry]]:
-        if self._by_name is None:
-            by_name: dict[str, list[FileEntry]] = {}
-            for path, e in self._entries.items():
-                by_name.setdefault(path.rsplit("/", 1)[-1], []).append(e)
-            self._by_name = by_name
-        return self._by_name
 
     def content_entry(self, path: str) -> FileEntry | None:
         """The regular file (or hard link) whose bytes reading ``path`` yields."""
