@@ -160,3 +160,19 @@ def test_opkg_license_field_becomes_package_licenses(tmp_path: Path) -> None:
     )
     (pkg,) = _catalog(tmp_path).packages
     assert sorted(lic.value for lic in pkg.licenses) == ["BSD-3-Clause", "GPL-2.0"]
+
+
+def test_list_files_become_owned_files(tmp_path: Path) -> None:
+    (tmp_path / "var/lib/dpkg/info").mkdir(parents=True)
+    (tmp_path / "var/lib/dpkg/status").write_text(
+        "Package: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nVersion: 1:1.2.13\n\n"
+        "Package: gone\nStatus: deinstall ok config-files\nVersion: 1\n\n"
+    )
+    (tmp_path / "var/lib/dpkg/info/zlib1g:amd64.list").write_text("/.\n/usr\n/usr/lib/libz.so.1\n")
+    (tmp_path / "var/lib/dpkg/info/zlib1g:amd64.md5sums").write_text("d41d8cd98f00b204e9800998ecf8427e  usr/lib/libz.so.1\n")
+    (pkg,) = _catalog(tmp_path, Distro(id="debian", version_id="12")).packages
+    assert pkg.files == ["/usr/lib/libz.so.1", "/usr"]
+    assert pkg.purl == "pkg:deb/debian/zlib1g@1:1.2.13?arch=amd64&distro=debian-12"
+    assert {loc.path for loc in pkg.locations} == {
+        "/var/lib/dpkg/status", "/var/lib/dpkg/info/zlib1g:amd64.list", "/var/lib/dpkg/info/zlib1g:amd64.md5sums",
+    }

@@ -49,6 +49,8 @@ def check_exact_packages(case_dir: Path, case: dict[str, Any]) -> None:
 def check_file_variants(case_dir: Path, case: dict[str, Any]) -> None:
     """bdb-dive: the metadata file list depends on whether the owned file exists on disk."""
     check_exact_packages(case_dir, case["variants"][0])  # the fixture tree lacks the file
+    (pkg,) = _catalog(case_dir).packages
+    assert pkg.files == ["/usr/local/bin/dive"]  # ownership is kept even for absent files
     (info,) = _infos(_db_file(case_dir, case))
     expected = case["variants"][1]["packages"][0]["metadata"]
     assert normalize(rpm_metadata(info, lambda _: True)) == normalize(expected)
