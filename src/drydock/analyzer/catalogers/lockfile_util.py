@@ -23,7 +23,7 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 def read_bytes(resolver: FileResolver, path: str, limit: int = MAX_MANIFEST_BYTES) -> bytes:
     """The file's bytes; oversized or unreadable files raise ``CatalogError``."""
-    entry = resolver.resolve(path)
+    entry = resolver.entry(path)  # symlinks are followed (and capped) by read_bytes itself
     if entry is not None and entry.size > limit:
         raise CatalogError(f"{path}: {entry.size} bytes exceeds the {limit}-byte manifest limit")
     try:

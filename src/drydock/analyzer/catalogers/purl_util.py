@@ -7,6 +7,7 @@ the language catalogers build them here to keep one spelling.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 from packageurl import PackageURL
@@ -25,11 +26,19 @@ def package_url(
 
     The name is kept as given (packageurl-python would lower-case npm names; syft does not).
     """
+    pairs = tuple(sorted((k, v) for k, v in (qualifiers or {}).items() if v))
+    return _package_url(type_, name, version, namespace, pairs)
+
+
+@functools.lru_cache(maxsize=65536)
+def _package_url(
+    type_: str, name: str, version: str, namespace: str, pairs: tuple[tuple[str, str], ...]
+) -> str:
+    """Cached: images repeat the same package in many places (nested node_modules, venvs)."""
     core = PackageURL(
         type=type_, namespace=namespace or None, name=_NAME_TOKEN, version=version or None
     ).to_string()
     core = core.replace(_NAME_TOKEN, quote(name, safe=""), 1)
-    pairs = sorted((k, v) for k, v in (qualifiers or {}).items() if v)
     if pairs:
         core += "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in pairs)
     return core

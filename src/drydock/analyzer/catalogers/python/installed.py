@@ -34,6 +34,7 @@ _ANY = "{dist-info,DIST-INFO,egg-info,EGG-INFO}"
 METADATA_PATTERNS = (f"**/*{_DIST}/METADATA", f"**/*{_EGG}/PKG-INFO", f"**/*{_EGG}")
 LICENSE_PATTERNS = tuple(f"**/*{_ANY}/{stem}*" for stem in ("LICENSE", "LICENCE", "COPYING", "NOTICE"))
 DECLARED_LICENSE_PATTERNS = (f"**/*{_DIST}/licenses/**",)
+_CONTENT = (FileType.REGULAR, FileType.HARDLINK)  # entries whose bytes can be read
 SIDE_FILES = ("RECORD", "installed-files.txt", "top_level.txt", "direct_url.json")
 
 # Core-metadata keys (lower-cased, dashes removed) that become PythonPackage fields.
@@ -128,14 +129,14 @@ class _Dist:
         self.single_file = posixpath.basename(metadata_path) not in ("METADATA", "PKG-INFO")
         self.dir = posixpath.dirname(metadata_path) if not self.single_file else ""
         self.licence_files = licence_index.get(self.dir, []) if self.dir else []
-        self.is_file = entry is not None and entry.type is FileType.REGULAR
+        self.is_file = entry is not None and entry.type in _CONTENT
 
     def side(self, name: str) -> str | None:
         if not self.dir:
             return None
         path = posixpath.join(self.dir, name)
         entry = self.resolver.resolve(path)
-        return path if entry is not None and entry.type is FileType.REGULAR else None
+        return path if entry is not None and entry.type in _CONTENT else None
 
 
 def _licences(dist: _Dist, fields: dict[str, Any]) -> list[License]:

@@ -67,7 +67,7 @@ class CargoAuditableScanner:
     name: ClassVar[str] = CATALOGER
 
     def wants(self, entry: FileEntry) -> bool:
-        if entry.type is not FileType.REGULAR or not MIN_SIZE <= entry.size <= MAX_SIZE:
+        if entry.type not in (FileType.REGULAR, FileType.HARDLINK) or not MIN_SIZE <= entry.size <= MAX_SIZE:
             return False
         lower = entry.path.lower()
         return bool(entry.mode & 0o111) or lower.endswith(BINARY_SUFFIXES) or ".so." in lower
