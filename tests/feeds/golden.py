@@ -81,12 +81,15 @@ def compare_os(
     *,
     fixed_in_drop: Iterable[str] = (),
     vuln_drop: Iterable[str] = (),
+    metadata_drop: Iterable[str] = (),
 ) -> None:
     """Assert the os-schema rendering of ``actual`` equals the snapshot, minus named exclusions."""
     expected = expected_env["item"]["Vulnerability"]
     got_item = to_vunnel_os_record(actual)
     validate(got_item)
     got = got_item["Vulnerability"]
+    for key in metadata_drop:
+        got["Metadata"].pop(key, None)
     for key in ("Name", "NamespaceName", "Severity", "Link", "Description", "CVSS", "Metadata"):
         if key in vuln_drop:
             continue

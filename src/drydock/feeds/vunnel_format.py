@@ -49,6 +49,12 @@ def _cvss(c: Cvss) -> dict[str, Any]:
     }
 
 
+def _cve_entry(cve: str, links: dict[str, str | None]) -> dict[str, str]:
+    """A CVE reference; a driver maps a CVE to None when its upstream gives no link."""
+    link = links.get(cve, f"https://www.cve.org/CVERecord?id={cve}")
+    return {"Name": cve, "Link": link} if link else {"Name": cve}
+
+
 def _fixed_in(v: Vulnerability, a: AffectedPackage) -> dict[str, Any]:
     out: dict[str, Any] = {
         "Name": a.name,
@@ -82,7 +88,7 @@ def to_vunnel_os_record(v: Vulnerability) -> dict[str, Any]:
     cves = [a for a in v.aliases if a.startswith("CVE-")]
     links = v.metadata.get("cve_links") or {}
     if cves:
-        metadata["CVE"] = [{"Name": c, "Link": links.get(c, f"https://www.cve.org/CVERecord?id={c}")} for c in cves]
+        metadata["CVE"] = [_cve_entry(c, links) for c in cves]
     if v.metadata.get("ref_id"):
         metadata["RefId"] = v.metadata["ref_id"]
     if "nvd_cvss_v2" in v.metadata:
