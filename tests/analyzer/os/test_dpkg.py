@@ -176,3 +176,14 @@ def test_list_files_become_owned_files(tmp_path: Path) -> None:
     assert {loc.path for loc in pkg.locations} == {
         "/var/lib/dpkg/status", "/var/lib/dpkg/info/zlib1g:amd64.list", "/var/lib/dpkg/info/zlib1g:amd64.md5sums",
     }
+
+
+def test_free_form_copyright_falls_back_to_text_recognition(tmp_path: Path) -> None:
+    (tmp_path / "var/lib/dpkg").mkdir(parents=True)
+    (tmp_path / "var/lib/dpkg/status").write_text("Package: tool\nStatus: install ok installed\nVersion: 1\n\n")
+    (tmp_path / "usr/share/doc/tool").mkdir(parents=True)
+    (tmp_path / "usr/share/doc/tool/copyright").write_text(
+        "This package is free software.\n\nPermission is hereby granted, free of charge, to any person...\n"
+    )
+    (pkg,) = _catalog(tmp_path).packages
+    assert [(lic.value, lic.type) for lic in pkg.licenses] == [("MIT", "concluded")]

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
+from drydock.analyzer.catalogers.license_text import classify as classify_license_text
 from drydock.analyzer.filetree import FileResolver, FileTooLarge
 from drydock.analyzer.model import CatalogResult, Distro, FileType, License, Location, Package, PackageType
 from drydock.analyzer.ospkg import (
@@ -351,7 +352,14 @@ class DpkgDBCataloger:
             return []
         path, text = found
         pkg.locations.append(supporting(path))
-        return [License(value=v, locations=[Location(path=path)]) for v in parse_copyright_licenses(text) or []]
+        declared = parse_copyright_licenses(text)
+        if declared is not None:
+            return [License(value=v, locations=[Location(path=path)]) for v in declared]
+        # free-form prose: as syft, fall back to recognising the licence text itself
+        spdx = classify_license_text(text)
+        if spdx is None:
+            return []
+        return [License(value=spdx, spdx_expression=spdx, type="concluded", locations=[Location(path=path)])]
 
 
 class _SideFiles:
