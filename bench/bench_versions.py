@@ -16,13 +16,25 @@ from drydock.versions import Constraint, get_scheme
 
 SAMPLES: dict[str, list[str]] = {
     "dpkg": ["1.2.3-1", "1:2.30-1ubuntu1.1", "7.58.0-2ubuntu3.24", "1.1.1n-0+deb11u5", "9.18.28-1~deb12u2"],
-    "rpm": ["0:1.18.4-6.el9", "1:1.8.0.131-2.b11.el7_3", "4.9.76-38.79.amzn2", "2.27-9.el7.1", "1.0~rc1^git1-1"],
+    "rpm": [
+        "0:1.18.4-6.el9",
+        "1:1.8.0.131-2.b11.el7_3",
+        "4.9.76-38.79.amzn2",
+        "2.27-9.el7.1",
+        "1.0~rc1^git1-1",
+    ],
     "pacman": ["2.38.1-1", "1:1.8.0-2", "1.5.a-1", "20230101.abc-3", "6.4.12.arch1-1"],
     "apk": ["3.0.7-r0", "1.2.3_rc1-r2", "2.9.11_pre20061021-r2", "1.0.0_p10-r0", "9.18.10-r0"],
     "pep440": ["1.0.post456.dev34", "2.0rc1", "1!1.0a1", "3.2.19", "2004d"],
     "semver": ["1.0.0-alpha.1", "v1.2", "1.2.3.4", "2.0.0+build.5", "1.0.0-beta.11"],
     "npm": ["1.2.3", "1.0.0-rc.1", "4.17.21", "0.0.1-alpha", "10.2.0"],
-    "go": ["v1.2.3", "v0.0.0-20191109021931-daa7c04131f5", "v2.0.0+incompatible", "v1.2.4-0.20191109021931-daa7c04131f5", "1.21.0"],
+    "go": [
+        "v1.2.3",
+        "v0.0.0-20191109021931-daa7c04131f5",
+        "v2.0.0+incompatible",
+        "v1.2.4-0.20191109021931-daa7c04131f5",
+        "1.21.0",
+    ],
     "maven": ["2.14.1", "1.0-alpha-1-SNAPSHOT", "5.3.18.RELEASE", "2.9.10.8", "1-sp2"],
     "gem": ["1.8.2.a10", "6.1.7.1", "1.2.b1", "5.2.4.3", "0.0.1"],
     "nuget": ["1.0.0-BETA.X.y.5.77.0+AA", "4.7.0.1", "13.0.3", "2.0.0-preview1", "1.0"],
@@ -30,10 +42,19 @@ SAMPLES: dict[str, list[str]] = {
     "generic": ["1.0.2k", "2.4.49", "10.0.19041", "2.0-rc1", "3.14.159"],
 }
 RANGES: dict[str, str] = {
-    "dpkg": "< 1.2.3-2", "rpm": "< 0:1.18.4-7.el9", "pacman": "< 2.38.1-2", "apk": "< 3.0.8-r0",
-    "pep440": ">= 2.0, < 2.0.0b2", "semver": ">= 1.1.0 < 1.1.10", "npm": "^1.2.3 || ~2.0.1",
-    "go": ">= v1.2.0, < v1.2.5", "maven": "[2.0,2.15.0)", "gem": "~> 6.1.7, >= 6.1.7.1",
-    "nuget": "[1.0,2.0)", "composer": "^1.2 || >=2.0 <2.1", "generic": ">= 1.0.2, < 1.0.2k",
+    "dpkg": "< 1.2.3-2",
+    "rpm": "< 0:1.18.4-7.el9",
+    "pacman": "< 2.38.1-2",
+    "apk": "< 3.0.8-r0",
+    "pep440": ">= 2.0, < 2.0.0b2",
+    "semver": ">= 1.1.0 < 1.1.10",
+    "npm": "^1.2.3 || ~2.0.1",
+    "go": ">= v1.2.0, < v1.2.5",
+    "maven": "[2.0,2.15.0)",
+    "gem": "~> 6.1.7, >= 6.1.7.1",
+    "nuget": "[1.0,2.0)",
+    "composer": "^1.2 || >=2.0 <2.1",
+    "generic": ">= 1.0.2, < 1.0.2k",
 }
 
 
@@ -83,9 +104,15 @@ def bench_matcher(packages: int = 1_000, records: int = 300_000, seed: int = 7) 
     index: dict[str, list[Constraint]] = {}
     for i in range(records):
         major, minor = rng.randrange(10), rng.randrange(30)
-        events = [{"introduced": "0"}, {"fixed": f"{major}.{minor}.{rng.randrange(9)}-{rng.randrange(5) + 1}"}]
+        events = [
+            {"introduced": "0"},
+            {"fixed": f"{major}.{minor}.{rng.randrange(9)}-{rng.randrange(5) + 1}"},
+        ]
         index.setdefault(names[i % len(names)], []).append(Constraint.from_osv_events(events, scheme))
-    image = [(rng.choice(names), f"{rng.randrange(10)}.{rng.randrange(30)}.{rng.randrange(9)}-1") for _ in range(packages)]
+    image = [
+        (rng.choice(names), f"{rng.randrange(10)}.{rng.randrange(30)}.{rng.randrange(9)}-1")
+        for _ in range(packages)
+    ]
     installed = [(name, scheme.parse(version)) for name, version in image]
 
     def match() -> tuple[int, int]:
@@ -108,7 +135,9 @@ def main() -> None:
         cold, warm, compare, satisfies = bench_scheme(name)
         print(f"{name:10} {cold:12,.0f} {warm:12,.0f} {compare:12,.0f} {satisfies:12,.0f}")
     millis, hits, checks = bench_matcher()
-    print(f"\nmatcher: 1,000 packages vs 300,000 records: {checks:,} range checks, {hits:,} hits in {millis:.1f} ms (warm)")
+    print(
+        f"\nmatcher: 1,000 packages vs 300,000 records: {checks:,} range checks, {hits:,} hits in {millis:.1f} ms (warm)"
+    )
 
 
 if __name__ == "__main__":

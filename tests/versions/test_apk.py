@@ -156,7 +156,8 @@ def test_suffixes_and_hashes(a: str, b: str, expected: int) -> None:
 # version.data also lists "1.0 < 1.0bc" and "23_foo > 4_beta", flagged there as
 # invalid versions; the matcher must not guess about them, so they are refused.
 @pytest.mark.parametrize(
-    "text", ["1.0bc", "23_foo", "", "abc", "1.0-r", "1.0-1", "1.0.", "1.0_alpha.1", "1..0", "1.0-r1-r2", "1.0 "]
+    "text",
+    ["1.0bc", "23_foo", "", "abc", "1.0-r", "1.0-1", "1.0.", "1.0_alpha.1", "1..0", "1.0-r1-r2", "1.0 "],
 )
 def test_invalid(text: str) -> None:
     if text == "1.0 ":

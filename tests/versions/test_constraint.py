@@ -102,8 +102,11 @@ def osv(*events: tuple[str, str]) -> list[dict[str, str]]:
             ["0.9.9", "1.0.5", "1.9.9", "2.0.3"],
         ),
         # events are evaluated in version order, not list order
-        (osv(("fixed", "2.0.3"), ("introduced", "2.0.0"), ("fixed", "1.0.5"), ("introduced", "1.0.0")),
-         ["1.0.0", "2.0.1"], ["1.5.0", "3.0.0"]),
+        (
+            osv(("fixed", "2.0.3"), ("introduced", "2.0.0"), ("fixed", "1.0.5"), ("introduced", "1.0.0")),
+            ["1.0.0", "2.0.1"],
+            ["1.5.0", "3.0.0"],
+        ),
         (osv(("introduced", "1.0.0")), ["1.0.0", "99.0.0"], ["0.1.0"]),
         (osv(("introduced", "0"), ("limit", "1.5.0")), ["1.4.9"], ["1.5.0"]),
         (osv(("introduced", "1.0.0"), ("limit", "*")), ["5.0.0"], ["0.5.0"]),
@@ -164,7 +167,7 @@ def _osv_records() -> list[dict[str, object]]:
         if path.suffix == ".json":
             records.append(json.loads(path.read_text()))
         elif path.suffix == ".yaml":
-            records.append(yaml.load(path.read_text(), Loader=loader))  # noqa: S506 (safe loader)
+            records.append(yaml.load(path.read_text(), Loader=loader))
     return records
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from drydock.versions import InvalidVersion, get_scheme
@@ -12,14 +14,35 @@ GEM = get_scheme("gem")
 
 # Transcribed from rubygems test/rubygems/test_gem_version.rb.
 SPACESHIP = [
-    ("1.0", "1.0.0", 0), ("1.0", "1.0.a", 1), ("1.8.2", "0.0.0", 1), ("1.8.2", "1.8.2.a", 1),
-    ("1.8.2.b", "1.8.2.a", 1), ("1.8.2.a", "1.8.2", -1), ("1.8.2.a10", "1.8.2.a9", 1), ("", "0", 0),
+    ("1.0", "1.0.0", 0),
+    ("1.0", "1.0.a", 1),
+    ("1.8.2", "0.0.0", 1),
+    ("1.8.2", "1.8.2.a", 1),
+    ("1.8.2.b", "1.8.2.a", 1),
+    ("1.8.2.a", "1.8.2", -1),
+    ("1.8.2.a10", "1.8.2.a9", 1),
+    ("", "0", 0),
 ]
-EQUALS = [("1.2", "1.2"), ("1.2.b1", "1.2.b.1"), ("1.0", "1.0 "), ("1.0", " 1.0 "), ("1.0", "1.0\n"),
-          ("1.0", "\n1.0\n")]
+EQUALS = [
+    ("1.2", "1.2"),
+    ("1.2.b1", "1.2.b.1"),
+    ("1.0", "1.0 "),
+    ("1.0", " 1.0 "),
+    ("1.0", "1.0\n"),
+    ("1.0", "\n1.0\n"),
+]
 SEMVER_LESS = [
-    "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0-rc.1+build.1",
-    "1.0.0", "1.0.0+0.3.7", "1.3.7+build", "1.3.7+build.2.b8f12d7", "1.3.7+build.11.e0f985a",
+    "1.0.0-alpha",
+    "1.0.0-alpha.1",
+    "1.0.0-beta.2",
+    "1.0.0-beta.11",
+    "1.0.0-rc.1",
+    "1.0.0-rc.1+build.1",
+    "1.0.0",
+    "1.0.0+0.3.7",
+    "1.3.7+build",
+    "1.3.7+build.2.b8f12d7",
+    "1.3.7+build.11.e0f985a",
 ]
 
 
@@ -41,7 +64,7 @@ def test_semver_like_strings() -> None:
     # Gem's test_semver: the "+build" forms are not valid gem versions in current
     # RubyGems, so only the pre-release chain is checked here.
     chain = [v for v in SEMVER_LESS if "+" not in v]
-    for low, high in zip(chain, chain[1:]):
+    for low, high in itertools.pairwise(chain):
         assert_order("gem", low, high, -1)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from drydock.versions import InvalidConstraint, InvalidVersion, get_scheme
@@ -12,25 +14,79 @@ PEP440 = get_scheme("pep440")
 
 # Transcribed from pypa/packaging tests/test_version.py: VERSIONS "must be in the correct sorting order".
 PACKAGING_VERSIONS = [
-    "1.0.dev0", "1.0.dev456", "1.0.dev456+local", "1.0a0", "1.0a0.post0.dev0", "1.0a0.post0", "1.0a1.dev1",
-    "1.0a1.dev1+local", "1.0a1", "1.0a1+local", "1.0b0", "1.0b1.dev456", "1.0b2", "1.0b2.post345.dev456",
-    "1.0b2.post345", "1.0b2-346", "1.0rc0", "1.0rc1.dev1", "1.0c1", "1.0rc2", "1.0", "1.0.post0.dev0",
-    "1.0.post0", "1.0.post456.dev34", "1.0.post456", "1.0.post456+local", "1.0.1.dev1", "1.0.1a1", "1.0.1",
-    "1.0.1+local", "1.0.1.post1", "1.1.dev1", "1.2+a", "1.2+abc", "1.2+abcdef", "1.2+def", "1.2+0", "1.2+1",
-    "1.2+1.abc", "1.2+1.1", "1.2+1.1.0", "1.2+2", "1.2+123", "1.2+123456", "1.2.r32+123456", "1.2.rev33+123456",
-    "1!1.0.dev0", "1!1.0a1", "1!1.0rc1.dev1", "1!1.0", "1!1.0.post456", "1!1.0.1", "1!1.2+123456",
+    "1.0.dev0",
+    "1.0.dev456",
+    "1.0.dev456+local",
+    "1.0a0",
+    "1.0a0.post0.dev0",
+    "1.0a0.post0",
+    "1.0a1.dev1",
+    "1.0a1.dev1+local",
+    "1.0a1",
+    "1.0a1+local",
+    "1.0b0",
+    "1.0b1.dev456",
+    "1.0b2",
+    "1.0b2.post345.dev456",
+    "1.0b2.post345",
+    "1.0b2-346",
+    "1.0rc0",
+    "1.0rc1.dev1",
+    "1.0c1",
+    "1.0rc2",
+    "1.0",
+    "1.0.post0.dev0",
+    "1.0.post0",
+    "1.0.post456.dev34",
+    "1.0.post456",
+    "1.0.post456+local",
+    "1.0.1.dev1",
+    "1.0.1a1",
+    "1.0.1",
+    "1.0.1+local",
+    "1.0.1.post1",
+    "1.1.dev1",
+    "1.2+a",
+    "1.2+abc",
+    "1.2+abcdef",
+    "1.2+def",
+    "1.2+0",
+    "1.2+1",
+    "1.2+1.abc",
+    "1.2+1.1",
+    "1.2+1.1.0",
+    "1.2+2",
+    "1.2+123",
+    "1.2+123456",
+    "1.2.r32+123456",
+    "1.2.rev33+123456",
+    "1!1.0.dev0",
+    "1!1.0a1",
+    "1!1.0rc1.dev1",
+    "1!1.0",
+    "1!1.0.post456",
+    "1!1.0.1",
+    "1!1.2+123456",
 ]
 
 
 def test_packaging_sort_order() -> None:
-    for low, high in zip(PACKAGING_VERSIONS, PACKAGING_VERSIONS[1:]):
+    for low, high in itertools.pairwise(PACKAGING_VERSIONS):
         assert_order("pep440", low, high, -1)
 
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("1.0rc1", "1.0c1"), ("1.01", "1.1"), ("1.0-5", "1.0.post5"), ("v1.0", "1.0"), ("1.0DEV", "1.0.dev0"),
-     ("1.0-ALPHA1", "1.0a1"), ("00!1.2", "1.2"), ("1.0", "1.0.0")],
+    [
+        ("1.0rc1", "1.0c1"),
+        ("1.01", "1.1"),
+        ("1.0-5", "1.0.post5"),
+        ("v1.0", "1.0"),
+        ("1.0DEV", "1.0.dev0"),
+        ("1.0-ALPHA1", "1.0a1"),
+        ("00!1.2", "1.2"),
+        ("1.0", "1.0.0"),
+    ],
 )
 def test_normalized_equal(a: str, b: str) -> None:
     assert_order("pep440", a, b, 0)

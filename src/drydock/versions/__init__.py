@@ -28,7 +28,14 @@ from drydock.versions import (  # noqa: F401  (importing a scheme module registe
     rpm,
     semver,
 )
-from drydock.versions.base import OrderedKey, Version, VersionScheme, get_scheme, register_scheme, scheme_names
+from drydock.versions.base import (
+    OrderedKey,
+    Version,
+    VersionScheme,
+    get_scheme,
+    register_scheme,
+    scheme_names,
+)
 from drydock.versions.constraint import Comparator, Constraint, Outside, Predicate
 from drydock.versions.errors import InvalidConstraint, InvalidVersion
 from drydock.versions.rpm import module_stream, same_module_stream

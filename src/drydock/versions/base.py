@@ -73,7 +73,7 @@ class Version:
     dpkg version cannot be silently compared with an rpm one.
     """
 
-    __slots__ = ("text", "key", "scheme")
+    __slots__ = ("key", "scheme", "text")
 
     def __init__(self, text: str, key: Any, scheme: str) -> None:
         self.text = text
@@ -120,9 +120,6 @@ class VersionScheme(ABC):
 
     name: ClassVar[str]
     cache_size: ClassVar[int] = 1 << 15
-    # Extra admission rule applied per clause after its bounds (npm's pre-release
-    # rule); None means the bounds alone decide.
-    clause_gate: ClassVar[Callable[[Version, tuple[Any, ...]], bool] | None] = None
 
     def __init__(self) -> None:
         self._parse_cached = lru_cache(maxsize=self.cache_size)(self._parse_uncached)
@@ -180,6 +177,13 @@ class VersionScheme(ABC):
         if canonical is None:
             raise InvalidConstraint(self.name, f"{op}{version}", f"operator {op!r} not supported")
         return (Comparator(canonical, self.parse(version)),)
+
+    def clause_gate(self) -> Callable[[Version, tuple[Any, ...]], bool] | None:
+        """An extra per-clause admission rule for parsed text constraints (npm's pre-release rule).
+
+        None, the default, means a clause's bounds alone decide.
+        """
+        return None
 
     def constraint_clauses(self, text: str) -> tuple[tuple[Predicate, ...], ...]:
         """Parse constraint text into OR-of-AND clauses; overridden by schemes with own grammars."""

@@ -22,7 +22,9 @@ from drydock.versions.errors import InvalidConstraint, InvalidVersion
 
 _MODIFIER = r"[._-]?(?:(?P<stability>stable|beta|b|rc|alpha|a|patch|pl|p)(?P<numbers>(?:[.-]?\d+)*)?)?(?P<dev>[.-]?dev)?"
 _CLASSICAL = re.compile(rf"v?(?P<numeric>\d{{1,5}}(?:\.\d+){{0,3}}){_MODIFIER}", re.IGNORECASE)
-_DATE = re.compile(rf"v?(?P<numeric>\d{{4}}(?:[.:-]?\d{{2}}){{1,6}}(?:[.:-]?\d{{1,3}}){{0,2}}){_MODIFIER}", re.IGNORECASE)
+_DATE = re.compile(
+    rf"v?(?P<numeric>\d{{4}}(?:[.:-]?\d{{2}}){{1,6}}(?:[.:-]?\d{{1,3}}){{0,2}}){_MODIFIER}", re.IGNORECASE
+)
 _BRANCH = re.compile(r"v?(\d+)(?:\.(\d+|[x*]))?(?:\.(\d+|[x*]))?(?:\.(\d+|[x*]))?[.-]dev", re.IGNORECASE)
 _METADATA = re.compile(r"[0-9A-Za-z.-]+")
 _SINGLE_BAR = re.compile(r"(?<!\|)\|(?!\|)")
@@ -69,7 +71,9 @@ def composer_key(text: str) -> ComposerKey:
     raise InvalidVersion("composer", text, "not a Composer version")
 
 
-_PARTS = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?P<modifier>[._-]?[A-Za-z].*)?", re.IGNORECASE)
+_PARTS = re.compile(
+    r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?P<modifier>[._-]?[A-Za-z].*)?", re.IGNORECASE
+)
 _WILDCARD = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\.[x*](?:\.[x*])*", re.IGNORECASE)
 
 
@@ -103,7 +107,10 @@ class ComposerScheme(VersionScheme):
         if wildcard and op in ("=", "=="):
             parts = [int(p) for p in wildcard.groups() if p is not None]
             low = ".".join(map(str, parts)) + "-dev"
-            return (Comparator(">=", self.parse(low)), Comparator("<", self.parse(_bumped(parts, len(parts)))))
+            return (
+                Comparator(">=", self.parse(low)),
+                Comparator("<", self.parse(_bumped(parts, len(parts)))),
+            )
         if op == "<>":
             op = "!="
         if op in ("<", ">=") and self.parse(version).key[1] == _RELEASE and "stable" not in version.lower():

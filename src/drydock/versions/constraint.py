@@ -71,7 +71,7 @@ ClauseGate = Callable[[Version, Clause], bool]
 class Constraint:
     """An OR of AND-clauses over one scheme's versions."""
 
-    __slots__ = ("scheme", "clauses", "text", "gate")
+    __slots__ = ("clauses", "gate", "scheme", "text")
 
     def __init__(
         self,
@@ -143,7 +143,7 @@ def _parse_cached(scheme: VersionScheme, text: str) -> Constraint:
         clauses = scheme.constraint_clauses(text)
     except InvalidVersion as exc:
         raise InvalidConstraint(scheme.name, text, str(exc)) from exc
-    return Constraint(scheme, clauses, text.strip(), scheme.clause_gate)
+    return Constraint(scheme, clauses, text.strip(), scheme.clause_gate())
 
 
 # An operator is optional; the version may not start with an operator character
@@ -173,7 +173,7 @@ def parse_conjunction(alternative: str, scheme: VersionScheme, text: str) -> Cla
     while pos < len(alternative):
         match = _TERM.match(alternative, pos)
         if match is None:
-            raise InvalidConstraint(scheme.name, text, f"cannot parse near {alternative[pos:pos + 20]!r}")
+            raise InvalidConstraint(scheme.name, text, f"cannot parse near {alternative[pos : pos + 20]!r}")
         op = match.group("op") or "="
         version = match.group("ver")
         if version in ANY_VERSION and op in ("=", "==", ">="):
@@ -200,7 +200,7 @@ def parse_intervals(text: str, scheme: VersionScheme) -> tuple[Clause, ...]:
     while pos < len(stripped):
         match = _INTERVAL.match(stripped, pos)
         if match is None:
-            raise InvalidConstraint(scheme.name, text, f"bad interval near {stripped[pos:pos + 20]!r}")
+            raise InvalidConstraint(scheme.name, text, f"bad interval near {stripped[pos : pos + 20]!r}")
         clauses.append(_interval_clause(match, scheme, text))
         pos = match.end()
     if not clauses:

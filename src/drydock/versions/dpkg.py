@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 
 from drydock.versions.base import VersionScheme, register_scheme
+from drydock.versions.epoch import split_epoch
 from drydock.versions.errors import InvalidVersion
 
 _UPSTREAM_OK = re.compile(r"[A-Za-z0-9.+~:-]*")
 _REVISION_OK = re.compile(r"[A-Za-z0-9.+~]*")
 _RUNS = re.compile(r"([^0-9]*)([0-9]*)")
-_EPOCH_MAX = 2**31 - 1
 
 DpkgPart = tuple[object, ...]
 
@@ -32,7 +32,6 @@ def _weight(char: str) -> int:
 
 # Validation admits only ASCII, so a table lookup replaces a call per character.
 _WEIGHTS = {chr(c): _weight(chr(c)) for c in range(128)}
-_WHITESPACE = re.compile(r"\s")
 
 
 def _part_key(text: str) -> DpkgPart:
@@ -53,22 +52,7 @@ def _part_key(text: str) -> DpkgPart:
 
 def split_dpkg(text: str) -> tuple[int, str, str]:
     """Split and validate ``[epoch:]upstream[-revision]`` following dpkg's parseversion()."""
-    stripped = text.strip()
-    if not stripped:
-        raise InvalidVersion("dpkg", text, "empty version")
-    if _WHITESPACE.search(stripped):
-        raise InvalidVersion("dpkg", text, "embedded whitespace")
-    epoch = 0
-    rest = stripped
-    if ":" in stripped:
-        epoch_text, rest = stripped.split(":", 1)
-        if not epoch_text.isascii() or not epoch_text.isdigit():
-            raise InvalidVersion("dpkg", text, "epoch is not a number")
-        epoch = int(epoch_text)
-        if epoch > _EPOCH_MAX:
-            raise InvalidVersion("dpkg", text, "epoch too large")
-        if not rest:
-            raise InvalidVersion("dpkg", text, "nothing after colon")
+    epoch, rest = split_epoch(text, "dpkg")
     upstream, sep, revision = rest.rpartition("-")
     if not sep:
         upstream, revision = rest, ""

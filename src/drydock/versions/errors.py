@@ -8,23 +8,26 @@ instead of ever treating an unreadable version as "vulnerable".
 from __future__ import annotations
 
 
-class InvalidVersion(ValueError):
+class VersionError(ValueError):
+    """Common base: which scheme refused what text, and why."""
+
+    kind = "value"
+
+    def __init__(self, scheme: str, text: object, reason: str = "") -> None:
+        self.scheme = scheme
+        self.text = text
+        self.reason = reason
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"invalid {scheme} {self.kind} {text!r}{detail}")
+
+
+class InvalidVersion(VersionError):
     """A version string that the named scheme cannot order."""
 
-    def __init__(self, scheme: str, text: object, reason: str = "") -> None:
-        self.scheme = scheme
-        self.text = text
-        self.reason = reason
-        detail = f": {reason}" if reason else ""
-        super().__init__(f"invalid {scheme} version {text!r}{detail}")
+    kind = "version"
 
 
-class InvalidConstraint(ValueError):
+class InvalidConstraint(VersionError):
     """A constraint expression (or OSV event list) that cannot be evaluated."""
 
-    def __init__(self, scheme: str, text: object, reason: str = "") -> None:
-        self.scheme = scheme
-        self.text = text
-        self.reason = reason
-        detail = f": {reason}" if reason else ""
-        super().__init__(f"invalid {scheme} constraint {text!r}{detail}")
+    kind = "constraint"

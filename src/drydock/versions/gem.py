@@ -52,7 +52,7 @@ def canonical_segments(segments: list[Segment]) -> tuple[Segment, ...]:
 
 
 class GemKey(OrderedKey):
-    __slots__ = ("segments", "canonical")
+    __slots__ = ("canonical", "segments")
 
     def __init__(self, segments: list[Segment]) -> None:
         self.segments = segments

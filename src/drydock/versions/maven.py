@@ -32,7 +32,7 @@ def _comparable_qualifier(value: str) -> str:
 
 
 class _Qualifier:
-    __slots__ = ("value", "order")
+    __slots__ = ("order", "value")
 
     def __init__(self, value: str, followed_by_digit: bool) -> None:
         if followed_by_digit and value in _SHORT:
@@ -147,7 +147,7 @@ def parse_maven(text: str) -> list[Item]:
 
 def canonical(items: list[Item]) -> str:
     """ComparableVersion.getCanonical(): equal versions have equal canonical forms."""
-    out = []
+    out: list[str] = []
     for item in items:
         if out:
             out.append("-" if isinstance(item, list) else ".")
@@ -156,7 +156,7 @@ def canonical(items: list[Item]) -> str:
 
 
 class MavenKey(OrderedKey):
-    __slots__ = ("items", "canonical")
+    __slots__ = ("canonical", "items")
 
     def __init__(self, items: list[Item]) -> None:
         self.items = items

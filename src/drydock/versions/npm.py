@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from drydock.versions.base import Version, register_scheme
-from drydock.versions.constraint import Clause, Comparator, Predicate
+from drydock.versions.constraint import Clause, ClauseGate, Comparator, Predicate
 from drydock.versions.errors import InvalidConstraint
 from drydock.versions.semver import SemverScheme
 from drydock.versions.semver_ranges import (
@@ -67,16 +67,18 @@ class NpmScheme(SemverScheme):
     def _comparators(self, bounds: Bounds) -> Clause:
         return tuple(Comparator(op, self.parse(version)) for op, version in bounds)
 
-    @staticmethod
-    def clause_gate(version: Version, clause: Clause) -> bool:  # type: ignore[override]
-        """node-semver's pre-release rule (see module docstring)."""
-        release, pre = version.key
-        if pre[0] == 1:
-            return True
-        return any(
-            isinstance(p, Comparator) and p.version.key[1][0] == 0 and p.version.key[0] == release
-            for p in clause
-        )
+    def clause_gate(self) -> ClauseGate:
+        return prerelease_gate
+
+
+def prerelease_gate(version: Version, clause: Clause) -> bool:
+    """node-semver's pre-release rule (see module docstring)."""
+    release, pre = version.key
+    if pre[0] == 1:
+        return True
+    return any(
+        isinstance(p, Comparator) and p.version.key[1][0] == 0 and p.version.key[0] == release for p in clause
+    )
 
 
 NPM = register_scheme(NpmScheme(), "node", "javascript")

@@ -76,7 +76,7 @@ def alpm_vercmp(a: str, b: str) -> int:
 class PacmanKey(OrderedKey):
     """Epoch, version and optional release under alpm_pkg_vercmp."""
 
-    __slots__ = ("epoch", "version", "release")
+    __slots__ = ("epoch", "release", "version")
 
     def __init__(self, epoch: int, version: str, release: str) -> None:
         self.epoch = epoch

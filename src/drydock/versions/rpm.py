@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from drydock.versions.base import VersionScheme, register_scheme
+from drydock.versions.epoch import split_epoch
 from drydock.versions.errors import InvalidVersion
 
 _TILDE, _END, _CARET, _ALPHA, _NUMBER = 0, 1, 2, 3, 4
@@ -19,7 +20,6 @@ _SEGMENTS = re.compile(r"~|\^|[0-9]+|[A-Za-z]+")
 _END_TOKEN = (_END,)
 _TILDE_TOKEN = (_TILDE,)
 _CARET_TOKEN = (_CARET,)
-_WHITESPACE = re.compile(r"\s")
 
 RpmPart = tuple[tuple[object, ...], ...]
 
@@ -27,7 +27,13 @@ RpmPart = tuple[tuple[object, ...], ...]
 def rpmvercmp_key(text: str) -> RpmPart:
     """Key for one version or release string under rpmvercmp."""
     tokens = [
-        _TILDE_TOKEN if s == "~" else _CARET_TOKEN if s == "^" else (_NUMBER, int(s)) if s[0] <= "9" else (_ALPHA, s)
+        _TILDE_TOKEN
+        if s == "~"
+        else _CARET_TOKEN
+        if s == "^"
+        else (_NUMBER, int(s))
+        if s[0] <= "9"
+        else (_ALPHA, s)
         for s in _SEGMENTS.findall(text)
     ]
     tokens.append(_END_TOKEN)
@@ -36,16 +42,7 @@ def rpmvercmp_key(text: str) -> RpmPart:
 
 def split_evr(text: str, scheme: str = "rpm") -> tuple[int, str, str]:
     """Split ``[epoch:]version[-release]``; a missing epoch is 0."""
-    stripped = text.strip()
-    if not stripped or _WHITESPACE.search(stripped):
-        raise InvalidVersion(scheme, text, "empty or contains whitespace")
-    epoch = 0
-    rest = stripped
-    if ":" in stripped:
-        epoch_text, rest = stripped.split(":", 1)
-        if not epoch_text.isascii() or not epoch_text.isdigit():
-            raise InvalidVersion(scheme, text, "epoch is not a number")
-        epoch = int(epoch_text)
+    epoch, rest = split_epoch(text, scheme)
     version, sep, release = rest.rpartition("-")
     if not sep:
         version, release = rest, ""
