@@ -13,7 +13,7 @@ Respond = Callable[[BaseHTTPRequestHandler, int], None]  # (request, 0-based hit
 class FakeServer:
     def __init__(self, respond: Respond) -> None:
         self.hits = 0
-        self.paths: list[tuple[str, str | None]] = []  # (path, Range header)
+        self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers)
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -22,7 +22,7 @@ class FakeServer:
             def do_GET(self) -> None:  # noqa: N802 - http.server naming
                 hit = owner.hits
                 owner.hits += 1
-                owner.paths.append((self.path, self.headers.get("Range")))
+                owner.requests.append((self.path, dict(self.headers.items())))
                 respond(self, hit)
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002

@@ -276,3 +276,18 @@ def test_registry_error_details_reach_the_message(registry):
     bad = build_image([{"x": b"1"}])
     with pytest.raises(SourceError, match=r"HTTP 400 \(MANIFEST_BLOB_UNKNOWN"):
         push_image(f"{registry.host}/test/incomplete:1", bad.manifest_bytes, {})
+
+
+def test_credentials_are_not_sent_to_other_hosts():
+    registry_side = _flaky([401], headers={"WWW-Authenticate": 'Basic realm="r"'})
+    elsewhere = _flaky([])
+    try:
+        client = RegistryClient(registry_side.host, credentials=Credentials("u", "p"), settings=FAST)
+        client._base_url = f"http://{registry_side.host}"
+        client.request("GET", "/v2/", scope=None)  # learns that the registry wants basic auth
+        client.request("GET", f"http://{elsewhere.host}/upload", scope=None)
+        assert "Authorization" in registry_side.requests[-1][1]
+        assert "Authorization" not in elsewhere.requests[-1][1]
+    finally:
+        registry_side.close()
+        elsewhere.close()

@@ -130,7 +130,7 @@ class RegistryClient:
         for the caller to interpret; 401/403 after authenticating raise ``AuthError``."""
         url = path if path.startswith(("http://", "https://")) else self.base_url() + path
         response = self._send_retrying(
-            method, url, self._auth_headers(headers, scope), content, params, stream
+            method, url, self._auth_headers(url, headers, scope), content, params, stream
         )
         if response.status_code != 401:
             return self._check_denied(response, url)
@@ -138,7 +138,7 @@ class RegistryClient:
         response.close()
         self._answer_challenge(challenge, scope)
         response = self._send_retrying(
-            method, url, self._auth_headers(headers, scope), content, params, stream
+            method, url, self._auth_headers(url, headers, scope), content, params, stream
         )
         if response.status_code == 401:
             raise AuthError(self._auth_failure_message() + error_detail(response))
@@ -155,8 +155,12 @@ class RegistryClient:
             return f"registry {self.host} requires authentication and no credentials were given"
         return f"registry {self.host} rejected the credentials of user {self.credentials.username!r}"
 
-    def _auth_headers(self, headers: Mapping[str, str] | None, scope: str | None) -> dict[str, str]:
+    def _auth_headers(self, url: str, headers: Mapping[str, str] | None, scope: str | None) -> dict[str, str]:
+        """Credentials go only to the registry itself, never to another host named by an
+        absolute ``Location`` or ``Link``."""
         out = dict(headers or {})
+        if httpx.URL(url).netloc != httpx.URL(self.base_url()).netloc:
+            return out
         if self._use_basic and self.credentials is not None:
             out["Authorization"] = self.credentials.basic_header()
             return out
