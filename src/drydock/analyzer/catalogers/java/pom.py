@@ -254,11 +254,11 @@ def spdx_expression(value: str) -> str:
     return "" if result.errors else (result.normalized_expression or "")
 
 
-def pom_licenses(pairs: list[tuple[str, str]], location: Location) -> list[License]:
+def pom_licenses(pairs: list[tuple[str, str]], location: Location | None) -> list[License]:
     out = []
     for name, url in pairs:
         if not name and not url:
             continue
         out.append(License(value=name, spdx_expression=spdx_expression(name) or None,
-                           locations=[location], urls=[url] if url else []))
+                           locations=[location] if location else [], urls=[url] if url else []))
     return out
