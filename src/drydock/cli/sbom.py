@@ -122,6 +122,7 @@ def sbom(
         typer.Option(
             "--output",
             "-o",
+            metavar="FORMAT[=PATH]",
             help="Format (table, json, cyclonedx-json, spdx-json), optionally =PATH; repeatable.",
         ),
     ] = None,
@@ -130,7 +131,7 @@ def sbom(
     ] = None,
     platform: Annotated[str, typer.Option(help="Platform to pick from a multi-arch image.")] = "linux/amd64",
     insecure: Annotated[
-        bool, typer.Option(help="Allow plain HTTP and unverified TLS to the registry.")
+        bool, typer.Option("--insecure", help="Allow plain HTTP and unverified TLS to the registry.")
     ] = False,
     scope: Annotated[
         str, typer.Option(help="Layer scope; only 'squashed' (the final file tree).")
