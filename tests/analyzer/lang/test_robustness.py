@@ -92,3 +92,20 @@ def test_malformed_lock_is_a_warning_naming_the_file(tmp_path: Path) -> None:
 def test_strip_jsonc_keeps_strings_and_drops_comments_and_trailing_commas() -> None:
     text = '{"url": "https://x//y", /* c */ "a": [1, 2,], // tail\n "b": {"c": 1,},}'
     assert strip_jsonc(text) == '{"url": "https://x//y",  "a": [1, 2], \n "b": {"c": 1}}'
+
+
+def test_thousands_of_node_modules_are_fast(tmp_path: Path) -> None:
+    count = 3000
+    for i in range(count):
+        pkg = tmp_path / "app" / "node_modules" / f"@scope{i % 40}" / f"pkg{i}"
+        pkg.mkdir(parents=True)
+        (pkg / "package.json").write_text(
+            f'{{"name": "@scope{i % 40}/pkg{i}", "version": "1.0.{i}", "license": "MIT"}}'
+        )
+    resolver = DirectoryResolver(tmp_path)
+    list(resolver.entries())  # index the tree outside the timed part
+    started = time.monotonic()
+    result = JavascriptPackageCataloger().catalog(resolver, CatalogContext())
+    elapsed = time.monotonic() - started
+    assert len(result.packages) == count and not result.warnings
+    assert elapsed < 5, f"{count} package.json files took {elapsed:.1f}s"

@@ -87,8 +87,18 @@ def catalog_each(
             out.extend(parse(resolver, path))
         except CatalogError as exc:
             out.warnings.append(str(exc))
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            ArithmeticError,
+            RecursionError,
+        ) as exc:
             out.warnings.append(f"{path}: unexpected content ({type(exc).__name__}: {exc})")
+        except Exception as exc:  # noqa: BLE001 - one file's parser bug must not abort the analysis
+            out.warnings.append(f"{path}: internal error while parsing ({type(exc).__name__}: {exc})")
     return out
 
 
