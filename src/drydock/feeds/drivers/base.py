@@ -46,6 +46,8 @@ class ParseStats:
 
     files: int = 0
     parsed: int = 0
+    #: Files read only after repairing their encoding (e.g. Latin-1 bytes in a UTF-8 document).
+    repaired: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
 
@@ -58,6 +60,10 @@ class ParseStats:
     def skip(self, reason: str, detail: str) -> None:
         self.skipped[reason] += 1
         self.warn(f"{reason}: {detail}")
+
+    def note_repaired(self, path: object) -> None:
+        self.repaired += 1
+        self.warn(f"{path}: repaired non-UTF-8 bytes (read as Latin-1)")
 
     def warn(self, message: str) -> None:
         log.warning(message)

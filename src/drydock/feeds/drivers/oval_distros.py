@@ -53,7 +53,7 @@ class OvalDistroDriver(Driver):
     def parse_file(self, path: Path) -> Iterator[Record]:
         data, repaired = xml_bytes_recovering(path)
         if repaired:
-            self.stats.warn(f"{path}: repaired non-UTF-8 bytes")
+            self.stats.note_repaired(path)
         doc = read_oval(data)
         evaluator = CriteriaEvaluator(doc, self.platform_of)
         default_ns = self.default_namespace(path)
