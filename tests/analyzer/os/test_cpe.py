@@ -110,3 +110,23 @@ def test_generated_cpes_are_valid_and_reparse() -> None:
     cpes = generate_cpes(pkg, None)
     assert cpes and all(normalize_cpe(c) == c for c in cpes)
     assert cpes[0].startswith("cpe:2.3:a:libssl3:libssl3:")
+
+
+@pytest.mark.parametrize(
+    ("metadata_type", "metadata"),
+    [
+        ("JavaArchive", {"PomProperties": "not-a-dict", "Manifest": {"Main": "x", "NamedSections": [1, None]}}),
+        ("JavaArchive", {"PomProject": {"Parent": None}, "Manifest": None}),
+        ("RubyGemspec", {"Authors": None, "Homepage": 7}),
+        ("PythonPackage", {"Author": None, "AuthorEmail": ""}),
+        ("DotnetDepsEntry", {"Name": None, "Executables": ["x", None]}),
+        ("ApkDBEntry", {"Package": None, "URL": None}),
+        ("WordpressPluginEntry", {"AuthorURI": None}),
+        ("RpmDBEntry", {"Vendor": None}),
+        ("NpmPackage", None),
+    ],
+)
+def test_generation_tolerates_malformed_metadata(metadata_type: str, metadata: Any) -> None:
+    pkg = Package(name="x-y", version="1", type=PackageType.UNKNOWN, found_by="t",
+                  metadata_type=metadata_type, metadata=metadata)
+    assert all(c.startswith("cpe:2.3:a:") for c in generate_cpes(pkg, None))

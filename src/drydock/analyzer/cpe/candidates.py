@@ -44,7 +44,7 @@ class CandidateSet:
     def add_values(self, *values: str, no_sub: bool = False, no_delim: bool = False) -> None:
         self.add(*(Candidate(v, no_sub, no_delim) for v in values))
 
-    def union(self, other: "CandidateSet | None") -> None:
+    def union(self, other: CandidateSet | None) -> None:
         if other is not None:
             self.add(*other._items)
 
@@ -184,8 +184,21 @@ def vendors_from_url(url: str) -> CandidateSet:
 # --- per-ecosystem ---------------------------------------------------------------------------
 
 
-def _meta(pkg: Package) -> dict[str, Any]:
-    return pkg.metadata if isinstance(pkg.metadata, dict) else {}
+def mapping(container: Any, key: str) -> dict[str, Any]:
+    """``container[key]`` if both are dicts, else {}: metadata comes from every cataloger and
+    from untrusted files, so a field of the wrong shape is treated as absent."""
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def text(container: Any, key: str) -> str:
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def strings(container: Any, key: str) -> list[str]:
+    value = container.get(key) if isinstance(container, dict) else None
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def python_project_vendors(v: str) -> list[str]:
@@ -193,37 +206,37 @@ def python_project_vendors(v: str) -> list[str]:
 
 
 def vendors_for_python(pkg: Package) -> CandidateSet:
-    m, out = _meta(pkg), CandidateSet()
-    if m.get("Author"):
-        name = normalize_person_name(m["Author"])
+    m, out = pkg.metadata, CandidateSet()
+    if text(m, "Author"):
+        name = normalize_person_name(text(m, "Author"))
         out.add_values(name, *python_project_vendors(name), no_sub=True, no_delim=True)
-    if m.get("AuthorEmail"):
-        name = normalize_person_name(strip_email_suffix(m["AuthorEmail"]))
+    if text(m, "AuthorEmail"):
+        name = normalize_person_name(strip_email_suffix(text(m, "AuthorEmail")))
         out.add_values(name, no_sub=True)
         out.add_values(*python_project_vendors(name), no_sub=True, no_delim=True)
     return out
 
 
 def vendors_for_ruby(pkg: Package) -> CandidateSet:
-    m, out = _meta(pkg), CandidateSet()
-    for author in m.get("Authors") or []:
+    m, out = pkg.metadata, CandidateSet()
+    for author in strings(m, "Authors"):
         out.add_values(normalize_person_name(strip_email_suffix(author)), no_sub=True)
-    if m.get("Homepage"):
-        out.union(vendors_from_url(m["Homepage"]))
+    if text(m, "Homepage"):
+        out.union(vendors_from_url(text(m, "Homepage")))
     return out
 
 
 def vendors_for_javascript(pkg: Package) -> CandidateSet:
-    m, out = _meta(pkg), CandidateSet()
+    out = CandidateSet()
     for key in ("URL", "Homepage"):
-        if m.get(key):
-            out.union(vendors_from_url(m[key]))
+        if text(pkg.metadata, key):
+            out.union(vendors_from_url(text(pkg.metadata, key)))
     return out
 
 
 def vendors_for_rpm(pkg: Package) -> CandidateSet:
     out = CandidateSet()
-    vendor = _meta(pkg).get("Vendor")
+    vendor = text(pkg.metadata, "Vendor")
     if vendor:
         out.add_values(normalize_name(vendor), no_sub=True)
     return out
@@ -236,7 +249,7 @@ _APK_PREFIX_TYPES = {"py-": "python", "ruby-": "gem"}
 def _apk_upstream(pkg: Package) -> tuple[str, str] | None:
     """(upstream name, ecosystem) of an apk, e.g. ``py3-foo`` → (foo, python); versioned
     streams (``openssl1.1-compat``) lose the stream version."""
-    name = _meta(pkg).get("Package") or pkg.name
+    name = text(pkg.metadata, "Package") or pkg.name
     match = _APK_STREAM_RE.match(name)
     if match and match.group("stream"):
         name = f"{match.group('stream')}-{match.group('sub')}" if match.group("sub") else match.group("stream")
@@ -257,7 +270,7 @@ def vendors_for_apk(pkg: Package) -> CandidateSet:
             for v in python_project_vendors(name):
                 out.add_values(v, *additional_vendors("python", v, v))
                 out.remove_values(*vendors_to_remove("python", v))
-    out.union(vendors_from_url(_meta(pkg).get("URL", "")))
+    out.union(vendors_from_url(text(pkg.metadata, "URL")))
     return out
 
 
@@ -279,14 +292,12 @@ def normalize_dotnet(name: str) -> str:
 
 
 def _dotnet_names(pkg: Package, field: str) -> list[str]:
-    m = _meta(pkg)
+    m = pkg.metadata
     if pkg.metadata_type == "DotnetPortableExecutableEntry":
-        return [m.get(field, "")]
-    names = [m.get("Name", "")]
+        return [text(m, field)]
+    names = [text(m, "Name")]
     if pkg.metadata_type == "DotnetDepsEntry":
-        executables = m.get("Executables") or {}
-        pes = executables.values() if isinstance(executables, dict) else executables
-        names += [pe.get(field, "") for pe in pes if isinstance(pe, dict)]
+        names += [text(pe, field) for pe in mapping(m, "Executables").values()]
     return names
 
 
@@ -315,10 +326,10 @@ def _wp_name(name: str) -> str:
 
 
 def vendors_for_wordpress(pkg: Package) -> CandidateSet:
-    m, out = _meta(pkg), CandidateSet()
-    if m.get("Author"):
-        out.add_values(m["Author"].lower())
-    match = _WP_VENDOR_URL_RE.match(m.get("AuthorURI", ""))
+    m, out = pkg.metadata, CandidateSet()
+    if text(m, "Author"):
+        out.add_values(text(m, "Author").lower())
+    match = _WP_VENDOR_URL_RE.match(text(m, "AuthorURI"))
     if match and match.group("vendor"):
         out.add_values(match.group("vendor").lower())
     if not len(out):
@@ -327,7 +338,7 @@ def vendors_for_wordpress(pkg: Package) -> CandidateSet:
 
 
 def products_for_wordpress(pkg: Package) -> CandidateSet:
-    return CandidateSet([_wp_name(pkg.name), _wp_name(_meta(pkg).get("PluginInstallDirectory", ""))])
+    return CandidateSet([_wp_name(pkg.name), _wp_name(text(pkg.metadata, "PluginInstallDirectory"))])
 
 
 def _go_parts(name: str) -> tuple[str, list[str]] | None:

@@ -18,6 +18,7 @@ from typing import IO, Any
 from defusedxml.ElementTree import iterparse
 
 from drydock.analyzer.cpe.attributes import CPEError, format_cpe, parse_cpe, sort_by_specificity
+from drydock.analyzer.cpe.candidates import text
 from drydock.analyzer.model import Package
 
 NVD_DICTIONARY_SOURCE = "nvd-cpe-dictionary"
@@ -37,8 +38,8 @@ ECOSYSTEM_BY_TYPE = {
 
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, dict[str, list[str]]]:
-    text = resources.files("drydock.analyzer").joinpath("data/cpe/cpe-index.json").read_text()
-    return json.loads(text)["ecosystems"]
+    raw = resources.files("drydock.analyzer").joinpath("data/cpe/cpe-index.json").read_text()
+    return json.loads(raw)["ecosystems"]
 
 
 def lookup(pkg: Package) -> list[str]:
@@ -48,11 +49,11 @@ def lookup(pkg: Package) -> list[str]:
         return []
     key = pkg.name
     if ecosystem == "wordpress_plugins":
-        key = (pkg.metadata or {}).get("PluginInstallDirectory", "") if isinstance(pkg.metadata, dict) else ""
+        key = text(pkg.metadata, "PluginInstallDirectory")
     found = []
-    for text in _index().get(ecosystem, {}).get(key, []):
+    for cpe in _index().get(ecosystem, {}).get(key, []):
         try:
-            found.append(replace(parse_cpe(text), Version=pkg.version))
+            found.append(replace(parse_cpe(cpe), Version=pkg.version))
         except CPEError:
             continue
     return [format_cpe(a) for a in sort_by_specificity(found)]

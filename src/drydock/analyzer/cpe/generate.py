@@ -111,8 +111,8 @@ def _jira_client(attrs: Attributes, pkg: Package) -> bool:
 def _tomcat_embed_el(attrs: Attributes, pkg: Package) -> bool:
     if (attrs.Vendor, attrs.Product) != ("apache", "tomcat") or pkg.metadata_type != "JavaArchive":
         return False
-    props = (pkg.metadata or {}).get("PomProperties") or {}
-    return (props.get("GroupID"), props.get("ArtifactID")) == ("org.apache.tomcat.embed", "tomcat-embed-el")
+    props = c.mapping(pkg.metadata, "PomProperties")
+    return (c.text(props, "GroupID"), c.text(props, "ArtifactID")) == ("org.apache.tomcat.embed", "tomcat-embed-el")
 
 
 def _jenkins_server_for_plugin(attrs: Attributes, pkg: Package) -> bool:

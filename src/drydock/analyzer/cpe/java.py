@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drydock.analyzer.cpe.candidates import CandidateSet, normalize_person_name
+from drydock.analyzer.cpe.candidates import CandidateSet, mapping, normalize_person_name, text
 from drydock.analyzer.model import Package
 
 FORBIDDEN_PRODUCT_FIELDS = frozenset({"plugin", "plugins", "client"})
@@ -37,12 +37,10 @@ def _section(section: Any) -> dict[str, str]:
     return {}
 
 
-def _manifest_sections(metadata: dict[str, Any]) -> list[dict[str, str]]:
-    manifest = metadata.get("Manifest") or {}
-    if not isinstance(manifest, dict):
-        return []
+def _manifest_sections(metadata: Any) -> list[dict[str, str]]:
+    manifest = mapping(metadata, "Manifest")
     named = manifest.get("NamedSections") or {}
-    named_sections = named.values() if isinstance(named, dict) else named
+    named_sections = named.values() if isinstance(named, dict) else named if isinstance(named, list) else []
     return [_section(manifest.get("Main")), *(_section(s) for s in named_sections)]
 
 
@@ -67,16 +65,13 @@ def _pair_group_ids(group_id: str, artifact_id: str) -> list[str]:
 
 
 def group_ids(pkg: Package) -> list[str]:
-    if pkg.metadata_type != "JavaArchive" or not isinstance(pkg.metadata, dict):
+    if pkg.metadata_type != "JavaArchive":
         return []
     m = pkg.metadata
     out: list[str] = []
-    props = m.get("PomProperties") or {}
-    out += _pair_group_ids(props.get("GroupID", ""), props.get("ArtifactID", ""))
-    project = m.get("PomProject") or {}
-    out += _pair_group_ids(project.get("GroupID", ""), project.get("ArtifactID", ""))
-    parent = project.get("Parent") or {}
-    out += _pair_group_ids(parent.get("GroupID", ""), parent.get("ArtifactID", ""))
+    project = mapping(m, "PomProject")
+    for source in (mapping(m, "PomProperties"), project, mapping(project, "Parent")):
+        out += _pair_group_ids(text(source, "GroupID"), text(source, "ArtifactID"))
     sections = _manifest_sections(m)
     out += (_manifest_group_ids(sections, PRIMARY_MANIFEST_GROUP_FIELDS)
             or _manifest_group_ids(sections, SECONDARY_MANIFEST_GROUP_FIELDS))
@@ -84,9 +79,9 @@ def group_ids(pkg: Package) -> list[str]:
 
 
 def artifact_id(pkg: Package) -> str:
-    if pkg.metadata_type != "JavaArchive" or not isinstance(pkg.metadata, dict):
+    if pkg.metadata_type != "JavaArchive":
         return ""
-    value = ((pkg.metadata.get("PomProperties") or {}).get("ArtifactID") or "").strip()
+    value = text(mapping(pkg.metadata, "PomProperties"), "ArtifactID").strip()
     # an artifact ID with dots is really a group ID
     return "" if "." in value else value
 
@@ -114,10 +109,9 @@ def vendors_for_java(pkg: Package) -> CandidateSet:
                 out.add_values(field)
         # NVD sometimes uses the whole group ID as the vendor
         out.add_values(gid, no_sub=True, no_delim=True)
-    if isinstance(pkg.metadata, dict):
-        for section in _manifest_sections(pkg.metadata):
-            for name in MANIFEST_NAME_FIELDS:
-                value = section.get(name)
-                if value is not None and not _starts_with_tld(value):
-                    out.add_values(normalize_person_name(value), no_sub=True)
+    for section in _manifest_sections(pkg.metadata):
+        for name in MANIFEST_NAME_FIELDS:
+            value = section.get(name)
+            if value is not None and not _starts_with_tld(value):
+                out.add_values(normalize_person_name(value), no_sub=True)
     return out
