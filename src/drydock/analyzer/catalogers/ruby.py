@@ -84,7 +84,7 @@ def _literals(expr: str) -> list[tuple[str, bool]]:
 def resolve_interpolations(fields: dict[str, Any]) -> dict[str, Any]:
     """Replace ``#{s.name}``-style references to the gem's own name/version; a field with any
     other (or an uncaptured) expression is dropped."""
-    known = {k: fields[k] for k in ("name", "version") if isinstance(fields.get(k), str)}
+    known: dict[str, str] = {k: fields[k] for k in ("name", "version") if isinstance(fields.get(k), str)}
 
     def resolve(text: str) -> str | None:
         failed = False

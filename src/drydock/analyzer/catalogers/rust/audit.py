@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, register_scanner
 from drydock.analyzer.catalogers.binary_sections import BinaryFormatError, find_section, is_executable_format
 from drydock.analyzer.catalogers.dependency_graph import edge
 from drydock.analyzer.catalogers.lockfile_util import as_dict, as_list, as_str
 from drydock.analyzer.catalogers.rust.common import cargo_purl, new_crate
-from drydock.analyzer.model import CatalogResult, FileEntry, FileType
+from drydock.analyzer.model import CatalogResult, FileEntry, FileType, Package
 
 CATALOGER = "cargo-auditable-binary-cataloger"
 SECTION = ".dep-v0"
@@ -42,7 +42,7 @@ def parse_audit_json(data: bytes, path: str) -> CatalogResult:
         raise BinaryFormatError(f"bad dependency JSON: {exc}") from exc
     entries = [as_dict(e) for e in as_list(as_dict(doc).get("packages"))]
     result = CatalogResult()
-    by_index: dict[int, Any] = {}
+    by_index: dict[int, Package] = {}
     for index, entry in enumerate(entries):
         name, version = as_str(entry.get("name")), as_str(entry.get("version"))
         if not name or as_str(entry.get("kind")) == "build":
@@ -53,9 +53,8 @@ def parse_audit_json(data: bytes, path: str) -> CatalogResult:
         )
         by_index[index] = pkg
         result.packages.append(pkg)
-    for index, entry in enumerate(entries):
-        dependant = by_index.get(index)
-        for dep in as_list(entry.get("dependencies")) if dependant else []:
+    for index, dependant in by_index.items():
+        for dep in as_list(entries[index].get("dependencies")):
             dependency = by_index.get(dep) if isinstance(dep, int) else None
             if dependency is not None:
                 result.relationships.append(edge(dependency, dependant))
