@@ -215,7 +215,7 @@ def test_unreachable_registry_fails_fast_with_bounded_retries():
     started = time.monotonic()
     with pytest.raises(SourceError, match=r"unavailable after 3 attempts.*ConnectError"):
         open_source(f"127.0.0.1:{free_port()}/x/y:1", settings=FAST).info()
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5
 
 
 def test_https_is_the_default_for_remote_hosts():
@@ -253,7 +253,7 @@ def test_persistent_5xx_gives_up_after_the_retry_budget():
         started = time.monotonic()
         with pytest.raises(SourceError, match=r"unavailable after 3 attempts .*HTTP 503"):
             check_auth(flaky.host, access=RegistryAccess(settings=FAST))
-        assert time.monotonic() - started < 2  # Retry-After is capped by backoff_max
+        assert time.monotonic() - started < 5  # Retry-After (30 s) is capped by backoff_max
         assert flaky.hits == 3
     finally:
         flaky.close()
