@@ -35,7 +35,12 @@ def materialize_symlinks(case_dir: Path, dest: Path) -> Path:
             target = path.read_text().strip()
         except UnicodeDecodeError:
             continue
-        if target and "\n" not in target and (path.parent / target).is_file() and (path.parent / target) != path:
+        if (
+            target
+            and "\n" not in target
+            and (path.parent / target).is_file()
+            and (path.parent / target) != path
+        ):
             path.chmod(0o644)
             path.unlink()
             path.symlink_to(target)
@@ -48,10 +53,20 @@ def license_key(lic: Any) -> tuple[str, str, str, tuple[str, ...], tuple[str, ..
     if isinstance(lic, str):
         return (lic, "", "declared", (), ())
     if not isinstance(lic, dict):
-        return (lic.value, lic.spdx_expression or "", lic.type, tuple(lic.urls),
-                tuple(loc.path.lstrip("/") for loc in lic.locations))
+        return (
+            lic.value,
+            lic.spdx_expression or "",
+            lic.type,
+            tuple(lic.urls),
+            tuple(loc.path.lstrip("/") for loc in lic.locations),
+        )
     low = {k.lower(): v for k, v in lic.items()}
     urls = low.get("urls") or ([low["url"]] if low.get("url") else [])
     locs = low.get("locations") or ([low["location"]] if low.get("location") else [])
-    return (low.get("value", ""), low.get("spdxexpression", ""), low.get("type", "declared"),
-            tuple(urls), tuple(p.lstrip("/") for p in locs))
+    return (
+        low.get("value", ""),
+        low.get("spdxexpression", ""),
+        low.get("type", "declared"),
+        tuple(urls),
+        tuple(p.lstrip("/") for p in locs),
+    )

@@ -26,8 +26,13 @@ def test_snippet_case(case_dir: Path, tmp_path: Path) -> None:
     expected = load_case(case_dir)
     result = _catalog(materialize_symlinks(scan_root(case_dir, expected), tmp_path / "case"))
     got = sorted(
-        (p.name, p.version, p.purl, [loc.path.lstrip("/") for loc in p.locations],
-         [m["classifier"] for m in p.metadata["matches"]])
+        (
+            p.name,
+            p.version,
+            p.purl,
+            [loc.path.lstrip("/") for loc in p.locations],
+            [m["classifier"] for m in p.metadata["matches"]],
+        )
         for p in result.packages
     )
     want = sorted(
@@ -44,12 +49,17 @@ def test_negative_near_misses_find_nothing() -> None:
     assert len(_catalog(scan_root(case, expected)).packages) == expected["expectedPackageCount"]
 
 
-@pytest.mark.xfail(reason="upstream keeps these fixtures out of the repo: only expectations exist, "
-                          "no binaries to scan", strict=True)
+@pytest.mark.xfail(
+    reason="upstream keeps these fixtures out of the repo: only expectations exist, no binaries to scan",
+    strict=True,
+)
 def test_positive_cases_without_snippets() -> None:
     expected = load_case(BINARY / "positive-cases-without-snippets")
-    missing = [c["logicalFixture"] for c in expected["cases"]
-               if not (BINARY / "snippets" / c["logicalFixture"]).is_dir()]
+    missing = [
+        c["logicalFixture"]
+        for c in expected["cases"]
+        if not (BINARY / "snippets" / c["logicalFixture"]).is_dir()
+    ]
     assert not missing
 
 
@@ -67,7 +77,8 @@ def test_cpe_and_purl_rendering() -> None:
     python = by_class["python-binary"]
     assert purl_string(python, "3.11.2") == "pkg:generic/python@3.11.2"
     assert cpe_strings(python, {"version": "3.11.2"})[0] == (
-        "cpe:2.3:a:python_software_foundation:python:3.11.2:*:*:*:*:*:*:*")
+        "cpe:2.3:a:python_software_foundation:python:3.11.2:*:*:*:*:*:*:*"
+    )
     consul = by_class["consul-binary"]
     assert purl_string(consul, "1.15.2") == "pkg:golang/github.com/hashicorp/consul@1.15.2"
 
@@ -82,7 +93,8 @@ def test_openjdk_update_cpe() -> None:
     assert found and found[0].identity is not None
     assert found[0].identity.cls == "java-binary-openjdk-with-update"
     assert cpe_strings(found[0].identity, found[0].groups) == [
-        "cpe:2.3:a:oracle:openjdk:1.8.0:update352:*:*:*:*:*:*"]
+        "cpe:2.3:a:oracle:openjdk:1.8.0:update352:*:*:*:*:*:*"
+    ]
 
 
 def test_unreadable_and_garbage_files_do_not_crash(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,19 @@ import pytest
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError
 from drydock.analyzer.catalogers.java.archive import ArchiveBudget, parse_java_archive
 from drydock.analyzer.catalogers.java.filename import parse_archive_filename
-from drydock.analyzer.catalogers.java.manifest import JavaManifest, parse_manifest, select_name, select_version
-from drydock.analyzer.catalogers.java.pom import interpolate, parse_pom_properties, parse_pom_xml, pom_licenses, project_metadata
+from drydock.analyzer.catalogers.java.manifest import (
+    JavaManifest,
+    parse_manifest,
+    select_name,
+    select_version,
+)
+from drydock.analyzer.catalogers.java.maven import MavenResolver
+from drydock.analyzer.catalogers.java.pom import (
+    parse_pom_properties,
+    parse_pom_xml,
+    pom_licenses,
+    project_metadata,
+)
 from drydock.analyzer.catalogers.java.purl import maven_purl
 from drydock.analyzer.catalogers.java.scanner import JavaArchiveScanner
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, Location, Package
@@ -22,8 +32,14 @@ from drydock.analyzer.model import CatalogResult, FileEntry, FileType, Location,
 from .fixture_support import PKGDB, license_key, load_case
 
 JAVA = PKGDB / "java"
-JAR_CASES = ["jar-api-all-2.0.0-sources", "jar-com.fasterxml.jackson.core.jackson-core-2.15.2", "jar-gradle",
-             "jar-jackson-core-2.15.2", "jar-micronaut-aop-4.9.11", "jar-spring-instrumentation-4.3.0-1.0"]
+JAR_CASES = [
+    "jar-api-all-2.0.0-sources",
+    "jar-com.fasterxml.jackson.core.jackson-core-2.15.2",
+    "jar-gradle",
+    "jar-jackson-core-2.15.2",
+    "jar-micronaut-aop-4.9.11",
+    "jar-spring-instrumentation-4.3.0-1.0",
+]
 
 
 def _manifest(obj: dict[str, Any] | None) -> JavaManifest:
@@ -51,13 +67,17 @@ def _strip(value: Any) -> Any:
     return value.lstrip("/") if isinstance(value, str) else value
 
 
-def _comparable_metadata(meta: dict[str, Any], ignore_manifest_keys: set[str] = frozenset()) -> dict[str, Any]:
+def _comparable_metadata(
+    meta: dict[str, Any], ignore_manifest_keys: set[str] = frozenset()
+) -> dict[str, Any]:
     out = {k: v for k, v in meta.items() if k not in ("ArchiveDigests", "Parent")}
     if "VirtualPath" in out:
         out["VirtualPath"] = _strip(out["VirtualPath"])
     if "Manifest" in out and ignore_manifest_keys:
-        out["Manifest"] = {**out["Manifest"], "Main": [kv for kv in out["Manifest"]["Main"]
-                                                       if kv["Key"] not in ignore_manifest_keys]}
+        out["Manifest"] = {
+            **out["Manifest"],
+            "Main": [kv for kv in out["Manifest"]["Main"] if kv["Key"] not in ignore_manifest_keys],
+        }
     if "PomProperties" in out:
         out["PomProperties"] = {k: v for k, v in out["PomProperties"].items() if v not in ("", {}, None)}
     return out
@@ -65,19 +85,29 @@ def _comparable_metadata(meta: dict[str, Any], ignore_manifest_keys: set[str] = 
 
 def _package_view(p: Package) -> dict[str, Any]:
     return {
-        "name": p.name, "version": p.version, "type": str(p.type), "purl": p.purl, "language": p.language,
+        "name": p.name,
+        "version": p.version,
+        "type": str(p.type),
+        "purl": p.purl,
+        "language": p.language,
         "locations": [loc.path.lstrip("/") for loc in p.locations],
         "licenses": sorted(license_key(lic) for lic in p.licenses),
-        "metadataType": p.metadata_type, "metadata": _comparable_metadata(p.metadata),
+        "metadataType": p.metadata_type,
+        "metadata": _comparable_metadata(p.metadata),
     }
 
 
 def _expected_view(p: dict[str, Any]) -> dict[str, Any]:
     return {
-        "name": p["name"], "version": p["version"], "type": p["type"], "purl": p.get("purl"),
-        "language": p.get("language", ""), "locations": p["locations"],
+        "name": p["name"],
+        "version": p["version"],
+        "type": p["type"],
+        "purl": p.get("purl"),
+        "language": p.get("language", ""),
+        "locations": p["locations"],
         "licenses": sorted(license_key(lic) for lic in p.get("licenses") or []),
-        "metadataType": p.get("metadataType"), "metadata": _comparable_metadata(p.get("metadata", {})),
+        "metadataType": p.get("metadataType"),
+        "metadata": _comparable_metadata(p.get("metadata", {})),
     }
 
 
@@ -96,10 +126,14 @@ def test_shaded_jar_example_java_app_maven() -> None:
     expected = load_case(JAVA / "jar-example-java-app-maven")
     result = _scan(JAVA / "jar-example-java-app-maven" / "example-java-app-maven-0.1.0.jar")
     ignored = {"Built-By", "Build-Jdk"}
-    got = {p.name: {**_package_view(p), "metadata": _comparable_metadata(p.metadata, ignored)}
-           for p in result.packages}
-    want = {p["name"]: {**_expected_view(p), "metadata": _comparable_metadata(p["metadata"], ignored)}
-            for p in expected["packages"]}
+    got = {
+        p.name: {**_package_view(p), "metadata": _comparable_metadata(p.metadata, ignored)}
+        for p in result.packages
+    }
+    want = {
+        p["name"]: {**_expected_view(p), "metadata": _comparable_metadata(p["metadata"], ignored)}
+        for p in expected["packages"]
+    }
     assert got == want
     assert _rel_strings(result) == {("joda-time@2.9.2", "example-java-app-maven@0.1.0", "dependency-of")}
 
@@ -112,7 +146,10 @@ def test_main_package_choice_is_deterministic(case: str) -> None:
         main = _scan(archive).packages[0]
         props = main.metadata["PomProperties"]
         assert (props["GroupID"], props["ArtifactID"], props["Version"]) == (
-            expected["groupId"], expected["artifactId"], expected["version"])
+            expected["groupId"],
+            expected["artifactId"],
+            expected["version"],
+        )
 
 
 @pytest.mark.parametrize("case", ["jar-corrupt", "tar-corrupt"])
@@ -126,9 +163,16 @@ def test_glob_paths_archive_scanner_wants() -> None:
     expected = load_case(JAVA / "glob-paths")["expectedMatchedPaths"]["Test_ArchiveCataloger_Globs"]
     root = JAVA / "glob-paths"
     scanner = JavaArchiveScanner()
-    wanted = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()
-              and scanner.wants(FileEntry(path="/" + str(p.relative_to(root)), type=FileType.REGULAR, mode=0o644,
-                                          size=p.stat().st_size))}
+    wanted = {
+        str(p.relative_to(root))
+        for p in root.rglob("*")
+        if p.is_file()
+        and scanner.wants(
+            FileEntry(
+                path="/" + str(p.relative_to(root)), type=FileType.REGULAR, mode=0o644, size=p.stat().st_size
+            )
+        )
+    }
     assert wanted == set(expected)
 
 
@@ -136,7 +180,11 @@ def test_archive_filename_table() -> None:
     for row in load_case(JAVA / "archive-filename-parsing")["cases"]:
         parsed = parse_archive_filename(row["filename"])
         assert (parsed.name, parsed.version, parsed.extension, str(parsed.package_type)) == (
-            row["name"], row["version"], row["extension"], row["ty"]), row["filename"]
+            row["name"],
+            row["version"],
+            row["extension"],
+            row["ty"],
+        ), row["filename"]
 
 
 def test_manifest_parsing() -> None:
@@ -146,13 +194,16 @@ def test_manifest_parsing() -> None:
         assert got.to_dict() == {k: v for k, v in want.items() if v}, rel
 
 
-@pytest.mark.parametrize("table,select", [("manifest-select-name", select_name),
-                                          ("manifest-select-version", select_version)])
+@pytest.mark.parametrize(
+    "table,select", [("manifest-select-name", select_name), ("manifest-select-version", select_version)]
+)
 def test_manifest_selection_tables(table: str, select: Any) -> None:
     for row in load_case(JAVA / table)["cases"]:
         archive = row.get("archive")
         fname = parse_archive_filename(archive if isinstance(archive, str) else "")
-        assert select(_manifest(row.get("manifest")), fname) == row["expected"], row.get("desc") or row.get("name")
+        assert select(_manifest(row.get("manifest")), fname) == row["expected"], row.get("desc") or row.get(
+            "name"
+        )
 
 
 def test_pom_properties_parsing() -> None:
@@ -164,8 +215,7 @@ def test_pom_properties_parsing() -> None:
 def test_pom_xml_project_parsing() -> None:
     for rel, want in load_case(JAVA / "pom-xml-project-parsing")["perFile"].items():
         pom = parse_pom_xml(rel, (JAVA / "pom-xml-project-parsing" / rel).read_bytes())
-        props = pom.own_properties()
-        assert project_metadata(pom, lambda v: interpolate(v, props.get)) == want["project"]
+        assert project_metadata(pom, MavenResolver().resolver_for(pom)) == want["project"]
         lics = pom_licenses(pom.licenses, Location("path/to/archive.jar"))
         assert sorted(license_key(x) for x in lics) == sorted(license_key(x) for x in want["licenses"] or [])
 
@@ -186,11 +236,15 @@ def _zip(entries: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> 
 
 def test_nested_war_libs_get_virtual_paths_and_parent_edges() -> None:
     inner = _zip({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\nImplementation-Version: 9.9\n"})
-    war = _zip({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\n", "WEB-INF/lib/commons-lang3-3.12.0.jar": inner})
+    war = _zip(
+        {"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\n", "WEB-INF/lib/commons-lang3-3.12.0.jar": inner}
+    )
     result = parse_java_archive(war, "/app/shop-1.0.war", "/app/shop-1.0.war")
     names = {(p.name, p.version, p.metadata["VirtualPath"]) for p in result.packages}
-    assert names == {("shop", "1.0", "/app/shop-1.0.war"),
-                     ("commons-lang3", "3.12.0", "/app/shop-1.0.war:WEB-INF/lib/commons-lang3-3.12.0.jar")}
+    assert names == {
+        ("shop", "1.0", "/app/shop-1.0.war"),
+        ("commons-lang3", "3.12.0", "/app/shop-1.0.war:WEB-INF/lib/commons-lang3-3.12.0.jar"),
+    }
     assert [(a.name, b.name) for a, b in result.edges] == [("commons-lang3", "shop")]
     assert all(p.locations[0].path == "/app/shop-1.0.war" for p in result.packages)
 
@@ -212,8 +266,12 @@ def test_nesting_depth_is_bounded() -> None:
 
 
 def test_malformed_manifest_and_pom_become_warnings() -> None:
-    jar = _zip({"META-INF/MANIFEST.MF": b" continuation first\n",
-                "META-INF/maven/g/a/pom.xml": b"<project><unclosed>"})
+    jar = _zip(
+        {
+            "META-INF/MANIFEST.MF": b" continuation first\n",
+            "META-INF/maven/g/a/pom.xml": b"<project><unclosed>",
+        }
+    )
     result = parse_java_archive(jar, "/a-1.jar", "/a-1.jar")
     assert result.packages == []
     assert len(result.warnings) == 2

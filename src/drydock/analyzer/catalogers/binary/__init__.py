@@ -1,3 +1,3 @@
 """Binary classifiers (syft's binary-classifier-cataloger); importing registers the cataloger."""
 
-from drydock.analyzer.catalogers.binary import cataloger as cataloger  # noqa: F401  (registers)
+from drydock.analyzer.catalogers.binary import cataloger as cataloger

@@ -63,7 +63,9 @@ def cpe_strings(identity: Identity, groups: dict[str, str]) -> list[str]:
     version, update = groups["version"], "*"
     if groups.get("primary") and groups.get("update"):
         version, update = groups["primary"], "update" + groups["update"]
-    return [f"cpe:2.3:a:{vp}:{_cpe_escape(version)}:{_cpe_escape(update)}:*:*:*:*:*:*" for vp in identity.cpes]
+    return [
+        f"cpe:2.3:a:{vp}:{_cpe_escape(version)}:{_cpe_escape(update)}:*:*:*:*:*:*" for vp in identity.cpes
+    ]
 
 
 def _cpe_escape(value: str) -> str:
@@ -90,7 +92,9 @@ def _package(identity: Identity, hit: Hit, real: str, access: str, layer: str | 
         purl=purl_string(identity, version),
         cpes=cpe_strings(identity, hit.groups),
         metadata_type="BinarySignature",
-        metadata={"matches": [{"classifier": identity.cls, "location": {"path": real, "accessPath": access}}]},
+        metadata={
+            "matches": [{"classifier": identity.cls, "location": {"path": real, "accessPath": access}}]
+        },
     )
 
 
@@ -115,7 +119,9 @@ class _Merger:
         existing.cpes.extend(c for c in pkg.cpes if c not in existing.cpes)
 
 
-def _candidates(resolver: FileResolver, classifiers: tuple[Classifier, ...]) -> list[list[tuple[str, FileEntry]]]:
+def _candidates(
+    resolver: FileResolver, classifiers: tuple[Classifier, ...]
+) -> list[list[tuple[str, FileEntry]]]:
     """Per classifier, the (access path, real entry) pairs its globs select, one per real file."""
     out: list[list[tuple[str, FileEntry]]] = []
     for cls in classifiers:

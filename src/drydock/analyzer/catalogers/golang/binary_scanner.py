@@ -44,8 +44,14 @@ class GoBinaryScanner:
             return CatalogResult()  # most executables are not Go programs
         info = parse_modinfo(raw.go_version, raw.modinfo)
         arch = info.setting("GOARCH") or raw.arch
-        config = MainVersionConfig(from_contents=bool(context.config.get("go_main_version_from_contents", False)))
-        ctx = BinaryContext(location=Location(entry.path, entry.layer, "primary"), arch=arch,
-                            contents=data if config.from_contents else b"", config=config)
+        config = MainVersionConfig(
+            from_contents=bool(context.config.get("go_main_version_from_contents", False))
+        )
+        ctx = BinaryContext(
+            location=Location(entry.path, entry.layer, "primary"),
+            arch=arch,
+            contents=data if config.from_contents else b"",
+            config=config,
+        )
         packages, rels = catalog_buildinfo(info, ctx)
         return CatalogResult(packages=packages, relationships=rels, warnings=raw.warnings)

@@ -23,12 +23,24 @@ _FLAG_INLINE = 0x2
 _MAX_STRING = 16 << 20
 _ELF_MAGIC = b"\x7fELF"
 _EXECUTABLE_MAGICS = (
-    _ELF_MAGIC, b"MZ",
-    b"\xfe\xed\xfa\xce", b"\xce\xfa\xed\xfe", b"\xfe\xed\xfa\xcf", b"\xcf\xfa\xed\xfe",  # Mach-O 32/64
+    _ELF_MAGIC,
+    b"MZ",
+    b"\xfe\xed\xfa\xce",
+    b"\xce\xfa\xed\xfe",
+    b"\xfe\xed\xfa\xcf",
+    b"\xcf\xfa\xed\xfe",  # Mach-O 32/64
     b"\xca\xfe\xba\xbe",  # Mach-O universal
 )
-_ELF_ARCH = {"EM_X86_64": "amd64", "EM_386": "386", "EM_AARCH64": "arm64", "EM_ARM": "arm",
-             "EM_PPC64": "ppc64le", "EM_S390": "s390x", "EM_RISCV": "riscv64", "EM_MIPS": "mips"}
+_ELF_ARCH = {
+    "EM_X86_64": "amd64",
+    "EM_386": "386",
+    "EM_AARCH64": "arm64",
+    "EM_ARM": "arm",
+    "EM_PPC64": "ppc64le",
+    "EM_S390": "s390x",
+    "EM_RISCV": "riscv64",
+    "EM_MIPS": "mips",
+}
 
 
 class NotAGoBinary(ValueError):
@@ -53,7 +65,7 @@ def read_buildinfo(data: bytes) -> RawBuildInfo:
         raise NotAGoBinary("not an executable (no ELF, PE or Mach-O header)")
     elf = _open_elf(data)
     start = _blob_offset(data, elf)
-    header = data[start:start + _HEADER]
+    header = data[start : start + _HEADER]
     if len(header) < _HEADER:
         raise NotAGoBinary("truncated Go build information")
     ptr_size, flags = header[14], header[15]
@@ -91,7 +103,7 @@ def _blob_offset(data: bytes, elf: ELFFile | None) -> int:
     if elf is not None:
         try:
             section = elf.get_section_by_name(".go.buildinfo")
-            if section is not None and data[section["sh_offset"]:section["sh_offset"] + 14] == MAGIC:
+            if section is not None and data[section["sh_offset"] : section["sh_offset"] + 14] == MAGIC:
                 return int(section["sh_offset"])
         except (ELFError, ValueError, KeyError, AssertionError):
             pass
@@ -116,7 +128,7 @@ def _varint_string(data: bytes, pos: int) -> tuple[str, int]:
             break
     if length > _MAX_STRING or pos + length > len(data):
         raise NotAGoBinary("implausible string length in Go build information")
-    return data[pos:pos + length].decode("utf-8", "replace"), pos + length
+    return data[pos : pos + length].decode("utf-8", "replace"), pos + length
 
 
 def _read_at(elf: ELFFile, data: bytes, addr: int, size: int) -> bytes:
@@ -127,7 +139,7 @@ def _read_at(elf: ELFFile, data: bytes, addr: int, size: int) -> bytes:
         vaddr, filesz = seg["p_vaddr"], seg["p_filesz"]
         if vaddr <= addr and addr + size <= vaddr + filesz:
             off = seg["p_offset"] + (addr - vaddr)
-            return data[off:off + size]
+            return data[off : off + size]
     raise NotAGoBinary(f"address {addr:#x} is not mapped by the file")
 
 
@@ -135,7 +147,7 @@ def _pointer_string(elf: ELFFile, data: bytes, at: int, ptr_size: int, order: st
     def ptr(raw: bytes) -> int:
         return int.from_bytes(raw[:ptr_size], order)
 
-    header_addr = ptr(data[at:at + ptr_size])
+    header_addr = ptr(data[at : at + ptr_size])
     header = _read_at(elf, data, header_addr, 2 * ptr_size)
     str_addr, length = ptr(header), ptr(header[ptr_size:])
     if length > _MAX_STRING:

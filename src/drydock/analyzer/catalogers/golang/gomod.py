@@ -21,7 +21,18 @@ from drydock.analyzer.filetree import FileResolver, FileTooLarge
 from drydock.analyzer.model import CatalogResult, FileType, License, Package, PackageType
 
 CATALOGER_NAME = "go-module-file-cataloger"
-_DIRECTIVES = {"module", "go", "toolchain", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"}
+_DIRECTIVES = {
+    "module",
+    "go",
+    "toolchain",
+    "godebug",
+    "require",
+    "exclude",
+    "replace",
+    "retract",
+    "tool",
+    "ignore",
+}
 _LICENSE_NAME = re.compile(r"^(?:un)?licen[cs]e(?:[.-].*)?$|^copying(?:[.-].*)?$", re.IGNORECASE)
 _LICENSE_GLOB = "[Ll][Ii][Cc][Ee][Nn][SsCc][Ee]*"
 
@@ -53,7 +64,7 @@ def _apply(mod: GoMod, verb: str, args: list[str], path: str, lineno: int) -> No
         if "=>" not in args:
             raise CatalogError(f"{path}:{lineno}: malformed replace")
         arrow = args.index("=>")
-        old, new = args[:arrow], args[arrow + 1:]
+        old, new = args[:arrow], args[arrow + 1 :]
         if not old or not new:
             raise CatalogError(f"{path}:{lineno}: malformed replace")
         mod.replaces[(old[0], old[1] if len(old) > 1 else "")] = (new[0], new[1] if len(new) > 1 else "")
@@ -132,18 +143,26 @@ class LicenseSearch:
     def from_config(cls, config: dict[str, Any]) -> LicenseSearch:
         go = config.get("golang") or {}
         return cls(
-            mod_cache_dir=go.get("local_mod_cache_dir", "") if go.get("search_local_mod_cache_licenses") else "",
+            mod_cache_dir=go.get("local_mod_cache_dir", "")
+            if go.get("search_local_mod_cache_licenses")
+            else "",
             vendor_dir=go.get("local_vendor_dir", "") if go.get("search_local_vendor_licenses") else "",
         )
 
 
-def module_licenses(resolver: FileResolver, search: LicenseSearch, module: str, version: str) -> list[License]:
+def module_licenses(
+    resolver: FileResolver, search: LicenseSearch, module: str, version: str
+) -> list[License]:
     """Licence files at the top of the module's directory, recognised by their text."""
     escaped = escape_module_path(module)
     places = []
     if search.mod_cache_dir and version:
-        places.append((posixpath.join("/", search.mod_cache_dir, f"{escaped}@{version}"),
-                       f"file://$GOPATH/pkg/mod/{escaped}@{version}"))
+        places.append(
+            (
+                posixpath.join("/", search.mod_cache_dir, f"{escaped}@{version}"),
+                f"file://$GOPATH/pkg/mod/{escaped}@{version}",
+            )
+        )
     if search.vendor_dir:
         places.append((posixpath.join("/", search.vendor_dir, escaped), f"file://$GO_VENDOR/{escaped}"))
     for directory, url_base in places:
@@ -157,8 +176,9 @@ def module_licenses(resolver: FileResolver, search: LicenseSearch, module: str, 
             except (FileNotFoundError, FileTooLarge, OSError):
                 continue
             if spdx:
-                found.append(License(value=spdx, spdx_expression=spdx, type="concluded",
-                                     urls=[f"{url_base}/{name}"]))
+                found.append(
+                    License(value=spdx, spdx_expression=spdx, type="concluded", urls=[f"{url_base}/{name}"])
+                )
         if found:
             return found
     return []
@@ -173,12 +193,20 @@ def _catalog_go_mod(resolver: FileResolver, path: str, search: LicenseSearch) ->
     packages = []
     for name, version in resolved_requirements(mod):
         h1 = sums.get((name, version), "")
-        packages.append(Package(
-            name=name, version=version, type=PackageType.GO_MODULE, found_by=CATALOGER_NAME,
-            locations=[primary(path)], language="go", purl=go_purl(name, version),
-            licenses=module_licenses(resolver, search, name, version),
-            metadata_type="GolangModuleEntry", metadata={"H1Digest": h1} if h1 else {},
-        ))
+        packages.append(
+            Package(
+                name=name,
+                version=version,
+                type=PackageType.GO_MODULE,
+                found_by=CATALOGER_NAME,
+                locations=[primary(path)],
+                language="go",
+                purl=go_purl(name, version),
+                licenses=module_licenses(resolver, search, name, version),
+                metadata_type="GolangModuleEntry",
+                metadata={"H1Digest": h1} if h1 else {},
+            )
+        )
     return CatalogResult(packages=packages)
 
 

@@ -40,7 +40,9 @@ class MainVersionConfig:
 def go_purl(name: str, version: str) -> str:
     """``pkg:golang/<module path>@<version>``: everything up to the last '/' is the namespace."""
     namespace, _, short = name.rpartition("/")
-    return PackageURL(type="golang", namespace=namespace or None, name=short, version=version or None).to_string()
+    return PackageURL(
+        type="golang", namespace=namespace or None, name=short, version=version or None
+    ).to_string()
 
 
 def ldflags_version(ldflags: str, main_module: str) -> tuple[str, str]:
@@ -71,7 +73,7 @@ def pseudo_version(revision: str, vcs_time: str) -> str:
     if len(revision) < 12 or not vcs_time:
         return ""
     try:
-        stamp = datetime.fromisoformat(vcs_time.replace("Z", "+00:00"))
+        stamp = datetime.fromisoformat(vcs_time)
     except ValueError:
         return ""
     return f"v0.0.0-{stamp.strftime('%Y%m%d%H%M%S')}-{revision[:12]}"
@@ -99,8 +101,12 @@ class BinaryContext:
 
 def _metadata(info: BuildInfo, ctx: BinaryContext, main_path: str, h1: str, main: bool) -> dict[str, Any]:
     version, experiments = split_go_version(info.go_version)
-    meta: dict[str, Any] = {"GoCompiledVersion": version, "Architecture": ctx.arch, "H1Digest": h1,
-                            "MainModule": main_path}
+    meta: dict[str, Any] = {
+        "GoCompiledVersion": version,
+        "Architecture": ctx.arch,
+        "H1Digest": h1,
+        "MainModule": main_path,
+    }
     if main:
         meta["BuildSettings"] = [{"Key": k, "Value": v} for k, v in info.settings]
     if ctx.crypto_settings:
@@ -119,9 +125,15 @@ def _package(module: Module, info: BuildInfo, ctx: BinaryContext, main_path: str
     if version == DEVEL:
         version = ""
     return Package(
-        name=name, version=version, type=PackageType.GO_MODULE, found_by=CATALOGER_NAME,
-        locations=[ctx.location], language="go", purl=go_purl(name, version),
-        metadata_type="GolangBinaryBuildinfoEntry", metadata=_metadata(info, ctx, main_path, h1, main),
+        name=name,
+        version=version,
+        type=PackageType.GO_MODULE,
+        found_by=CATALOGER_NAME,
+        locations=[ctx.location],
+        language="go",
+        purl=go_purl(name, version),
+        metadata_type="GolangBinaryBuildinfoEntry",
+        metadata=_metadata(info, ctx, main_path, h1, main),
     )
 
 
@@ -147,7 +159,9 @@ def _effective_main(info: BuildInfo) -> tuple[Module, list[Module]]:
     if not main.path and info.path:
         main = Module(path=info.path, version=DEVEL)
     if main.path == _COMMAND_LINE:
-        real = next((d for d in deps if d.version == DEVEL and d.path != _COMMAND_LINE and d.replace is None), None)
+        real = next(
+            (d for d in deps if d.version == DEVEL and d.path != _COMMAND_LINE and d.replace is None), None
+        )
         if real is not None:
             main = Module(path=real.path, version=DEVEL, sum=real.sum)
     deps = [d for d in deps if d.path != main.path]
@@ -179,8 +193,13 @@ def stdlib_package(info: BuildInfo, ctx: BinaryContext) -> Package | None:
         return None
     plain = version[2:]
     return Package(
-        name="stdlib", version=version, type=PackageType.GO_MODULE, found_by=CATALOGER_NAME,
-        locations=[ctx.location], language="go", purl=go_purl("stdlib", plain),
+        name="stdlib",
+        version=version,
+        type=PackageType.GO_MODULE,
+        found_by=CATALOGER_NAME,
+        locations=[ctx.location],
+        language="go",
+        purl=go_purl("stdlib", plain),
         cpes=[f"cpe:2.3:a:golang:go:{plain}:-:*:*:*:*:*:*"],
         licenses=[License(value="BSD-3-Clause", spdx_expression="BSD-3-Clause", locations=[ctx.location])],
         metadata_type="GolangBinaryBuildinfoEntry",

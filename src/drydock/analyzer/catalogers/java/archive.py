@@ -22,12 +22,18 @@ from typing import Any
 
 from drydock.analyzer.catalogers.base import CatalogError
 from drydock.analyzer.catalogers.java.filename import ArchiveFilename, parse_archive_filename
-from drydock.analyzer.catalogers.java.manifest import JavaManifest, ManifestError, parse_manifest, select_name, select_version
+from drydock.analyzer.catalogers.java.manifest import (
+    JavaManifest,
+    ManifestError,
+    parse_manifest,
+    select_name,
+    select_version,
+)
+from drydock.analyzer.catalogers.java.maven import MavenResolver
 from drydock.analyzer.catalogers.java.pom import (
     PomError,
     PomProperties,
     PomXML,
-    interpolate,
     parse_pom_properties,
     parse_pom_xml,
     pom_licenses,
@@ -40,8 +46,21 @@ from drydock.analyzer.model import License, Location, Package, PackageType
 
 CATALOGER_NAME = "java-archive-cataloger"
 
-JAVA_ARCHIVE_EXTENSIONS = (".jar", ".war", ".ear", ".par", ".sar", ".nar", ".jpi", ".hpi", ".kar", ".lpkg",
-                           ".rar", ".far", ".zap")
+JAVA_ARCHIVE_EXTENSIONS = (
+    ".jar",
+    ".war",
+    ".ear",
+    ".par",
+    ".sar",
+    ".nar",
+    ".jpi",
+    ".hpi",
+    ".kar",
+    ".lpkg",
+    ".rar",
+    ".far",
+    ".zap",
+)
 _LICENSE_FILE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICENCE.txt", "COPYING")
 _JENKINS_GROUPS = ("io.jenkins.plugins", "org.jenkins-ci.plugins")
 
@@ -86,7 +105,9 @@ class ZipView:
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
             raise CatalogError(f"{label}: not a readable zip archive: {exc}") from exc
         if len(self.infos) > budget.max_entries:
-            raise CatalogError(f"{label}: {len(self.infos)} entries exceeds the limit of {budget.max_entries}")
+            raise CatalogError(
+                f"{label}: {len(self.infos)} entries exceeds the limit of {budget.max_entries}"
+            )
         self.label = label
         self.budget = budget
         self.names = [i.filename for i in self.infos if not i.is_dir()]
@@ -121,8 +142,8 @@ class _PomInfo:
     projects: dict[str, PomXML]
 
     def resolve(self, pom: PomXML) -> Any:
-        props = pom.own_properties()
-        return lambda value: interpolate(value, props.get)
+        """Values of a pom inside an archive: no repository to consult, only the pom itself."""
+        return MavenResolver().resolver_for(pom)
 
 
 def _read_poms(z: ZipView, warnings: list[str]) -> _PomInfo:
@@ -184,7 +205,9 @@ def _manifest_licenses(manifest: JavaManifest, location: Location) -> list[Licen
     for key in ("Bundle-License", "Plugin-License-Name"):
         value = manifest.field_anywhere(key)
         if value:
-            return [License(value=value, spdx_expression=spdx_expression(value) or None, locations=[location])]
+            return [
+                License(value=value, spdx_expression=spdx_expression(value) or None, locations=[location])
+            ]
     return []
 
 
@@ -211,8 +234,15 @@ def _finalize(pkg: Package) -> None:
 
 
 class _ArchiveParser:
-    def __init__(self, data: bytes, real_path: str, virtual_path: str, layer: str | None,
-                 budget: ArchiveBudget, depth: int) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        real_path: str,
+        virtual_path: str,
+        layer: str | None,
+        budget: ArchiveBudget,
+        depth: int,
+    ) -> None:
         self.z = ZipView(data, virtual_path, budget)
         self.data = data
         self.location = Location(real_path, layer, "primary")
@@ -261,7 +291,9 @@ class _ArchiveParser:
         version = (props.version if props else "") or (_pom_version(pom, resolve) if pom and resolve else "")
         name = name or select_name(manifest, self.fname)
         version = version or select_version(manifest, self.fname)
-        licenses = _manifest_licenses(manifest, self.location) or _file_licenses(self.z, self.location, warnings)
+        licenses = _manifest_licenses(manifest, self.location) or _file_licenses(
+            self.z, self.location, warnings
+        )
         if not licenses and pom is not None:
             licenses = pom_licenses(pom.licenses, self.location)
         metadata: dict[str, Any] = {
@@ -274,9 +306,15 @@ class _ArchiveParser:
         if props is not None:
             metadata["PomProperties"] = props.to_dict()
         return Package(
-            name=name, version=version, type=props.package_type if props else self.fname.package_type,
-            found_by=CATALOGER_NAME, locations=[self.location], licenses=licenses, language="java",
-            metadata_type="JavaArchive", metadata=metadata,
+            name=name,
+            version=version,
+            type=props.package_type if props else self.fname.package_type,
+            found_by=CATALOGER_NAME,
+            locations=[self.location],
+            licenses=licenses,
+            language="java",
+            metadata_type="JavaArchive",
+            metadata=metadata,
         )
 
     def _aux_packages(self, poms: _PomInfo, main: Package) -> list[Package]:
@@ -285,7 +323,9 @@ class _ArchiveParser:
         for parent_dir, props in sorted(poms.properties.items()):
             pom = poms.projects.get(parent_dir)
             same = (props.group_id, props.artifact_id, props.version) == (main_group, main.name, main.version)
-            virtual = self.virtual_path if same else f"{self.virtual_path}:{props.group_id}:{props.artifact_id}"
+            virtual = (
+                self.virtual_path if same else f"{self.virtual_path}:{props.group_id}:{props.artifact_id}"
+            )
             if same or virtual == main.metadata["VirtualPath"] or props.artifact_id == main.name:
                 _absorb(main, props)
                 continue
@@ -295,11 +335,19 @@ class _ArchiveParser:
                 resolve = poms.resolve(pom)
                 metadata["PomProject"] = project_metadata(pom, resolve)
                 licenses = pom_licenses(pom.licenses, self.location)
-            out.append(Package(
-                name=props.artifact_id, version=props.version, type=props.package_type, found_by=CATALOGER_NAME,
-                locations=[self.location], licenses=licenses, language="java",
-                metadata_type="JavaArchive", metadata=metadata,
-            ))
+            out.append(
+                Package(
+                    name=props.artifact_id,
+                    version=props.version,
+                    type=props.package_type,
+                    found_by=CATALOGER_NAME,
+                    locations=[self.location],
+                    licenses=licenses,
+                    language="java",
+                    metadata_type="JavaArchive",
+                    metadata=metadata,
+                )
+            )
         return out
 
     def _nested(self, parent: Package | None) -> None:
@@ -307,15 +355,23 @@ class _ArchiveParser:
         if not nested:
             return
         if self.depth + 1 > self.budget.max_depth:
-            self.result.warnings.append(f"{self.virtual_path}: nested archives deeper than {self.budget.max_depth} skipped")
+            self.result.warnings.append(
+                f"{self.virtual_path}: nested archives deeper than {self.budget.max_depth} skipped"
+            )
             return
         for name in nested:
             data = self.z.read(name, self.result.warnings)
             if data is None:
                 continue
             try:
-                sub = _ArchiveParser(data, self.location.path, f"{self.virtual_path}:{name}", self.location.layer,
-                                     self.budget, self.depth + 1).parse(parent)
+                sub = _ArchiveParser(
+                    data,
+                    self.location.path,
+                    f"{self.virtual_path}:{name}",
+                    self.location.layer,
+                    self.budget,
+                    self.depth + 1,
+                ).parse(parent)
             except CatalogError as exc:
                 self.result.warnings.append(str(exc))
                 continue
@@ -341,9 +397,15 @@ def _absorb(main: Package, props: PomProperties) -> None:
     main.metadata["PomProperties"] = props.to_dict()
 
 
-def parse_java_archive(data: bytes, real_path: str, virtual_path: str, layer: str | None = None,
-                       budget: ArchiveBudget | None = None, parent: Package | None = None,
-                       depth: int = 0) -> ArchiveResult:
+def parse_java_archive(
+    data: bytes,
+    real_path: str,
+    virtual_path: str,
+    layer: str | None = None,
+    budget: ArchiveBudget | None = None,
+    parent: Package | None = None,
+    depth: int = 0,
+) -> ArchiveResult:
     """Packages in one Java archive (and its nested archives). Raises CatalogError when the
     bytes are not a zip archive at all."""
     parser = _ArchiveParser(data, real_path, virtual_path, layer, budget or ArchiveBudget(), depth)

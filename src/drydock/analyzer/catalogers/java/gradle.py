@@ -22,12 +22,22 @@ def parse_gradle_lockfile(path: str, text: str) -> list[Package]:
         if len(parts) != 3 or not all(parts):
             continue  # "empty=..." and anything not group:artifact:version
         group, artifact, version = parts
-        metadata = {"PomProject": {"GroupID": group, "ArtifactID": artifact, "Version": version, "Name": artifact}}
-        out.append(Package(
-            name=artifact, version=version, type=PackageType.JAVA_ARCHIVE, found_by=CATALOGER_NAME,
-            locations=[primary(path)], language="java", purl=maven_purl(artifact, version, metadata),
-            metadata_type="JavaArchive", metadata=metadata,
-        ))
+        metadata = {
+            "PomProject": {"GroupID": group, "ArtifactID": artifact, "Version": version, "Name": artifact}
+        }
+        out.append(
+            Package(
+                name=artifact,
+                version=version,
+                type=PackageType.JAVA_ARCHIVE,
+                found_by=CATALOGER_NAME,
+                locations=[primary(path)],
+                language="java",
+                purl=maven_purl(artifact, version, metadata),
+                metadata_type="JavaArchive",
+                metadata=metadata,
+            )
+        )
     return out
 
 
@@ -38,5 +48,8 @@ class GradleLockfileCataloger:
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
         paths = [e.path for e in resolver.glob_any(self.patterns)]
-        return catalog_each(resolver, paths, lambda r, path: CatalogResult(
-            packages=parse_gradle_lockfile(path, read_text(r, path))))
+        return catalog_each(
+            resolver,
+            paths,
+            lambda r, path: CatalogResult(packages=parse_gradle_lockfile(path, read_text(r, path))),
+        )

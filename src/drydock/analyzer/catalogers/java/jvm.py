@@ -20,13 +20,27 @@ from drydock.analyzer.model import CatalogResult, FileType, Location, Package, P
 CATALOGER_NAME = "java-jvm-cataloger"
 _MAX_RELEASE_BYTES = 500 * 1024
 _FIELDS = {
-    "IMPLEMENTOR": "Implementor", "IMPLEMENTOR_VERSION": "ImplementorVersion",
-    "JAVA_RUNTIME_VERSION": "JavaRuntimeVersion", "JAVA_VERSION": "JavaVersion",
-    "JAVA_VERSION_DATE": "JavaVersionDate", "LIBC": "Libc", "MODULES": "Modules", "OS_ARCH": "OsArch",
-    "OS_NAME": "OsName", "OS_VERSION": "OsVersion", "SOURCE": "Source", "BUILD_SOURCE": "BuildSource",
-    "BUILD_SOURCE_REPO": "BuildSourceRepo", "SOURCE_REPO": "SourceRepo", "FULL_VERSION": "FullVersion",
-    "SEMANTIC_VERSION": "SemanticVersion", "BUILD_INFO": "BuildInfo", "JVM_VARIANT": "JvmVariant",
-    "JVM_VERSION": "JvmVersion", "IMAGE_TYPE": "ImageType", "BUILD_TYPE": "BuildType",
+    "IMPLEMENTOR": "Implementor",
+    "IMPLEMENTOR_VERSION": "ImplementorVersion",
+    "JAVA_RUNTIME_VERSION": "JavaRuntimeVersion",
+    "JAVA_VERSION": "JavaVersion",
+    "JAVA_VERSION_DATE": "JavaVersionDate",
+    "LIBC": "Libc",
+    "MODULES": "Modules",
+    "OS_ARCH": "OsArch",
+    "OS_NAME": "OsName",
+    "OS_VERSION": "OsVersion",
+    "SOURCE": "Source",
+    "BUILD_SOURCE": "BuildSource",
+    "BUILD_SOURCE_REPO": "BuildSourceRepo",
+    "SOURCE_REPO": "SourceRepo",
+    "FULL_VERSION": "FullVersion",
+    "SEMANTIC_VERSION": "SemanticVersion",
+    "BUILD_INFO": "BuildInfo",
+    "JVM_VARIANT": "JvmVariant",
+    "JVM_VERSION": "JvmVersion",
+    "IMAGE_TYPE": "ImageType",
+    "BUILD_TYPE": "BuildType",
 }
 
 
@@ -84,7 +98,9 @@ def version_and_update(version: str) -> tuple[str, str]:
     return version, ""
 
 
-def jvm_cpes(version: str, vendor: str, product: str, image_type: str, has_jdk: bool) -> list[tuple[str, str, str, str]]:
+def jvm_cpes(
+    version: str, vendor: str, product: str, image_type: str, has_jdk: bool
+) -> list[tuple[str, str, str, str]]:
     """(vendor, product, version, update) candidates, as syft declares them."""
     candidates: list[tuple[str, str]] = []
 
@@ -140,17 +156,29 @@ class JvmCataloger:
                 result.packages.append(self._package(resolver, entry.path, entry.layer, release))
         return result
 
-    def _package(self, resolver: FileResolver, path: str, layer: str | None, release: dict[str, Any]) -> Package:
+    def _package(
+        self, resolver: FileResolver, path: str, layer: str | None, release: dict[str, Any]
+    ) -> Package:
         install_dir = posixpath.dirname(path)
-        files = sorted(e.path for e in resolver.glob(install_dir.rstrip("/") + "/**")
-                       if e.type is not FileType.DIRECTORY)
+        files = sorted(
+            e.path for e in resolver.glob(install_dir.rstrip("/") + "/**") if e.type is not FileType.DIRECTORY
+        )
         has_jdk = any(f.endswith("bin/javac") for f in files)
         version = jvm_version(release)
-        vendor, product = primary_vendor_product(release.get("Implementor", ""), path,
-                                                 release.get("ImageType", ""), has_jdk)
-        cpes = [cpe_string(*c) for c in jvm_cpes(version, vendor, product, release.get("ImageType", ""), has_jdk)]
+        vendor, product = primary_vendor_product(
+            release.get("Implementor", ""), path, release.get("ImageType", ""), has_jdk
+        )
+        cpes = [
+            cpe_string(*c) for c in jvm_cpes(version, vendor, product, release.get("ImageType", ""), has_jdk)
+        ]
         return Package(
-            name=product, version=version, type=PackageType.BINARY, found_by=CATALOGER_NAME,
-            locations=[Location(path, layer, "primary")], purl=jvm_purl(release, version, vendor, product),
-            cpes=cpes, metadata_type="JavaVMInstallation", metadata={"Release": release, "Files": files},
+            name=product,
+            version=version,
+            type=PackageType.BINARY,
+            found_by=CATALOGER_NAME,
+            locations=[Location(path, layer, "primary")],
+            purl=jvm_purl(release, version, vendor, product),
+            cpes=cpes,
+            metadata_type="JavaVMInstallation",
+            metadata={"Release": release, "Files": files},
         )

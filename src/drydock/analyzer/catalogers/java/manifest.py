@@ -88,7 +88,7 @@ def _bundle_artifact(manifest: JavaManifest) -> str:
     if vendor and symbolic.lower() == vendor.lower():
         return ""
     if vendor and symbolic.startswith(vendor + "."):
-        return symbolic[len(vendor) + 1:]
+        return symbolic[len(vendor) + 1 :]
     return symbolic.rsplit(".", 1)[-1]
 
 

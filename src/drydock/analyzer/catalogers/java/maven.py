@@ -42,8 +42,13 @@ class MavenResolver:
             return None
         if coords in self._cache:
             return self._cache[coords]
-        path = posixpath.join(self._repo, *coords.group.split("."), coords.artifact, coords.version,
-                              f"{coords.artifact}-{coords.version}.pom")
+        path = posixpath.join(
+            self._repo,
+            *coords.group.split("."),
+            coords.artifact,
+            coords.version,
+            f"{coords.artifact}-{coords.version}.pom",
+        )
         pom = None
         entry = self._files.resolve(path)
         if entry is not None and entry.size <= _MAX_POM_BYTES:
@@ -68,8 +73,9 @@ class MavenResolver:
             parent = current.parent
             assert parent is not None
             own = current.own_properties()
-            coords = Coordinates(*(interpolate(v, own.get) for v in (parent.group_id, parent.artifact_id,
-                                                                     parent.version)))
+            coords = Coordinates(
+                *(interpolate(v, own.get) for v in (parent.group_id, parent.artifact_id, parent.version))
+            )
             found = self.load(coords)
             if found is None or id(found) in seen:
                 break
@@ -83,17 +89,25 @@ class MavenResolver:
         for prefix in ("project.", "pom."):
             if not name.startswith(prefix):
                 continue
-            rest = name[len(prefix):]
+            rest = name[len(prefix) :]
             if rest.startswith("parent.") and pom.parent is not None:
-                attr = {"groupId": pom.parent.group_id, "artifactId": pom.parent.artifact_id,
-                        "version": pom.parent.version}.get(rest[len("parent."):])
+                attr = {
+                    "groupId": pom.parent.group_id,
+                    "artifactId": pom.parent.artifact_id,
+                    "version": pom.parent.version,
+                }.get(rest[len("parent.") :])
                 return None if attr is None else self._resolve(pom, attr, depth + 1)
             if rest in _PROJECT_FIELDS:
                 return self._field(pom, rest, depth)
         return None
 
     def _field(self, pom: PomXML, name: str, depth: int) -> str:
-        raw = {"groupId": pom.group_id, "artifactId": pom.artifact_id, "version": pom.version, "name": pom.name}[name]
+        raw = {
+            "groupId": pom.group_id,
+            "artifactId": pom.artifact_id,
+            "version": pom.version,
+            "name": pom.name,
+        }[name]
         if not raw and pom.parent is not None and name in ("groupId", "version"):
             raw = pom.parent.group_id if name == "groupId" else pom.parent.version
         return self._resolve(pom, raw, depth + 1)
@@ -121,9 +135,9 @@ class MavenResolver:
             if start < 0 or end < 0:
                 out.append(value[pos:])
                 return "".join(out)
-            found = self.property(pom, value[start + 2:end], depth)
+            found = self.property(pom, value[start + 2 : end], depth)
             out.append(value[pos:start])
-            out.append(value[start:end + 1] if found is None else found)
+            out.append(value[start : end + 1] if found is None else found)
             pos = end + 1
 
     def resolve(self, pom: PomXML, value: str) -> str:
@@ -133,8 +147,9 @@ class MavenResolver:
         return lambda value: self.resolve(pom, value)
 
     def coordinates(self, pom: PomXML) -> Coordinates:
-        return Coordinates(self._field(pom, "groupId", 0), self._field(pom, "artifactId", 0),
-                           self._field(pom, "version", 0))
+        return Coordinates(
+            self._field(pom, "groupId", 0), self._field(pom, "artifactId", 0), self._field(pom, "version", 0)
+        )
 
     # -- dependencies -------------------------------------------------------------------
     def managed_version(self, pom: PomXML, group: str, artifact: str, depth: int = 0) -> str:
@@ -155,7 +170,9 @@ class MavenResolver:
 
     def dependency(self, pom: PomXML, dep: PomDependency) -> Coordinates:
         group, artifact = self.resolve(pom, dep.group_id), self.resolve(pom, dep.artifact_id)
-        version = self.resolve(pom, dep.version) if dep.version else self.managed_version(pom, group, artifact)
+        version = (
+            self.resolve(pom, dep.version) if dep.version else self.managed_version(pom, group, artifact)
+        )
         return Coordinates(group, artifact, version if "${" not in version else "")
 
     def licenses(self, pom: PomXML) -> list[tuple[str, str]]:

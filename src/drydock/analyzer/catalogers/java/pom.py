@@ -1,9 +1,8 @@
 """Maven metadata: ``pom.properties`` and ``pom.xml``.
 
 Both are parsed into plain records rendered with syft's field names (``JavaPomProperties``,
-``JavaPomProject``). ``pom.xml`` values may reference properties (``${project.version}``);
-``PomXML.resolve`` interpolates them from the pom itself (and a parent chain when a
-``ParentLookup`` can supply parents), with a depth limit against cycles.
+``JavaPomProject``). ``pom.xml`` values may reference properties (``${project.version}``); ``interpolate`` fills them
+in, and ``maven.MavenResolver`` adds what parents and imported BOMs define.
 """
 
 from __future__ import annotations
@@ -41,14 +40,23 @@ class PomProperties:
     @property
     def package_type(self) -> PackageType:
         """Jenkins plugins are recognisable by their Maven group."""
-        if any(g in self.group_id for g in ("io.jenkins.plugins", "org.jenkins.plugins", "org.jenkins-ci.plugins")):
+        if any(
+            g in self.group_id
+            for g in ("io.jenkins.plugins", "org.jenkins.plugins", "org.jenkins-ci.plugins")
+        ):
             return PackageType.JENKINS_PLUGIN
         return PackageType.JAVA_ARCHIVE
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key, value in (("Path", self.path), ("Name", self.name), ("GroupID", self.group_id),
-                           ("ArtifactID", self.artifact_id), ("Version", self.version), ("Scope", self.scope)):
+        for key, value in (
+            ("Path", self.path),
+            ("Name", self.name),
+            ("GroupID", self.group_id),
+            ("ArtifactID", self.artifact_id),
+            ("Version", self.version),
+            ("Scope", self.scope),
+        ):
             if value:
                 out[key] = value
         if self.extra:
@@ -70,7 +78,7 @@ def parse_pom_properties(path: str, text: str) -> PomProperties:
         cut = min((i for i in (line.find("="), line.find(":")) if i >= 0), default=-1)
         if cut < 0:
             continue
-        key, value = line[:cut].strip(), line[cut + 1:].strip()
+        key, value = line[:cut].strip(), line[cut + 1 :].strip()
         attr = _PROPERTIES_KEYS.get(key)
         if attr:
             setattr(props, attr, value)
@@ -86,8 +94,15 @@ class MavenID:
     version: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {k: v for k, v in (("GroupID", self.group_id), ("ArtifactID", self.artifact_id),
-                                  ("Version", self.version)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("GroupID", self.group_id),
+                ("ArtifactID", self.artifact_id),
+                ("Version", self.version),
+            )
+            if v
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +111,6 @@ class PomDependency:
     artifact_id: str
     version: str
     scope: str
-    optional: bool
 
 
 @dataclass(slots=True)
@@ -117,19 +131,25 @@ class PomXML:
     managed: list[PomDependency] = field(default_factory=list)
 
     def own_properties(self) -> dict[str, str]:
-        """The values ``${...}`` may name without looking at parents."""
-        group = self.group_id or (self.parent.group_id if self.parent else "")
-        version = self.version or (self.parent.version if self.parent else "")
+        """The values ``${...}`` may name without looking at parents; project fields win over
+        ``<properties>`` entries of the same name, as in Maven."""
         props = dict(self.properties)
-        for prefix in ("project.", "pom.", ""):
-            props.setdefault(prefix + "groupId", group)
-            props.setdefault(prefix + "artifactId", self.artifact_id)
-            props.setdefault(prefix + "version", version)
-            props.setdefault(prefix + "name", self.name)
-        if self.parent:
-            props.setdefault("project.parent.groupId", self.parent.group_id)
-            props.setdefault("project.parent.artifactId", self.parent.artifact_id)
-            props.setdefault("project.parent.version", self.parent.version)
+        parent = self.parent or MavenID()
+        fields = {
+            "groupId": self.group_id or parent.group_id,
+            "artifactId": self.artifact_id,
+            "version": self.version or parent.version,
+            "name": self.name,
+        }
+        for prefix in ("project.", "pom."):
+            props.update({prefix + k: v for k, v in fields.items()})
+        props.update(
+            {
+                "project.parent.groupId": parent.group_id,
+                "project.parent.artifactId": parent.artifact_id,
+                "project.parent.version": parent.version,
+            }
+        )
         return props
 
 
@@ -170,9 +190,9 @@ def _dependencies(el: Element | None) -> list[PomDependency]:
     if deps is None:
         return []
     return [
-        PomDependency(_text(d, "groupId"), _text(d, "artifactId"), _text(d, "version"), _text(d, "scope"),
-                      _text(d, "optional").lower() == "true")
-        for d in deps if _local(d.tag) == "dependency"
+        PomDependency(_text(d, "groupId"), _text(d, "artifactId"), _text(d, "version"), _text(d, "scope"))
+        for d in deps
+        if _local(d.tag) == "dependency"
     ]
 
 
@@ -187,7 +207,9 @@ def parse_pom_xml(path: str, data: bytes | str) -> PomXML:
     parent_el = _child(root, "parent")
     parent = None
     if parent_el is not None:
-        parent = MavenID(_text(parent_el, "groupId"), _text(parent_el, "artifactId"), _text(parent_el, "version"))
+        parent = MavenID(
+            _text(parent_el, "groupId"), _text(parent_el, "artifactId"), _text(parent_el, "version")
+        )
     props_el = _child(root, "properties")
     properties = {_local(p.tag): (p.text or "").strip() for p in props_el} if props_el is not None else {}
     licenses_el = _child(root, "licenses")
@@ -218,15 +240,25 @@ def project_metadata(pom: PomXML, resolve: Callable[[str], str]) -> dict[str, An
     version = resolve(pom.version) or (resolve(pom.parent.version) if pom.parent else "")
     out: dict[str, Any] = {"Path": pom.path}
     if pom.parent:
-        parent = MavenID(resolve(pom.parent.group_id), resolve(pom.parent.artifact_id), resolve(pom.parent.version))
+        parent = MavenID(
+            resolve(pom.parent.group_id), resolve(pom.parent.artifact_id), resolve(pom.parent.version)
+        )
         out["Parent"] = parent.to_dict()
-    for key, value in (("GroupID", group), ("ArtifactID", resolve(pom.artifact_id)), ("Version", version),
-                       ("Name", resolve(pom.name)), ("Description", _one_line(resolve(pom.description))),
-                       ("URL", resolve(pom.url))):
+    for key, value in (
+        ("GroupID", group),
+        ("ArtifactID", resolve(pom.artifact_id)),
+        ("Version", version),
+        ("Name", resolve(pom.name)),
+        ("Description", _one_line(resolve(pom.description))),
+        ("URL", resolve(pom.url)),
+    ):
         if value:
             out[key] = value
-    return {k: out[k] for k in ("Path", "Parent", "GroupID", "ArtifactID", "Version", "Name", "Description", "URL")
-            if k in out}
+    return {
+        k: out[k]
+        for k in ("Path", "Parent", "GroupID", "ArtifactID", "Version", "Name", "Description", "URL")
+        if k in out
+    }
 
 
 def _one_line(text: str) -> str:
@@ -249,7 +281,7 @@ def spdx_expression(value: str) -> str:
         return ""
     try:
         result = _licensing().validate(value)
-    except Exception:  # license_expression raises assorted errors on garbage
+    except Exception:  # noqa: BLE001  (license_expression raises assorted error types on garbage input)
         return ""
     return "" if result.errors else (result.normalized_expression or "")
 
@@ -259,6 +291,12 @@ def pom_licenses(pairs: list[tuple[str, str]], location: Location | None) -> lis
     for name, url in pairs:
         if not name and not url:
             continue
-        out.append(License(value=name, spdx_expression=spdx_expression(name) or None,
-                           locations=[location] if location else [], urls=[url] if url else []))
+        out.append(
+            License(
+                value=name,
+                spdx_expression=spdx_expression(name) or None,
+                locations=[location] if location else [],
+                urls=[url] if url else [],
+            )
+        )
     return out

@@ -13,7 +13,13 @@ from typing import Any
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.java.maven import Coordinates, MavenResolver
-from drydock.analyzer.catalogers.java.pom import PomError, PomXML, parse_pom_xml, pom_licenses, project_metadata
+from drydock.analyzer.catalogers.java.pom import (
+    PomError,
+    PomXML,
+    parse_pom_xml,
+    pom_licenses,
+    project_metadata,
+)
 from drydock.analyzer.catalogers.java.purl import maven_purl
 from drydock.analyzer.catalogers.lockfile_util import catalog_each, primary, read_bytes
 from drydock.analyzer.filetree import FileResolver
@@ -31,8 +37,10 @@ class PomConfig:
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> PomConfig:
         java = config.get("java") or {}
-        return cls(repository_dir=java.get("maven_local_repository_dir", "") or "",
-                   transitive=bool(java.get("resolve_transitive_dependencies", False)))
+        return cls(
+            repository_dir=java.get("maven_local_repository_dir", "") or "",
+            transitive=bool(java.get("resolve_transitive_dependencies", False)),
+        )
 
 
 def _project_package(pom: PomXML, maven: MavenResolver, location: Location) -> Package:
@@ -40,9 +48,16 @@ def _project_package(pom: PomXML, maven: MavenResolver, location: Location) -> P
     metadata = {"PomProject": project}
     coords = maven.coordinates(pom)
     return Package(
-        name=coords.artifact, version=coords.version, type=PackageType.JAVA_ARCHIVE, found_by=CATALOGER_NAME,
-        locations=[location], language="java", licenses=pom_licenses(maven.licenses(pom), location),
-        purl=maven_purl(coords.artifact, coords.version, metadata), metadata_type="JavaArchive", metadata=metadata,
+        name=coords.artifact,
+        version=coords.version,
+        type=PackageType.JAVA_ARCHIVE,
+        found_by=CATALOGER_NAME,
+        locations=[location],
+        language="java",
+        licenses=pom_licenses(maven.licenses(pom), location),
+        purl=maven_purl(coords.artifact, coords.version, metadata),
+        metadata_type="JavaArchive",
+        metadata=metadata,
     )
 
 
@@ -60,22 +75,36 @@ class _Walk:
                 self.result.warnings.append(f"{self.location.path}: dependency graph truncated")
                 return
             coords = self.maven.dependency(pom, dep)
-            props = {k: v for k, v in (("GroupID", coords.group), ("ArtifactID", coords.artifact),
-                                       ("Scope", dep.scope)) if v}
+            props = {
+                k: v
+                for k, v in (("GroupID", coords.group), ("ArtifactID", coords.artifact), ("Scope", dep.scope))
+                if v
+            }
             metadata: dict[str, Any] = {"PomProperties": props}
             dep_pom = self.maven.load(coords) if self.transitive else None
             licenses = []
             if dep_pom is not None:
                 project = project_metadata(dep_pom, self.maven.resolver_for(dep_pom))
-                metadata = {"PomProject": {k: v for k, v in project.items()
-                                           if k in ("GroupID", "ArtifactID", "Version", "Parent")},
-                            "PomProperties": props}
+                metadata = {
+                    "PomProject": {
+                        k: v
+                        for k, v in project.items()
+                        if k in ("GroupID", "ArtifactID", "Version", "Parent")
+                    },
+                    "PomProperties": props,
+                }
                 # the licence is declared by a repository pom, not by the file being scanned
                 licenses = pom_licenses(self.maven.licenses(dep_pom), None)
             pkg = Package(
-                name=coords.artifact, version=coords.version, type=PackageType.JAVA_ARCHIVE,
-                found_by=CATALOGER_NAME, locations=[self.location], language="java", licenses=licenses,
-                purl=maven_purl(coords.artifact, coords.version, metadata), metadata_type="JavaArchive",
+                name=coords.artifact,
+                version=coords.version,
+                type=PackageType.JAVA_ARCHIVE,
+                found_by=CATALOGER_NAME,
+                locations=[self.location],
+                language="java",
+                licenses=licenses,
+                purl=maven_purl(coords.artifact, coords.version, metadata),
+                metadata_type="JavaArchive",
                 metadata=metadata,
             )
             self.result.packages.append(pkg)

@@ -10,9 +10,17 @@ from packageurl import PackageURL
 
 # manifest keys that usually carry a reverse-DNS name, most reliable first
 _PRIMARY_GROUP_FIELDS = (
-    "Group-Id", "Bundle-SymbolicName", "Extension-Name", "Specification-Vendor", "Implementation-Vendor",
-    "Implementation-Vendor-Id", "Implementation-Title", "Bundle-Activator", "Automatic-Module-Name",
-    "Main-Class", "Package",
+    "Group-Id",
+    "Bundle-SymbolicName",
+    "Extension-Name",
+    "Specification-Vendor",
+    "Implementation-Vendor",
+    "Implementation-Vendor-Id",
+    "Implementation-Title",
+    "Bundle-Activator",
+    "Automatic-Module-Name",
+    "Main-Class",
+    "Package",
 )
 _SECONDARY_GROUP_FIELDS = ("Add-Opens", "Package", "Main-Class")
 _TOP_LEVEL_DOMAINS = ("com", "org", "net", "io", "be", "de", "edu", "gov", "info", "uk", "us", "fr", "ch")
@@ -59,12 +67,15 @@ def _from_manifest(manifest: dict[str, Any] | None) -> str:
 
 def group_id(metadata: dict[str, Any]) -> str:
     """The groupId of a ``JavaArchive`` metadata record ('' when nothing names it)."""
-    return (_from_properties(metadata.get("PomProperties"))
-            or _from_project(metadata.get("PomProject"))
-            or _from_manifest(metadata.get("Manifest")))
+    return (
+        _from_properties(metadata.get("PomProperties"))
+        or _from_project(metadata.get("PomProject"))
+        or _from_manifest(metadata.get("Manifest"))
+    )
 
 
 def maven_purl(name: str, version: str, metadata: dict[str, Any]) -> str:
     """Without any group evidence syft uses the artifact name as the group."""
-    return PackageURL(type="maven", namespace=group_id(metadata) or name, name=name,
-                      version=version or None).to_string()
+    return PackageURL(
+        type="maven", namespace=group_id(metadata) or name, name=name, version=version or None
+    ).to_string()

@@ -31,11 +31,24 @@ _ZIP_WRAPPERS = (".zip",)
 # extension → decompressor for the tar stream (None: plain tar; missing codec: unsupported)
 _TAR_WRAPPERS: dict[str, Callable[[bytes], bytes] | None] = {
     ".tar": None,
-    ".tar.gz": gzip.decompress, ".tgz": gzip.decompress,
-    ".tar.bz": bz2.decompress, ".tar.bz2": bz2.decompress, ".tbz": bz2.decompress, ".tbz2": bz2.decompress,
-    ".tar.xz": lzma.decompress, ".txz": lzma.decompress,
-    ".tar.zst": None, ".tar.zstd": None, ".tzst": None, ".tzstd": None,
-    ".tar.br": None, ".tbr": None, ".tar.lz4": None, ".tlz4": None, ".tar.sz": None, ".tsz": None,
+    ".tar.gz": gzip.decompress,
+    ".tgz": gzip.decompress,
+    ".tar.bz": bz2.decompress,
+    ".tar.bz2": bz2.decompress,
+    ".tbz": bz2.decompress,
+    ".tbz2": bz2.decompress,
+    ".tar.xz": lzma.decompress,
+    ".txz": lzma.decompress,
+    ".tar.zst": None,
+    ".tar.zstd": None,
+    ".tzst": None,
+    ".tzstd": None,
+    ".tar.br": None,
+    ".tbr": None,
+    ".tar.lz4": None,
+    ".tlz4": None,
+    ".tar.sz": None,
+    ".tsz": None,
 }
 _ZSTD = (".tar.zst", ".tar.zstd", ".tzst", ".tzstd")
 _UNSUPPORTED = (".tar.br", ".tbr", ".tar.lz4", ".tlz4", ".tar.sz", ".tsz")
@@ -57,6 +70,19 @@ def _decompress_tar(suffix: str, data: bytes, limit: int) -> bytes:
         out = decompress(data) if decompress else data
     if len(out) > limit:
         raise CatalogError("decompressed archive exceeds the size limit")
+    return out
+
+
+def _java_members(tf: tarfile.TarFile, path: str, budget: ArchiveBudget) -> list[tuple[str, bytes]]:
+    members = tf.getmembers()
+    if len(members) > budget.max_entries:
+        raise CatalogError(f"{path}: too many entries")
+    out = []
+    for m in sorted(members, key=lambda m: m.name):
+        if m.isfile() and is_java_archive_name(m.name) and m.size <= budget.max_member_bytes:
+            fh = tf.extractfile(m)
+            if fh is not None:
+                out.append((m.name, fh.read()))
     return out
 
 
@@ -92,26 +118,21 @@ class JavaArchiveScanner:
             merged.warnings.extend(sub.warnings)
         return to_catalog_result(merged)
 
-    def _wrapped_archives(self, path: str, data: bytes, budget: ArchiveBudget,
-                          warnings: list[str]) -> list[tuple[str, bytes]]:
+    def _wrapped_archives(
+        self, path: str, data: bytes, budget: ArchiveBudget, warnings: list[str]
+    ) -> list[tuple[str, bytes]]:
         """(name, bytes) of the Java archives inside a zip or tar wrapper."""
         suffix = _tar_suffix(path)
         if suffix is None:
             z = ZipView(data, path, budget)
-            return [(n, b) for n in sorted(z.names) if is_java_archive_name(n)
-                    and (b := z.read(n, warnings)) is not None]
+            return [
+                (n, b)
+                for n in sorted(z.names)
+                if is_java_archive_name(n) and (b := z.read(n, warnings)) is not None
+            ]
         try:
             raw = _decompress_tar(suffix, data, budget.max_total_bytes)
-            tf = tarfile.open(fileobj=io.BytesIO(raw), mode="r:")
-            members = tf.getmembers()
+            with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tf:
+                return _java_members(tf, path, budget)
         except (tarfile.TarError, OSError, EOFError, ValueError, lzma.LZMAError, zstandard.ZstdError) as exc:
             raise CatalogError(f"{path}: not a readable tar archive: {exc}") from exc
-        if len(members) > budget.max_entries:
-            raise CatalogError(f"{path}: too many entries")
-        out = []
-        for m in sorted(members, key=lambda m: m.name):
-            if m.isfile() and is_java_archive_name(m.name) and m.size <= budget.max_member_bytes:
-                fh = tf.extractfile(m)
-                if fh is not None:
-                    out.append((m.name, fh.read()))
-        return out
