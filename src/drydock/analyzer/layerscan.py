@@ -151,7 +151,7 @@ def normalize_member_name(name: str) -> tuple[str | None, str | None]:
     if "\0" in name:
         return None, f"member name contains NUL: {name!r}"
     warning = None
-    if name.startswith("/"):
+    if name.startswith("/") and name.strip("/"):
         warning = f"absolute member name {name!r} taken relative to the root"
     parts = [p for p in name.split("/") if p and p != "."]
     if ".." in parts:
