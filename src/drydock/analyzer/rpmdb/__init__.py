@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from drydock.analyzer.rpmdb.bdb import is_bdb, read_bdb
-from drydock.analyzer.rpmdb.header import HeaderError, RpmHeaderInfo, header_info, parse_header
+from drydock.analyzer.rpmdb.header import HeaderError, RecordError, RpmHeaderInfo, header_info, parse_header
 from drydock.analyzer.rpmdb.ndb import is_ndb, read_ndb
 from drydock.analyzer.rpmdb.sqlite import is_sqlite, read_sqlite
 
 __all__ = ["HeaderError", "RpmHeaderInfo", "read_packages"]
 
 
-def _blobs(data: bytes) -> Iterator[bytes]:
+def _blobs(data: bytes) -> Iterator[bytes | RecordError]:
     if is_sqlite(data):
         return read_sqlite(data)
     if is_ndb(data):
@@ -30,6 +30,9 @@ def _blobs(data: bytes) -> Iterator[bytes]:
 
 def read_packages(data: bytes, on_error: Callable[[str], None]) -> Iterator[RpmHeaderInfo]:
     for i, blob in enumerate(_blobs(data)):
+        if isinstance(blob, RecordError):
+            on_error(f"record #{i}: {blob}")
+            continue
         try:
             tags, _ = parse_header(blob)
             yield header_info(tags)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from drydock.analyzer.rpmdb.header import MAX_DATA_LENGTH, HeaderError
+from drydock.analyzer.rpmdb.header import MAX_DATA_LENGTH, HeaderError, RecordError
 
 HASH_MAGIC = 0x061561
 HASH_METADATA_PAGE = 8
@@ -31,8 +31,9 @@ def _swapped(value: int) -> int:
     return struct.unpack("<I", struct.pack(">I", value))[0]
 
 
-def read_bdb(data: bytes) -> Iterator[bytes]:
-    """Every value blob of the hash database, in page order."""
+def read_bdb(data: bytes) -> Iterator[bytes | RecordError]:
+    """Every value blob of the hash database, in page order (a RecordError for a value whose
+    overflow chain is broken)."""
     if len(data) < 72:
         raise HeaderError("Berkeley DB: file too short for a metadata page")
     magic = struct.unpack_from("<I", data, 12)[0]
@@ -55,24 +56,28 @@ def read_bdb(data: bytes) -> Iterator[bytes]:
             continue
         entries, = struct.unpack_from(order + "H", page, 20)
         if entries % 2 or PAGE_HEADER_SIZE + entries * 2 > page_size:
-            raise HeaderError(f"Berkeley DB: page {page_no}: invalid entry count {entries}")
+            yield RecordError(f"Berkeley DB: page {page_no}: invalid entry count {entries}")
+            continue
         for i in range(1, entries, 2):  # index pairs are (key, value); values are odd
             offset, = struct.unpack_from(order + "H", page, PAGE_HEADER_SIZE + i * 2)
             if offset + 12 > page_size or page[offset] != HASH_OFFPAGE_ENTRY:
                 continue
             first_page, length = struct.unpack_from(order + "II", page, offset + 4)
-            yield _overflow_chain(data, order, page_size, first_page, length)
+            try:
+                yield _overflow_chain(data, order, page_size, first_page, length)
+            except RecordError as exc:
+                yield exc
 
 
 def _overflow_chain(data: bytes, order: str, page_size: int, page_no: int, length: int) -> bytes:
     if length > MAX_DATA_LENGTH:
-        raise HeaderError(f"Berkeley DB: value length {length} exceeds limit")
+        raise RecordError(f"Berkeley DB: value length {length} exceeds limit")
     chunks: list[bytes] = []
     total = 0
     seen: set[int] = set()
     while page_no:
         if page_no in seen or (page_no + 1) * page_size > len(data):
-            raise HeaderError(f"Berkeley DB: broken overflow chain at page {page_no}")
+            raise RecordError(f"Berkeley DB: broken overflow chain at page {page_no}")
         seen.add(page_no)
         page = data[page_no * page_size : (page_no + 1) * page_size]
         next_page, = struct.unpack_from(order + "I", page, 16)
@@ -81,6 +86,6 @@ def _overflow_chain(data: bytes, order: str, page_size: int, page_no: int, lengt
         chunks.append(chunk)
         total += len(chunk)
         if total > MAX_DATA_LENGTH:
-            raise HeaderError("Berkeley DB: overflow chain exceeds size limit")
+            raise RecordError("Berkeley DB: overflow chain exceeds size limit")
         page_no = next_page
     return b"".join(chunks)

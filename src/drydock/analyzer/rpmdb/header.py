@@ -43,7 +43,12 @@ _FILE_FLAG_LETTERS = ((1 << 1, "d"), (1 << 0, "c"), (1 << 5, "s"), (1 << 3, "m")
 
 
 class HeaderError(ValueError):
-    """The blob is not a well-formed RPM header."""
+    """The blob is not a well-formed RPM header (or the database not a readable rpmdb)."""
+
+
+class RecordError(HeaderError):
+    """One record of an otherwise readable database is damaged. Backends yield (not raise)
+    these so the remaining packages are still listed."""
 
 
 def _strings(data: bytes, offset: int, count: int) -> list[str]:

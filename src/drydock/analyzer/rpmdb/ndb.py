@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterator
 
-from drydock.analyzer.rpmdb.header import MAX_DATA_LENGTH, HeaderError
+from drydock.analyzer.rpmdb.header import MAX_DATA_LENGTH, HeaderError, RecordError
 
 HEADER_MAGIC = b"RpmP"
 SLOT_MAGIC = b"Slot"
@@ -26,8 +26,8 @@ def is_ndb(data: bytes) -> bool:
     return data[:4] == HEADER_MAGIC
 
 
-def read_ndb(data: bytes) -> Iterator[bytes]:
-    """Header blobs in slot order."""
+def read_ndb(data: bytes) -> Iterator[bytes | RecordError]:
+    """Header blobs in slot order (a RecordError for a slot whose blob is damaged)."""
     if len(data) < 32 or data[:4] != HEADER_MAGIC:
         raise HeaderError("NDB: missing RpmP header")
     version, _generation, slot_pages = struct.unpack_from("<III", data, 4)
@@ -43,15 +43,18 @@ def read_ndb(data: bytes) -> Iterator[bytes]:
         pkg_index, block_offset, _block_count = struct.unpack_from("<III", data, offset + 4)
         if pkg_index == 0:
             continue  # free slot
-        yield _blob(data, pkg_index, block_offset * BLOCK_SIZE)
+        try:
+            yield _blob(data, pkg_index, block_offset * BLOCK_SIZE)
+        except RecordError as exc:
+            yield exc
 
 
 def _blob(data: bytes, pkg_index: int, start: int) -> bytes:
     if start + 16 > len(data) or data[start : start + 4] != BLOB_MAGIC:
-        raise HeaderError(f"NDB: bad blob magic for package {pkg_index}")
+        raise RecordError(f"NDB: bad blob magic for package {pkg_index}")
     blob_index, _checksum, length = struct.unpack_from("<III", data, start + 4)
     if blob_index != pkg_index:
-        raise HeaderError(f"NDB: slot/blob package index mismatch ({pkg_index} != {blob_index})")
+        raise RecordError(f"NDB: slot/blob package index mismatch ({pkg_index} != {blob_index})")
     if length > MAX_DATA_LENGTH or start + 16 + length > len(data):
-        raise HeaderError(f"NDB: blob of package {pkg_index} extends beyond the file")
+        raise RecordError(f"NDB: blob of package {pkg_index} extends beyond the file")
     return data[start + 16 : start + 16 + length]

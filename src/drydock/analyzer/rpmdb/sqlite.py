@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 
-from drydock.analyzer.rpmdb.header import HeaderError
+from drydock.analyzer.rpmdb.header import HeaderError, RecordError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -20,7 +20,7 @@ def is_sqlite(data: bytes) -> bool:
     return data[:16] == SQLITE_MAGIC
 
 
-def read_sqlite(data: bytes) -> Iterator[bytes]:
+def read_sqlite(data: bytes) -> Iterator[bytes | RecordError]:
     if not is_sqlite(data) or len(data) < 100:
         raise HeaderError("SQLite rpmdb: not an SQLite database")
     image = bytearray(data)
@@ -35,6 +35,5 @@ def read_sqlite(data: bytes) -> Iterator[bytes]:
         raise HeaderError(f"SQLite rpmdb: {exc}") from exc
     finally:
         conn.close()
-    for (blob,) in rows:
-        if isinstance(blob, bytes):
-            yield blob
+    for hnum, (blob,) in enumerate(rows, 1):
+        yield blob if isinstance(blob, bytes) else RecordError(f"SQLite rpmdb: row {hnum} holds no blob")
