@@ -9,7 +9,7 @@ import pytest
 
 from drydock.analyzer.catalogers.javascript.common import npm_purl
 from drydock.analyzer.catalogers.javascript.lock import LOCK_PATTERNS, JavascriptLockCataloger
-from drydock.analyzer.catalogers.javascript.package_json import JavascriptPackageCataloger
+from drydock.analyzer.catalogers.javascript.package_json import JavascriptPackageCataloger, parse_package_json
 from drydock.analyzer.filetree import DirectoryResolver
 
 from .fixture_support import (
@@ -52,7 +52,10 @@ def _check(name: str) -> None:
         for row in case["cases"]:
             assert npm_purl(row["name"], row["version"]) == row["expected"], row["testName"]
         return
-    result = run([_cataloger(case)], root, _config(case))
+    if name == "package-json-partial":  # parser level: the cataloger drops nameless packages
+        result = parse_package_json(DirectoryResolver(root), "/package.json")
+    else:
+        result = run([_cataloger(case)], root, _config(case))
     if "expectedPackageNames" in case:
         assert not result.warnings
         assert {p.name for p in result.packages} == set(case["expectedPackageNames"])
@@ -70,3 +73,7 @@ def _check(name: str) -> None:
 @pytest.mark.parametrize("name", case_params(ECO, XFAIL))
 def test_javascript_case(name: str) -> None:
     _check(name)
+
+
+def test_cataloger_drops_nameless_manifests() -> None:
+    assert not run([PACKAGE], case_root(ECO, "package-json-partial")).packages

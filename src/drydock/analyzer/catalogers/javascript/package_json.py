@@ -90,4 +90,8 @@ class JavascriptPackageCataloger:
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
         paths = [e.path for e in resolver.glob_any(self.patterns)]
-        return catalog_each(resolver, paths, parse_package_json)
+        result = catalog_each(resolver, paths, parse_package_json)
+        # Nameless manifests (``{"type": "module"}`` in a package's dist/ folder) are not packages;
+        # syft drops them in its compliance pass, which drydock does in the cataloger.
+        result.packages = [p for p in result.packages if p.name]
+        return result
