@@ -130,3 +130,11 @@ def test_generation_tolerates_malformed_metadata(metadata_type: str, metadata: A
     pkg = Package(name="x-y", version="1", type=PackageType.UNKNOWN, found_by="t",
                   metadata_type=metadata_type, metadata=metadata)
     assert all(c.startswith("cpe:2.3:a:") for c in generate_cpes(pkg, None))
+
+
+def test_every_cpe_fixture_case_is_covered() -> None:
+    covered = {
+        "binary-digit-variations", "candidate-products", "candidate-vendors", "cpe-string-parsing",
+        "dictionary-index", "dictionary-index-generation", "generate-package-cpes", "invalid-cpe-handling",
+    }
+    assert {p.parent.name for p in CPE.glob("*/expected.json")} == covered
