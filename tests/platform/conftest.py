@@ -5,22 +5,15 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from drydock.core.config import Settings
 from drydock.runtime.context import Runtime
-from drydock.runtime.server import build_app, build_runtime
+from drydock.runtime.server import build_app
+from support.app import ADMIN, make_runtime
 from support.naming import unique
-
-ADMIN = ("admin", "foobar")
 
 
 @pytest.fixture(scope="session")
 def runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
-        admin_password=ADMIN[1],
-    )
-    return build_runtime(settings)
+    return make_runtime(database_url, tmp_path_factory.mktemp("data"))
 
 
 @pytest.fixture(scope="session")

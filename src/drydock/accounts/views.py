@@ -16,8 +16,9 @@ from drydock.accounts.schemas import (
     credential_out,
     user_out,
 )
-from drydock.api.deps import Authorized, AuthorizedForPathAccount, RequestContext, SessionDep
+from drydock.api.deps import Authorized, AuthorizedForPathAccount, RequestContext, RuntimeDep, SessionDep
 from drydock.core.errors import BadRequest
+from drydock.rbac import service as rbac
 from drydock.rbac.permissions import Action
 
 router = APIRouter(tags=["Identity"])
@@ -81,9 +82,13 @@ def create_user(
     accountname: str,
     body: UserCreationRequest,
     session: SessionDep,
+    runtime: RuntimeDep,
     ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.CREATE_USER)],
 ) -> dict[str, Any]:
     user = service.create_user(session, account_name=accountname, username=body.username, password=body.password)
+    default_role = runtime.settings.rbac.default_user_role
+    if default_role:
+        rbac.add_member(session, role=default_role, username=user.username, for_account=accountname)
     return user_out(user)
 
 
@@ -102,9 +107,13 @@ def delete_user(
     accountname: str,
     username: str,
     session: SessionDep,
+    runtime: RuntimeDep,
     ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.DELETE_USER)],
 ) -> Response:
     service.delete_user(session, account_name=accountname, username=username, acting_username=ctx.principal.username)
+    rbac.forget_user(session, username)
+    session.commit()
+    runtime.authorizer.invalidate()
     return Response(status_code=204)
 
 

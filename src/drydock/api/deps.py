@@ -21,7 +21,7 @@ from drydock.accounts.service import Principal
 from drydock.accounts.models import Account
 from drydock.core.errors import NotFound, Unauthorized
 from drydock.core.security import decode_token
-from drydock.rbac.authorizer import authorize
+from drydock.rbac import service as rbac
 from drydock.rbac.permissions import Action
 from drydock.runtime.context import Runtime
 
@@ -68,20 +68,41 @@ def parse_authorization(request: Request) -> tuple[str, str] | None:
     raise AuthenticationFailed("Unsupported authorization scheme")
 
 
-def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
+def authenticate_request(request: Request, runtime: Runtime, session: Session) -> Principal:
+    """The caller, from HTTP Basic (password or API key as the password), a bearer JWT from
+    /oauth/token, or an API key as the bearer token. Failed passwords are throttled."""
     creds = parse_authorization(request)
     if creds is None:
         raise AuthenticationFailed("Authentication required")
     kind, value = creds
-    principal: Principal | None
+    principal: Principal | None = None
     if kind == "basic":
         username, password = value.split("\0", 1)
-        principal = accounts.authenticate(session, username=username, password=password)
+        client = request.client.host if request.client else "-"
+        runtime.throttle.check(username, client)
+        if password.startswith(rbac.API_KEY_PREFIX):
+            owner = rbac.authenticate_api_key(session, password)
+            if owner == username:
+                principal = accounts.principal_for(session, username=owner)
+        else:
+            principal = accounts.authenticate(session, username=username, password=password)
+        if principal is None:
+            runtime.throttle.failed(username, client)
+        else:
+            runtime.throttle.succeeded(username, client)
+    elif value.startswith(rbac.API_KEY_PREFIX):
+        owner = rbac.authenticate_api_key(session, value)
+        principal = accounts.principal_for(session, username=owner) if owner else None
     else:
         claims = decode_token(runtime.token_secret, value)
         principal = accounts.principal_for(session, username=claims["sub"]) if claims else None
     if principal is None:
         raise AuthenticationFailed("Invalid credentials")
+    return principal
+
+
+def get_principal(request: Request, runtime: RuntimeDep, session: SessionDep) -> Principal:
+    principal = authenticate_request(request, runtime, session)
     request.state.principal = principal
     return principal
 
@@ -99,9 +120,13 @@ class RequestContext:
 
 
 def _authorized(action: Action, account_from: Callable[[Request, Principal], str]) -> Any:
-    def dependency(request: Request, principal: PrincipalDep, session: SessionDep) -> RequestContext:
+    def dependency(
+        request: Request, principal: PrincipalDep, session: SessionDep, runtime: RuntimeDep
+    ) -> RequestContext:
         account = account_from(request, principal)
-        authorize(principal, action, account)
+        runtime.authorizer.authorize(
+            session, principal, action, account, method=request.method, path=request.url.path
+        )
         if account != principal.account_name and session.get(Account, account) is None:
             raise NotFound(f"Account {account} not found")
         return RequestContext(principal=principal, account=account, action=action)

@@ -32,9 +32,13 @@ def token(
         if creds is None or creds[0] != "basic":
             raise BadRequest("username and password are required")
         username, password = creds[1].split("\0", 1)
+    client = request.client.host if request.client else "-"
+    runtime.throttle.check(username, client)
     principal = accounts.authenticate(session, username=username, password=password)
     if principal is None:
+        runtime.throttle.failed(username, client)
         raise AuthenticationFailed("Invalid credentials")
+    runtime.throttle.succeeded(username, client)
     expires = runtime.settings.auth.token_expiration_seconds
     access = issue_token(runtime.token_secret, principal.username, expires, acct=principal.account_name)
     return {"access_token": access, "token_type": "bearer", "expires_in": expires, "client_id": client_id or "anonymous"}

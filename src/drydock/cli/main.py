@@ -13,11 +13,13 @@ from rich.console import Console
 from rich.table import Table
 
 from drydock import __version__
+from drydock.cli.rbac import roles_app
 from drydock.core.config import ConfigError, Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Drydock: container image security.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
 app.add_typer(db_app, name="db")
+app.add_typer(roles_app, name="roles")
 err = Console(stderr=True)
 
 ConfigOpt = Annotated[

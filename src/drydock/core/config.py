@@ -41,6 +41,14 @@ class AuthSettings(BaseModel):
     failed_login_window_seconds: int = 60
 
 
+class RbacSettings(BaseModel):
+    # Role granted in their own account to users created through the accounts API, so Engine
+    # clients keep working (users of an Engine account may do everything in it). Empty: none.
+    default_user_role: str = "full-control"
+    audit: str = "denied"  # all | denied | off
+    cache_poll_seconds: float = 1.0
+
+
 class ServiceTimers(BaseModel):
     heartbeat_seconds: float = 10.0
     # A service is reported down when its heartbeat is older than this many heartbeats.
@@ -72,6 +80,7 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 20
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    rbac: RbacSettings = Field(default_factory=RbacSettings)
     timers: ServiceTimers = Field(default_factory=ServiceTimers)
     shutdown_grace_seconds: float = 30.0
 

@@ -8,6 +8,7 @@ import importlib
 MODEL_MODULES = (
     "drydock.accounts.models",
     "drydock.runtime.models",
+    "drydock.rbac.models",
 )
 
 

@@ -64,20 +64,21 @@ class Action(StrEnum):
     LIST_ROLE_MEMBERS = "listRoleMembers"
     CREATE_ROLE_MEMBER = "createRoleMember"
     DELETE_ROLE_MEMBER = "deleteRoleMember"
+    # audit
+    LIST_AUDIT_EVENTS = "listAuditEvents"
     # operations that need only an authenticated caller (own identity, system status)
     AUTHENTICATED = "authenticated"
 
 
-# Actions whose domain is the whole system: only admin-account users may perform them.
+# Actions whose domain is the whole system: only admin-account users may perform them, and
+# no role grants them.
 SYSTEM_ACTIONS = frozenset(
     {
         Action.LIST_ACCOUNTS,
         Action.CREATE_ACCOUNT,
         Action.UPDATE_ACCOUNT,
         Action.DELETE_ACCOUNT,
-        Action.LIST_SERVICES,
-        Action.GET_SERVICE,
         Action.DELETE_SERVICE,
-        Action.UPDATE_FEEDS,
+        Action.LIST_AUDIT_EVENTS,
     }
 )

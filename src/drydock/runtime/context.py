@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from drydock import __version__
+from drydock.accounts.throttle import LoginThrottle
 from drydock.core.config import Settings
 from drydock.core.db import Database, utcnow
+from drydock.rbac.authorizer import Authorizer
 
 
 @dataclass
@@ -16,6 +18,8 @@ class Runtime:
     db: Database
     token_secret: str
     services: list[str]
+    authorizer: Authorizer
+    throttle: LoginThrottle
     schema_versions: dict[str, str] = field(default_factory=dict)
     started_at: datetime = field(default_factory=utcnow)
     version: str = __version__

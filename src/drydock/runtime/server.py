@@ -18,12 +18,15 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from drydock.accounts.service import bootstrap_admin
+from drydock.accounts.service import bootstrap_admin, register_account_purger
+from drydock.accounts.throttle import LoginThrottle
 from drydock.api.app import create_app
 from drydock.core import migrate
 from drydock.core.config import Settings
 from drydock.core.db import init_database
 from drydock.core.logging import configure_logging
+from drydock.rbac import service as rbac_service
+from drydock.rbac.authorizer import Authorizer
 from drydock.runtime import registry
 from drydock.runtime.context import Runtime
 from drydock.runtime.services import SERVICES, PeriodicTask
@@ -37,6 +40,7 @@ TOKEN_SECRET_KEY = "auth.token_secret"
 
 def build_runtime(settings: Settings) -> Runtime:
     """Migrate, bootstrap and connect: everything a process needs before it serves."""
+    register_account_purger(rbac_service.forget_account)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     assert settings.database_url
     statuses = migrate.upgrade(settings.database_url)
@@ -44,6 +48,7 @@ def build_runtime(settings: Settings) -> Runtime:
     with db.session() as session:
         admin_pw = settings.admin_password.get_secret_value() if settings.admin_password else None
         generated = bootstrap_admin(session, password=admin_pw, email=settings.admin_email)
+        rbac_service.sync_roles(session)
         secret = (
             settings.auth.token_secret.get_secret_value()
             if settings.auth.token_secret
@@ -61,6 +66,8 @@ def build_runtime(settings: Settings) -> Runtime:
         settings=settings,
         db=db,
         token_secret=secret,
+        authorizer=Authorizer(db, poll_seconds=settings.rbac.cache_poll_seconds, audit=settings.rbac.audit),
+        throttle=LoginThrottle(settings.auth.failed_login_limit, settings.auth.failed_login_window_seconds),
         services=list(settings.services),
         schema_versions={s.family: s.current or "" for s in statuses},
     )
@@ -90,6 +97,10 @@ def _heartbeat(runtime: Runtime) -> None:
         )
 
 
+def _flush_audit(runtime: Runtime) -> None:
+    runtime.authorizer.flush_audit()
+
+
 async def _run_periodic(runtime: Runtime, task: PeriodicTask, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
@@ -104,7 +115,8 @@ async def _run_periodic(runtime: Runtime, task: PeriodicTask, stop: asyncio.Even
 
 def make_lifespan(runtime: Runtime):  # type: ignore[no-untyped-def]
     tasks: list[PeriodicTask] = [
-        PeriodicTask("service_heartbeat", lambda rt: rt.settings.timers.heartbeat_seconds, _heartbeat)
+        PeriodicTask("service_heartbeat", lambda rt: rt.settings.timers.heartbeat_seconds, _heartbeat),
+        PeriodicTask("audit_flush", lambda rt: 1.0, _flush_audit),
     ]
     for key in runtime.services:
         tasks.extend(SERVICES[key].tasks())
@@ -120,6 +132,7 @@ def make_lifespan(runtime: Runtime):  # type: ignore[no-untyped-def]
         finally:
             stop.set()
             await asyncio.gather(*running, return_exceptions=True)
+            await asyncio.to_thread(runtime.authorizer.flush_audit)
             with runtime.db.session() as session:
                 registry.mark_stopped(session, hostid=runtime.hostid, servicenames=_servicenames(runtime))
             log.info("services stopped", extra={"services": runtime.services})

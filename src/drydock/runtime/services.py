@@ -40,6 +40,12 @@ def _api_routers() -> list[APIRouter]:
     return [accounts_router, oauth_router]
 
 
+def _rbac_routers() -> list[APIRouter]:
+    from drydock.rbac.views import router
+
+    return [router]
+
+
 def _purge_accounts(runtime: Runtime) -> None:
     from drydock.accounts.service import purge_deleting_accounts
 
@@ -61,7 +67,7 @@ SERVICES: dict[str, ServiceSpec] = {
     spec.key: spec
     for spec in (
         ServiceSpec("api", routers=_api_routers, description="External API (Anchore v1 compatible)"),
-        ServiceSpec("rbac", description="RBAC manager and authorizer"),
+        ServiceSpec("rbac", routers=_rbac_routers, description="RBAC manager and authorizer"),
         ServiceSpec("catalog", tasks=_catalog_tasks, description="Image catalog, archive and watchers"),
         ServiceSpec("policy", description="Policy engine and vulnerability matching"),
         ServiceSpec("queue", description="SimpleQueue on the database"),
