@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -133,7 +134,8 @@ def _check_metadata_parsing(case: dict[str, Any]) -> None:
         fields = parse_core_metadata(text)
         assert fields.get("License", "") == want["Licenses"]
         assert fields.get("LicenseExpression", "") == want["LicenseExpression"]
-        got = {k: v for k, v in fields.items() if k not in ("License", "LicenseExpression", "LicenseFile")}
+        licence_keys = ("License", "LicenseExpression", "LicenseFile", "LicenseClassifiers")
+        got = {k: v for k, v in fields.items() if k not in licence_keys}
         expected = {k: v for k, v in want["PythonPackage"].items() if k != "SitePackagesRootPath"}
         assert got == expected
 
@@ -187,3 +189,15 @@ def _check(name: str) -> None:
 @pytest.mark.parametrize("name", case_params(ECO, XFAIL))
 def test_python_case(name: str) -> None:
     _check(name)
+
+
+def test_licence_classifiers_are_the_last_resort(tmp_path: Path) -> None:
+    dist = tmp_path / "site-packages" / "demo-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n"
+        "Classifier: License :: OSI Approved :: MIT License\nClassifier: Topic :: Utilities\n\nbody\n"
+    )
+    (pkg,) = run([INSTALLED], tmp_path).packages
+    assert [lic.value for lic in pkg.licenses] == ["MIT License"]
+    assert "LicenseClassifiers" not in pkg.metadata

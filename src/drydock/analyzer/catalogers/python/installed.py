@@ -2,7 +2,8 @@
 
 Core metadata (METADATA / PKG-INFO) names the distribution; RECORD (or installed-files.txt)
 lists its files, top_level.txt its import names, direct_url.json a VCS origin. Licences come
-from License-Expression / License, else from a licence file next to the metadata.
+from License-Expression / License, else a recognised licence file next to the metadata, else the
+"License ::" trove classifiers.
 """
 
 from __future__ import annotations
@@ -48,13 +49,15 @@ _SCALARS = {
 }
 _LISTS = {"requiresdist": "RequiresDist", "providesextra": "ProvidesExtra"}
 _LICENSE_KEYS = {"license": "License", "licenseexpression": "LicenseExpression", "licensefile": "LicenseFile"}
+_LICENSE_CLASSIFIERS = "LicenseClassifiers"  # internal: "License :: ..." trove classifiers
+_NOT_METADATA = {*_LICENSE_KEYS.values(), _LICENSE_CLASSIFIERS}
 
 
 def parse_core_metadata(text: str) -> dict[str, Any]:
     """RFC 822-style header block of METADATA/PKG-INFO (the body after the blank line is prose).
 
-    Returns PythonPackage fields plus the raw licence keys ``License``, ``LicenseExpression``
-    and ``LicenseFile``.
+    Returns PythonPackage fields plus the raw licence keys ``License``, ``LicenseExpression``,
+    ``LicenseFile`` and ``LicenseClassifiers`` (the last segment of each licence classifier).
     """
     fields: dict[str, Any] = {}
     key = ""
@@ -79,6 +82,8 @@ def parse_core_metadata(text: str) -> dict[str, Any]:
             fields[_LICENSE_KEYS[key]] = value
         elif key in _LISTS:
             fields.setdefault(_LISTS[key], []).append(value)
+        elif key == "classifier" and value.startswith("License ::"):
+            fields.setdefault(_LICENSE_CLASSIFIERS, []).append(value.rsplit("::", 1)[-1].strip())
     return fields
 
 
@@ -164,7 +169,8 @@ def _licences(dist: _Dist, fields: dict[str, Any]) -> list[License]:
             return [
                 License(value=spdx, spdx_expression=spdx, type="concluded", locations=[Location(path=path)])
             ]
-    return []
+    # Last resort: trove classifiers ("License :: OSI Approved :: MIT License").
+    return [License(value=v, locations=list(where)) for v in fields.get(_LICENSE_CLASSIFIERS, []) if v]
 
 
 def parse_distribution(
@@ -179,7 +185,7 @@ def parse_distribution(
     name = fields.get("Name", "")
     if not name or name == "Python":
         return out
-    metadata = {k: v for k, v in fields.items() if k not in _LICENSE_KEYS.values()}
+    metadata = {k: v for k, v in fields.items() if k not in _NOT_METADATA}
     root = posixpath.dirname(dist.dir if dist.dir else metadata_path)
     metadata["SitePackagesRootPath"] = root
     locations = [primary(metadata_path)]
