@@ -17,7 +17,7 @@ from license_expression import ExpressionError, Licensing, get_spdx_licensing
 from packageurl import PackageURL
 
 from drydock.analyzer.filetree import FileResolver, FileTooLarge
-from drydock.analyzer.model import CatalogResult, Distro, FileType, Location
+from drydock.analyzer.model import CatalogResult, Distro, FileType
 
 _PERCENT_ESCAPE = re.compile(r"%[0-9a-f]{2}")
 
@@ -67,14 +67,6 @@ def split_license_field(raw: str) -> list[str]:
     if _is_spdx_expression(value):
         return [value]
     return value.split()
-
-
-def primary(path: str) -> Location:
-    return Location(path=path, evidence="primary")
-
-
-def supporting(path: str) -> Location:
-    return Location(path=path, evidence="supporting")
 
 
 def read_databases(

@@ -19,14 +19,13 @@ from typing import Any, ClassVar
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
 from drydock.analyzer.catalogers.license_text import classify as classify_license_text
+from drydock.analyzer.catalogers.lockfile_util import primary, supporting
 from drydock.analyzer.filetree import FileResolver, FileTooLarge
 from drydock.analyzer.model import CatalogResult, Distro, FileType, License, Location, Package, PackageType
 from drydock.analyzer.ospkg import (
     build_purl,
-    primary,
     read_databases,
     split_license_field,
-    supporting,
 )
 
 CATALOGER_NAME = "dpkg-db-cataloger"

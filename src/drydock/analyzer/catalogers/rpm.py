@@ -18,6 +18,7 @@ from drydock.analyzer.catalogers.base import (
     register_cataloger,
     register_scanner,
 )
+from drydock.analyzer.catalogers.lockfile_util import primary
 from drydock.analyzer.filetree import FileResolver
 from drydock.analyzer.model import (
     CatalogResult,
@@ -29,7 +30,7 @@ from drydock.analyzer.model import (
     Package,
     PackageType,
 )
-from drydock.analyzer.ospkg import build_purl, primary, read_databases
+from drydock.analyzer.ospkg import build_purl, read_databases
 from drydock.analyzer.rpmdb import HeaderError, RpmHeaderInfo, read_packages
 from drydock.analyzer.rpmdb.header import file_flags, header_info, parse_header
 from drydock.analyzer.rpmdb.signature import format_signature, parse_signatures
