@@ -199,3 +199,35 @@ def test_real_osv_records_agree_with_their_version_lists() -> None:
     assert ranges > 10_000
     assert inside > 100_000
     assert outside <= inside / 1000
+
+
+@pytest.mark.parametrize(
+    ("bounds", "inside", "outside"),
+    [
+        (
+            {"start_including": "1.0.2", "end_excluding": "1.0.2k"},
+            ["1.0.2", "1.0.2j"],
+            ["1.0.1", "1.0.2k", "1.0.3"],
+        ),
+        ({"start_excluding": "2.4.0", "end_including": "2.4.49"}, ["2.4.1", "2.4.49"], ["2.4.0", "2.4.50"]),
+        ({"end_excluding": "3.0"}, ["2.9", "3.0-rc1"], ["3.0", "3.0.1"]),
+        ({}, ["0.1", "99"], []),
+    ],
+)
+def test_nvd_bounds(bounds: dict[str, str], inside: list[str], outside: list[str]) -> None:
+    constraint = Constraint.from_bounds("cpe", **bounds)
+    assert all(constraint.satisfied_by(v) for v in inside)
+    assert not any(constraint.satisfied_by(v) for v in outside)
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        {"start_including": "1.0", "start_excluding": "1.0"},
+        {"end_including": "1.0", "end_excluding": "1.0"},
+        {"end_excluding": "*"},
+    ],
+)
+def test_nvd_bad_bounds(bounds: dict[str, str]) -> None:
+    with pytest.raises(InvalidConstraint):
+        Constraint.from_bounds("cpe", **bounds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drydock.versions import InvalidVersion, get_scheme, same_module_stream
+from drydock.versions.rpm import rpmvercmp_key
 
 from ._helpers import assert_order
 
@@ -73,7 +74,15 @@ RPMVERCMP_AT = [
 
 @pytest.mark.parametrize(("a", "b", "expected"), RPMVERCMP_AT)
 def test_rpmvercmp(a: str, b: str, expected: int) -> None:
-    # rpmvercmp.at compares bare version strings; as EVRs they have no release.
+    # rpmvercmp.at tests rpmvercmp() on bare strings, so the key function is checked directly.
+    ka, kb = rpmvercmp_key(a), rpmvercmp_key(b)
+    assert ((ka > kb) - (ka < kb), (kb > ka) - (kb < ka)) == (expected, -expected)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"), [v for v in RPMVERCMP_AT if v[0][0].isalnum() and v[1][0].isalnum()]
+)
+def test_rpmvercmp_as_versions(a: str, b: str, expected: int) -> None:
     assert_order("rpm", a, b, expected)
 
 
@@ -108,7 +117,7 @@ def test_fixed_boundary(installed: str, fixed: str, vulnerable: bool) -> None:
     assert RPM.satisfies(installed, f"< {fixed}") is vulnerable
 
 
-@pytest.mark.parametrize("text", ["", " ", "a:1.0-1", "1.0-", ":1.0", "1.0 -1"])
+@pytest.mark.parametrize("text", ["", " ", "a:1.0-1", "1.0-", ":1.0", "1.0 -1", "+_", "1:..-1"])
 def test_invalid(text: str) -> None:
     with pytest.raises(InvalidVersion):
         RPM.parse(text)

@@ -20,12 +20,15 @@ from drydock.versions.base import VersionScheme, register_scheme
 from drydock.versions.constraint import Clause, Comparator, Predicate
 from drydock.versions.errors import InvalidConstraint, InvalidVersion
 
-_MODIFIER = r"[._-]?(?:(?P<stability>stable|beta|b|rc|alpha|a|patch|pl|p)(?P<numbers>(?:[.-]?\d+)*)?)?(?P<dev>[.-]?dev)?"
-_CLASSICAL = re.compile(rf"v?(?P<numeric>\d{{1,5}}(?:\.\d+){{0,3}}){_MODIFIER}", re.IGNORECASE)
+_MODIFIER = r"[._-]?(?:(?P<stability>stable|beta|b|rc|alpha|a|patch|pl|p)(?P<numbers>(?:[.-]?[0-9]+)*+)?)?(?P<dev>[.-]?dev)?"
+_CLASSICAL = re.compile(rf"v?(?P<numeric>[0-9]{{1,5}}(?:\.[0-9]+){{0,3}}){_MODIFIER}", re.IGNORECASE)
 _DATE = re.compile(
-    rf"v?(?P<numeric>\d{{4}}(?:[.:-]?\d{{2}}){{1,6}}(?:[.:-]?\d{{1,3}}){{0,2}}){_MODIFIER}", re.IGNORECASE
+    rf"v?(?P<numeric>[0-9]{{4}}(?:[.:-]?[0-9]{{2}}){{1,6}}(?:[.:-]?[0-9]{{1,3}}){{0,2}}){_MODIFIER}",
+    re.IGNORECASE,
 )
-_BRANCH = re.compile(r"v?(\d+)(?:\.(\d+|[x*]))?(?:\.(\d+|[x*]))?(?:\.(\d+|[x*]))?[.-]dev", re.IGNORECASE)
+_BRANCH = re.compile(
+    r"v?([0-9]+)(?:\.([0-9]+|[x*]))?(?:\.([0-9]+|[x*]))?(?:\.([0-9]+|[x*]))?[.-]dev", re.IGNORECASE
+)
 _METADATA = re.compile(r"[0-9A-Za-z.-]+")
 _SINGLE_BAR = re.compile(r"(?<!\|)\|(?!\|)")
 
@@ -40,7 +43,7 @@ ComposerKey = tuple[tuple[int, ...], int, tuple[int, ...]]
 def _modifier_key(match: re.Match[str]) -> tuple[int, tuple[int, ...]]:
     stability = (match.group("stability") or "").lower()
     dev = _DEV if match.group("dev") else _END
-    numbers = tuple(int(n) for n in re.findall(r"\d+", match.group("numbers") or ""))
+    numbers = tuple(int(n) for n in re.findall(r"[0-9]+", match.group("numbers") or ""))
     if stability in ("", "stable"):
         return (_DEV_ONLY, ()) if dev == _DEV else (_RELEASE, (_END,))
     return _RANK[stability], (*numbers, dev)
@@ -72,9 +75,9 @@ def composer_key(text: str) -> ComposerKey:
 
 
 _PARTS = re.compile(
-    r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?(?P<modifier>[._-]?[A-Za-z].*)?", re.IGNORECASE
+    r"v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?(?:\.([0-9]+))?(?P<modifier>[._-]?[A-Za-z].*)?", re.IGNORECASE
 )
-_WILDCARD = re.compile(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\.[x*](?:\.[x*])*", re.IGNORECASE)
+_WILDCARD = re.compile(r"v?([0-9]+)(?:\.([0-9]+))?(?:\.([0-9]+))?\.[x*](?:\.[x*])*", re.IGNORECASE)
 
 
 def _bumped(parts: list[int], position: int) -> str:

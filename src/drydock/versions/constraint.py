@@ -132,6 +132,40 @@ class Constraint:
         resolved = get_scheme("semver") if kind == "SEMVER" else get_scheme(scheme)
         return cls(resolved, _osv_clauses(list(events), resolved))
 
+    @classmethod
+    def from_bounds(
+        cls,
+        scheme: str | VersionScheme,
+        *,
+        start_including: str | None = None,
+        start_excluding: str | None = None,
+        end_including: str | None = None,
+        end_excluding: str | None = None,
+    ) -> Constraint:
+        """One interval from NVD-style CPE match bounds (``versionStartIncluding`` ...).
+
+        No bound at all means "every version", which NVD expresses that way for
+        an unversioned CPE; the caller decides whether to trust such a record.
+        """
+        resolved = get_scheme(scheme)
+        if start_including is not None and start_excluding is not None:
+            raise InvalidConstraint(resolved.name, (start_including, start_excluding), "two lower bounds")
+        if end_including is not None and end_excluding is not None:
+            raise InvalidConstraint(resolved.name, (end_including, end_excluding), "two upper bounds")
+        clause: list[Predicate] = []
+        for op, bound in (
+            (">=", start_including),
+            (">", start_excluding),
+            ("<=", end_including),
+            ("<", end_excluding),
+        ):
+            if bound is not None:
+                try:
+                    clause.append(Comparator(op, resolved.parse(bound)))
+                except InvalidVersion as exc:
+                    raise InvalidConstraint(resolved.name, bound, str(exc)) from exc
+        return cls(resolved, (tuple(clause),))
+
 
 @lru_cache(maxsize=1 << 14)
 def _parse_cached(scheme: VersionScheme, text: str) -> Constraint:

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import re
 
-from drydock.versions.base import register_scheme
+from drydock.versions.base import MAX_VERSION_LENGTH, register_scheme
 from drydock.versions.semver import SemverKey, SemverScheme, strict_key
 
 # golang.org/x/mod/module pseudo-version shape.
 _PSEUDO = re.compile(
-    r"v?[0-9]+\.(?:0\.0-|\d+\.\d+-(?:[^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
+    r"v?[0-9]+\.(?:0\.0-|[0-9]+\.[0-9]+-(?:[^+]*\.)?0\.)[0-9]{14}-[A-Za-z0-9]+(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?"
 )
 
 
 def is_pseudo_version(text: str) -> bool:
     """Whether ``text`` is a Go pseudo-version (a commit, not a tagged release)."""
-    return _PSEUDO.fullmatch(text.strip()) is not None
+    return len(text) <= MAX_VERSION_LENGTH and _PSEUDO.fullmatch(text.strip()) is not None
 
 
 class GoScheme(SemverScheme):

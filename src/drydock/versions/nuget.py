@@ -16,7 +16,9 @@ from drydock.versions.errors import InvalidVersion
 from drydock.versions.semver import prerelease_key
 
 _IDENTS = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
-_NUGET = re.compile(rf"(?P<release>\d+(?:\.\d+){{0,3}})(?:-(?P<pre>{_IDENTS}))?(?:\+(?P<meta>{_IDENTS}))?")
+_NUGET = re.compile(
+    rf"(?P<release>[0-9]+(?:\.[0-9]+){{0,3}})(?:-(?P<pre>{_IDENTS}))?(?:\+(?P<meta>{_IDENTS}))?"
+)
 
 NugetKey = tuple[tuple[int, ...], tuple[object, ...]]
 

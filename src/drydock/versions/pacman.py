@@ -11,7 +11,6 @@ and the key hashes on the epoch and version alone.
 from __future__ import annotations
 
 from drydock.versions.base import OrderedKey, VersionScheme, register_scheme
-from drydock.versions.errors import InvalidVersion
 from drydock.versions.rpm import split_evr
 
 
@@ -102,8 +101,6 @@ class PacmanScheme(VersionScheme):
 
     def key(self, text: str) -> PacmanKey:
         epoch, version, release = split_evr(text, self.name)
-        if not any(_isalnum(c) for c in version):
-            raise InvalidVersion(self.name, text, "no alphanumeric segment")
         return PacmanKey(epoch, version, release)
 
 

@@ -17,6 +17,7 @@ from drydock.versions.errors import InvalidVersion
 
 _TILDE, _END, _CARET, _ALPHA, _NUMBER = 0, 1, 2, 3, 4
 _SEGMENTS = re.compile(r"~|\^|[0-9]+|[A-Za-z]+")
+_ALNUM = re.compile(r"[0-9A-Za-z]")
 _END_TOKEN = (_END,)
 _TILDE_TOKEN = (_TILDE,)
 _CARET_TOKEN = (_CARET,)
@@ -46,7 +47,7 @@ def split_evr(text: str, scheme: str = "rpm") -> tuple[int, str, str]:
     version, sep, release = rest.rpartition("-")
     if not sep:
         version, release = rest, ""
-    if not version or ":" in version:
+    if not version or ":" in version or not _ALNUM.search(version):
         raise InvalidVersion(scheme, text, "empty or malformed version")
     if sep and not release:
         raise InvalidVersion(scheme, text, "empty release after '-'")

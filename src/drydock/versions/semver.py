@@ -23,12 +23,12 @@ _IDENTS = r"[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*"
 # pre-release introduced by "-" or, when it starts with a letter, by nothing
 # ("1.0.0beta1", as hashicorp/go-version accepts).
 _LOOSE = re.compile(
-    rf"[vV=]?\s*(?P<release>\d+(?:\.\d+)*)"
+    rf"[vV=]?\s*(?P<release>[0-9]+(?:\.[0-9]+)*)"
     rf"(?:-(?P<pre>{_IDENTS})|(?P<bare>[A-Za-z][0-9A-Za-z-]*(?:\.[0-9A-Za-z-]+)*))?"
     rf"(?:\+(?P<build>{_IDENTS}))?"
 )
 _STRICT = re.compile(
-    r"v?(?P<major>0|[1-9]\d*)(?:\.(?P<minor>0|[1-9]\d*)(?:\.(?P<patch>0|[1-9]\d*)"
+    r"v?(?P<major>0|[1-9][0-9]*)(?:\.(?P<minor>0|[1-9][0-9]*)(?:\.(?P<patch>0|[1-9][0-9]*)"
     rf"(?:-(?P<pre>{_IDENTS}))?(?:\+(?P<build>{_IDENTS}))?)?)?"
 )
 

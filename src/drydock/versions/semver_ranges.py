@@ -15,9 +15,9 @@ Partial = tuple[int | None, int | None, int | None, str | None]
 Bounds = list[tuple[str, str]]
 
 PARTIAL_PATTERN = (
-    r"[v=\s]*(?P<major>\d+|[xX*])"
-    r"(?:\.(?P<minor>\d+|[xX*])"
-    r"(?:\.(?P<patch>\d+|[xX*])"
+    r"[v=\s]*(?P<major>[0-9]+|[xX*])"
+    r"(?:\.(?P<minor>[0-9]+|[xX*])"
+    r"(?:\.(?P<patch>[0-9]+|[xX*])"
     r"(?:-?(?P<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?"
     r"(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?)?)?"
 )
