@@ -135,19 +135,21 @@ def build_bom(analysis: ImageAnalysis, options: RenderOptions) -> Bom:
     )
     index = PackageIndex(analysis.packages)
     components = {ref.key: _component(ref) for ref in index}
-    everything = list(components.values())
-    if analysis.distro is not None:
-        everything.append(_distro_component(analysis.distro))
-    bom.components.update(everything)
+    others = [_distro_component(analysis.distro)] if analysis.distro is not None else []
+    bom.components.update([*components.values(), *others])
 
     depends_on: dict[str, list[BomRef]] = defaultdict(list)
     for source_ref, target_ref, rel_type in index.package_relationships(analysis.relationships):
         if rel_type == DEPENDENCY_OF:  # "from is a dependency of to": to depends on from
             depends_on[target_ref.key].append(components[source_ref.key].bom_ref)
+    # every component gets an entry (even without dependencies): see serialize()
     bom.dependencies = [
-        Dependency(ref=c.bom_ref, dependencies=[Dependency(ref=d) for d in depends_on.get(key, [])])
-        for key, c in components.items()
-    ] + [Dependency(ref=c.bom_ref) for c in everything[len(components) :] + [bom.metadata.component]]
+        *(
+            Dependency(ref=c.bom_ref, dependencies=map(Dependency, depends_on[key]))
+            for key, c in components.items()
+        ),
+        *(Dependency(ref=c.bom_ref) for c in [*others, bom.metadata.component]),
+    ]
     return bom
 
 

@@ -28,9 +28,17 @@ class Party:
 
 
 def parse_party(value: Any, *, organization: bool = False) -> Party | None:
-    """``"Jane Doe <jane@example.org>"`` → Party; the first entry of a list; None if blank."""
+    """``"Jane Doe <jane@example.org>"`` or ``{"name": ..., "email": ...}`` (composer, npm) →
+    Party; the first usable entry of a list; None if blank."""
     if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+        return next((p for p in (parse_party(v, organization=organization) for v in value) if p), None)
+    if isinstance(value, dict):
+        name, email = value.get("name"), value.get("email")
+        if not isinstance(name, str) or not name.strip():
+            return None
+        return Party(
+            " ".join(name.split()), email if isinstance(email, str) and "@" in email else None, organization
+        )
     if not isinstance(value, str) or not value.strip():
         return None
     match = _NAME_EMAIL.match(value)
