@@ -201,3 +201,14 @@ def test_licence_classifiers_are_the_last_resort(tmp_path: Path) -> None:
     (pkg,) = run([INSTALLED], tmp_path).packages
     assert [lic.value for lic in pkg.licenses] == ["MIT License"]
     assert "LicenseClassifiers" not in pkg.metadata
+
+
+def test_licence_text_pasted_into_license_field_is_named(tmp_path: Path) -> None:
+    dist = tmp_path / "demo-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Name: demo\nVersion: 1.0\nLicense: Copyright (c) 2020 Someone\n"
+        "        \n        Permission is hereby granted, free of charge, to any person obtaining a copy\n\n"
+    )
+    (pkg,) = run([INSTALLED], tmp_path).packages
+    assert [lic.value for lic in pkg.licenses] == ["MIT"]

@@ -144,6 +144,13 @@ class _Dist:
         return path if entry is not None and entry.type in _CONTENT else None
 
 
+def _licence_field(value: str) -> str:
+    """Some projects paste their whole licence text into ``License:``; name it, or keep line one."""
+    if "\n" not in value:
+        return value
+    return classify(value) or value.split("\n", 1)[0].strip()
+
+
 def _licences(dist: _Dist, fields: dict[str, Any]) -> list[License]:
     where = [Location(path=dist.metadata_path)]
     if fields.get("LicenseExpression"):
@@ -155,7 +162,7 @@ def _licences(dist: _Dist, fields: dict[str, Any]) -> list[License]:
             )
         ]
     if fields.get("License"):
-        return [License(value=fields["License"], locations=where)]
+        return [License(value=_licence_field(fields["License"]), locations=where)]
     candidates = list(dist.licence_files)
     if fields.get("LicenseFile") and dist.dir:
         declared = posixpath.join(dist.dir, fields["LicenseFile"])
