@@ -44,6 +44,12 @@ def test_bad_text(text: str) -> None:
         Constraint.parse(text, "dpkg")
 
 
+@pytest.mark.parametrize("value", [None, 1, ["< 1.0"], b"< 1.0"])
+def test_non_string_constraint(value: object) -> None:
+    with pytest.raises(InvalidConstraint, match="not a string"):
+        Constraint.parse(value, "dpkg")  # type: ignore[arg-type]
+
+
 def test_unsupported_operator_is_an_error() -> None:
     with pytest.raises(InvalidConstraint, match="not supported"):
         Constraint.parse("^1.0-1", "dpkg")

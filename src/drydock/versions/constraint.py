@@ -109,7 +109,10 @@ class Constraint:
     @classmethod
     def parse(cls, text: str, scheme: str | VersionScheme) -> Constraint:
         """Parse range text with the scheme's grammar (cached)."""
-        return _parse_cached(get_scheme(scheme), text)
+        resolved = get_scheme(scheme)
+        if not isinstance(text, str):
+            raise InvalidConstraint(resolved.name, text, "not a string")
+        return _parse_cached(resolved, text)
 
     @classmethod
     def from_osv_events(
@@ -169,8 +172,6 @@ class Constraint:
 
 @lru_cache(maxsize=1 << 14)
 def _parse_cached(scheme: VersionScheme, text: str) -> Constraint:
-    if not isinstance(text, str):
-        raise InvalidConstraint(scheme.name, text, "not a string")
     if len(text) > MAX_CONSTRAINT_LENGTH:
         raise InvalidConstraint(scheme.name, text[:40] + "...", "too long")
     try:
