@@ -99,6 +99,8 @@ class Cvss:
     base_severity: str | None = None
     source: str | None = None
     primary: bool = True
+    #: Vendor review status of the score (Red Hat: "verified", "draft"); None when not stated.
+    status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

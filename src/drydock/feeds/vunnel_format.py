@@ -39,7 +39,7 @@ def _cvss(c: Cvss) -> dict[str, Any]:
     return {
         "version": c.version,
         "vector_string": c.vector,
-        "status": "N/A",
+        "status": c.status or "N/A",
         "base_metrics": {
             "base_score": c.base_score,
             "base_severity": c.base_severity,
@@ -177,7 +177,8 @@ def from_vunnel_os_record(item: dict[str, Any]) -> Vulnerability:
     if (meta.get("NVD") or {}).get("CVSSv2"):
         metadata["nvd_cvss_v2"] = {k: x for k, x in meta["NVD"]["CVSSv2"].items() if x is not None}
     cvss = [
-        Cvss(str(c["version"]), str(c["vector_string"]), **_base_metrics(c.get("base_metrics") or {}))
+        Cvss(str(c["version"]), str(c["vector_string"]), **_base_metrics(c.get("base_metrics") or {}),
+             status=_status(c.get("status")))  # fmt: skip
         for c in v.get("CVSS") or []
     ]
     return Vulnerability(
@@ -194,6 +195,10 @@ def from_vunnel_os_record(item: dict[str, Any]) -> Vulnerability:
         affected=[_affected_from_fixed_in(f) for f in v.get("FixedIn") or []],
         metadata=metadata,
     )
+
+
+def _status(value: str | None) -> str | None:
+    return None if value in (None, "N/A") else value
 
 
 def _cve_name(entry: dict[str, Any] | str) -> str:
