@@ -105,6 +105,7 @@ def test_extracted_licence_refs_are_stable_and_bounded() -> None:
     assert ref == refs.ref(long_text)
     assert len(ref) <= len("LicenseRef-") + 64
     assert refs.ref("a/b") != refs.ref("a b")
+    assert refs.ref("...") == "LicenseRef-unnamed"
 
 
 def test_relationships(doc: dict[str, Any]) -> None:

@@ -1,9 +1,10 @@
 """Stable, unique identifiers for the packages of one analysis.
 
 Every format needs a per-package reference that other parts of the document point at
-(CycloneDX ``bom-ref``, SPDX ``SPDXID``, syft-json ``id`` are all derived from ``key``). They must be unique even when two
-catalogers report the same package twice, and identical across runs on the same image so that
-SBOMs can be diffed; so they are content hashes, disambiguated in a deterministic order.
+(CycloneDX ``bom-ref``, SPDX ``SPDXID`` and syft-json ``id`` all derive from ``PackageRef.key``).
+They must be unique even when two catalogers report the same package twice, and identical
+across runs on the same image so that SBOMs can be diffed; so they are content hashes,
+disambiguated in a deterministic order.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from drydock.analyzer.model import Package, Relationship
 
 _SPDX_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+MAX_NAME_IN_ID = 64
 
 
 def sort_key(package: Package) -> tuple[str, str, str, str, str]:
@@ -50,9 +52,9 @@ class PackageRef:
 
     @property
     def spdx_id(self) -> str:
-        return (
-            f"SPDXRef-Package-{spdx_safe(str(self.package.type))}-{spdx_safe(self.package.name)}-{self.key}"
-        )
+        """syft's shape; the key alone makes it unique, the name part is for readers."""
+        name = spdx_safe(self.package.name)[:MAX_NAME_IN_ID]
+        return f"SPDXRef-Package-{spdx_safe(str(self.package.type))}-{name}-{self.key}"
 
 
 class PackageIndex:

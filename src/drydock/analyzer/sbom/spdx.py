@@ -67,6 +67,7 @@ class ExtractedLicenses:
 
     def __init__(self) -> None:
         self._by_text: dict[str, str] = {}
+        self._taken: set[str] = set()
 
     def ref(self, text: str) -> str:
         if text in self._by_text:
@@ -74,11 +75,12 @@ class ExtractedLicenses:
         if _LICENSE_REF.fullmatch(text):
             base = text
         else:
-            base = "LicenseRef-" + spdx_safe(text)[:_MAX_REF_LENGTH].rstrip("-.")
-        ref, taken = base, set(self._by_text.values())
-        if ref in taken:  # two texts that sanitize alike ("GPL v2", "GPL/v2")
+            base = "LicenseRef-" + (spdx_safe(text)[:_MAX_REF_LENGTH].rstrip("-.") or "unnamed")
+        ref = base
+        if ref in self._taken:  # two texts that sanitize alike ("GPL v2", "GPL/v2")
             ref = f"{base}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
         self._by_text[text] = ref
+        self._taken.add(ref)
         return ref
 
     def infos(self) -> list[ExtractedLicensingInfo]:
