@@ -124,9 +124,12 @@ def bench_matcher(packages: int = 1_000, records: int = 300_000, seed: int = 7) 
         return hits, checks
 
     match()  # warm
-    start = time.perf_counter()
-    hits, checks = match()
-    return (time.perf_counter() - start) * 1000, hits, checks
+    best = float("inf")
+    for _ in range(5):  # best of five: the figure is the code's cost, not the machine's other load
+        start = time.perf_counter()
+        hits, checks = match()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000, hits, checks
 
 
 def main() -> None:
@@ -136,7 +139,7 @@ def main() -> None:
         print(f"{name:10} {cold:12,.0f} {warm:12,.0f} {compare:12,.0f} {satisfies:12,.0f}")
     millis, hits, checks = bench_matcher()
     print(
-        f"\nmatcher: 1,000 packages vs 300,000 records: {checks:,} range checks, {hits:,} hits in {millis:.1f} ms (warm)"
+        f"\nmatcher: 1,000 packages vs 300,000 records: {checks:,} range checks, {hits:,} hits in {millis:.1f} ms (warm, best of 5)"
     )
 
 
