@@ -103,9 +103,11 @@ def run_analysis(
     from drydock.analyzer.config import AnalyzerConfig
     from drydock.analyzer.sources import open_source
 
+    # an SBOM needs no secret search or retrieved files: skip that work
+    config = AnalyzerConfig(secret_regexes={}, content_regexes={}, retrieve_files=())
     image = open_source(source, insecure=insecure, platform=platform)
     try:
-        return analyze(image, AnalyzerConfig(), progress=progress)
+        return analyze(image, config, progress=progress)
     finally:
         image.close()
 
