@@ -52,3 +52,9 @@ def test_gemspec_never_evaluates_code() -> None:
     text = 's.name = "evil#{`touch /tmp/x`}"\ns.version = "1.0"\ns.homepage = %q{x}\n'
     fields = resolve_interpolations(parse_gemspec_fields(text))
     assert "name" not in fields and fields["version"] == "1.0"
+
+
+def test_gemspec_array_over_several_lines() -> None:
+    text = 's.name = "x"\ns.version = "1"\ns.files = ["a.rb".freeze,\n    "b.rb".freeze]\ns.homepage = "h"\n'
+    fields = parse_gemspec_fields(text)
+    assert fields["files"] == ["a.rb", "b.rb"] and fields["homepage"] == "h"

@@ -7,6 +7,7 @@ gem's own name/version is resolved; any other expression drops the field rather 
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, ClassVar
 
@@ -22,6 +23,7 @@ SPEC_CATALOGER = "ruby-installed-gemspec-cataloger"
 LOCK_PATTERNS = ("**/Gemfile*.lock",)
 SPEC_PATTERNS = ("**/specifications/**/*.gemspec",)
 
+MAX_ARRAY_LINES = 100_000
 _SPEC_SECTIONS = {"GEM", "GIT", "PATH", "PLUGIN SOURCE"}
 _LOCK_SPEC = re.compile(r"^ {4}(\S+) \(([^)]+)\)$")
 _ASSIGN = re.compile(r"^\s*\w+\.(name|version|files|authors|homepage|licenses|license)\s*=\s*(.+?)\s*$")
@@ -116,11 +118,19 @@ def resolve_interpolations(fields: dict[str, Any]) -> dict[str, Any]:
 def parse_gemspec_fields(text: str) -> dict[str, Any]:
     """Raw name/version/homepage (strings) and files/authors/licenses (lists) of a gemspec."""
     fields: dict[str, Any] = {}
-    for line in text.splitlines():
+    lines = iter(text.splitlines())
+    for line in lines:
         m = _ASSIGN.match(line)
         if not m:
             continue
         key, expr = m.group(1), m.group(2)
+        if expr.lstrip().startswith("[") and "]" not in expr:  # array continued on later lines
+            parts = [expr]
+            for more in itertools.islice(lines, MAX_ARRAY_LINES):
+                parts.append(more)
+                if "]" in more:
+                    break
+            expr = " ".join(parts)
         literals = _literals(expr)
         if not literals:
             continue
