@@ -77,18 +77,18 @@ def parse_version(constraint: str, guess: bool = False) -> str:
 
 
 def _logical_lines(text: str) -> list[str]:
-    """Physical lines joined across trailing backslashes."""
+    """Physical lines joined across trailing backslashes (continuations lose their indent)."""
     out: list[str] = []
-    pending = ""
+    pending: list[str] = []
     for line in text.splitlines():
         part = line.lstrip() if pending else line
         if part.rstrip().endswith("\\"):
-            pending += part.rstrip()[:-1].rstrip() + " "
+            pending.append(part.rstrip()[:-1].rstrip() + " ")
             continue
-        out.append(pending + part)
-        pending = ""
+        out.append("".join(pending) + part)
+        pending = []
     if pending:
-        out.append(pending)
+        out.append("".join(pending))
     return out
 
 
