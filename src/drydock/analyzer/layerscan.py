@@ -28,15 +28,18 @@ import hashlib
 import os
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from drydock.analyzer.catalogers.base import CatalogContext, FileScanner
-from drydock.analyzer.pathmatch import GlobSet
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
+from drydock.analyzer.pathmatch import GlobSet
 from drydock.analyzer.secrets import RegexSearcher
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 from drydock.analyzer.tarstream import TarFormatError, TarMember, TarReader
+
+if TYPE_CHECKING:
+    from drydock.analyzer.offload import ScanOffload
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
@@ -162,8 +165,15 @@ def normalize_member_name(name: str) -> tuple[str | None, str | None]:
 class _LayerScanner:
     """Stateful walk over one layer's members (one instance per pass)."""
 
-    def __init__(self, plan: ScanPlan, index: LayerIndex, only: dict[str, list[FileEntry]] | None) -> None:
+    def __init__(
+        self,
+        plan: ScanPlan,
+        index: LayerIndex,
+        only: dict[str, list[FileEntry]] | None,
+        offload: ScanOffload | None = None,
+    ) -> None:
         self.plan = plan
+        self.offload = offload
         self.index = index
         self.only = only  # second pass: target path -> the link entries that need its bytes
         self.hardlinks: dict[str, str] = {}  # link path -> target path (this layer)
@@ -325,7 +335,13 @@ class _LayerScanner:
         scanners: list[FileScanner],
         searchers: list[tuple[str, RegexSearcher]],
     ) -> None:
-        found = examine_file(self.plan, entry, data, scanners, searchers)
+        if self.offload is not None and scanners:
+            self.offload.submit(entry, data, scanners)
+            scanners = []
+        if scanners or searchers:
+            self.apply(entry, examine_file(self.plan, entry, data, scanners, searchers))
+
+    def apply(self, entry: FileEntry, found: FileFindings) -> None:
         for warning in found.warnings:
             self.warn(warning)
         r = found.result
@@ -333,6 +349,11 @@ class _LayerScanner:
             self.index.scan_results.setdefault(entry.path, CatalogResult()).extend(r)
         for kind, matches in found.matches.items():
             self.index.matches.setdefault(kind, {})[entry.path] = matches
+
+    def collect_offloaded(self) -> None:
+        if self.offload is not None:
+            for entry, found in self.offload.results():
+                self.apply(entry, found)
 
     def _second_pass_member(self, reader: TarReader, m: TarMember) -> None:
         """Re-read only the hard-link targets whose links needed the bytes."""
@@ -374,25 +395,27 @@ def _hash_stream(reader: TarReader, algorithms: tuple[str, ...]) -> dict[str, st
     return {name: h.hexdigest() for name, h in zip(algorithms, hashers)}
 
 
-def _read_layer(
-    source: ImageSource, layer: LayerRef, walk: Callable[[TarReader], None]
-) -> None:
+def _read_layer(source: ImageSource, layer: LayerRef, scanner: _LayerScanner) -> None:
     with source.open_layer(layer) as stream:
         reader = TarReader(stream)
-        walk(reader)
+        scanner.run(reader)
         reader.drain()
+    scanner.collect_offloaded()
 
 
-def scan_layer(source: ImageSource, layer: LayerRef, plan: ScanPlan) -> LayerIndex:
+def scan_layer(
+    source: ImageSource, layer: LayerRef, plan: ScanPlan, offload: ScanOffload | None = None
+) -> LayerIndex:
     """Read one layer (plus a second pass if hard links needed bytes of files that were not
-    kept) and return its index. Raises LayerError for an unreadable layer; SourceError
-    (e.g. digest mismatch) from the source passes through."""
+    kept) and return its index; with ``offload``, scanners run in its worker processes.
+    Raises LayerError for an unreadable layer; SourceError (e.g. digest mismatch) from the
+    source passes through."""
     index = LayerIndex(digest=layer.digest)
-    first = _LayerScanner(plan, index, None)
+    first = _LayerScanner(plan, index, None, offload)
     try:
-        _read_layer(source, layer, first.run)
+        _read_layer(source, layer, first)
         if first.deferred:
-            _read_layer(source, layer, _LayerScanner(plan, index, first.deferred).run)
+            _read_layer(source, layer, _LayerScanner(plan, index, first.deferred, offload))
     except TarFormatError as exc:
         raise LayerError(f"layer {layer.digest}: {exc}") from None
     _copy_link_digests(index, first)

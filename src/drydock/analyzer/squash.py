@@ -16,9 +16,7 @@ cache of recently read files for hard links. Nothing depends on the image's tota
 
 from __future__ import annotations
 
-import multiprocessing
 import posixpath
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,6 +32,8 @@ from drydock.analyzer.layerscan import (
     scan_layer,
 )
 from drydock.analyzer.pathmatch import GlobSet, NameIndex
+from drydock.analyzer.offload import ScanOffload
+from drydock.analyzer.procpool import pool_context
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 
@@ -209,44 +209,53 @@ class _Merger:
         return entries
 
 
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """fork is cheapest (workers inherit the imported catalogers), but forking a process that
-    runs other threads (an API server, say) can deadlock; use forkserver there."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
 def _layer_failed(layer: LayerRef, position: int, total: int, exc: BaseException) -> SquashError:
     detail = str(exc) if isinstance(exc, LayerError) else f"{type(exc).__name__}: {exc}"
     return SquashError(f"layer {position}/{total} ({layer.digest}) could not be read: {detail}")
 
 
-def _scan_all(
+def layers_in_parallel(layers: list[LayerRef], workers: int) -> bool:
+    """Layer-level parallelism pays when no single layer dominates; otherwise the big layer
+    is read in this process and its scanners are spread over the workers instead."""
+    if workers <= 1 or len(layers) <= 1:
+        return False
+    sizes = [max(layer.size, 1) for layer in layers]
+    return max(sizes) <= sum(sizes) / 2
+
+
+def _sequential(
     source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
 ) -> Iterator[LayerIndex]:
-    """Layer indexes in layer order, read in parallel when it pays."""
-    total = len(layers)
-    if workers <= 1 or total <= 1:
+    offload = ScanOffload(plan, workers) if workers > 1 and plan.scanners else None
+    try:
         for i, layer in enumerate(layers):
             try:
-                index = scan_layer(source, layer, plan)
+                index = scan_layer(source, layer, plan, offload)
             except Exception as exc:
-                raise _layer_failed(layer, i + 1, total, exc) from exc
+                raise _layer_failed(layer, i + 1, len(layers), exc) from exc
             if progress:
-                progress("squash", i + 1, total)
+                progress("squash", i + 1, len(layers))
             yield index
-        return
-    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=_pool_context()) as pool:
-        futures: list[Future[LayerIndex]] = [pool.submit(scan_layer, source, layer, plan) for layer in layers]
+    finally:
+        if offload is not None:
+            offload.close()
+
+
+def _parallel(
+    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
+) -> Iterator[LayerIndex]:
+    total = len(layers)
+    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=pool_context()) as pool:
+        futures: list[Future[LayerIndex] | None] = [pool.submit(scan_layer, source, layer, plan) for layer in layers]
         try:
-            for i, (layer, future) in enumerate(zip(layers, futures)):
+            for i, layer in enumerate(layers):
+                future = futures[i]
+                assert future is not None
                 try:
                     index = future.result()
                 except Exception as exc:
                     raise _layer_failed(layer, i + 1, total, exc) from exc
-                futures[i] = None  # type: ignore[call-overload]  # let the index be freed
+                futures[i] = None  # let the index be freed once merged
                 if progress:
                     progress("squash", i + 1, total)
                 yield index
@@ -254,6 +263,15 @@ def _scan_all(
             for f in futures:
                 if f is not None:
                     f.cancel()
+
+
+def _scan_all(
+    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
+) -> Iterator[LayerIndex]:
+    """Layer indexes in layer order."""
+    if layers_in_parallel(layers, workers):
+        return _parallel(source, layers, plan, workers, progress)
+    return _sequential(source, layers, plan, workers, progress)
 
 
 def _fetch_symlinked(

@@ -81,13 +81,42 @@ def test_findings_survive_when_not_deleted(tmp_path: Path) -> None:
     assert all(p.locations[0].layer for r in result.scan_results for p in r.packages)
 
 
-def test_parallel_equals_serial(tmp_path: Path) -> None:
-    plan = make_plan(tmp_path, ["**/passwd", "/etc/os-release"])
-    one, two = run([BASE, TOP], plan, 1), run([BASE, TOP], plan, 2)
-    assert sorted(e.to_dict().items().__repr__() for e in one.resolver.entries()) == sorted(
-        e.to_dict().items().__repr__() for e in two.resolver.entries()
+def _summary(result: SquashResult) -> tuple:
+    return (
+        sorted(repr(e.to_dict()) for e in result.resolver.entries()),
+        sorted((p.name, p.locations[0].path) for r in result.scan_results for p in r.packages),
+        sorted(result.warnings),
     )
+
+
+def twin(pad: int) -> bytes:
+    return layer(
+        file("usr/bin/other", b"MAGIC other 9\n", mode=0o755),
+        file("usr/bin/su", b"MAGIC su 2.0\n", mode=0o4755),
+        file("etc/passwd", "root:x:0:0::/root:/bin/zsh\n"),
+        file("opt/pad", "x" * pad),
+    )
+
+
+@pytest.mark.parametrize(
+    ("layers", "parallel"),
+    [([twin(50_000), TOP], False), ([twin(600), TOP, twin(600)], True)],
+    ids=["dominant-layer-offloads-scanners", "similar-layers-in-parallel"],
+)
+def test_parallel_modes_equal_serial(tmp_path: Path, layers: list[bytes], parallel: bool) -> None:
+    from drydock.analyzer.squash import layers_in_parallel
+
+    assert layers_in_parallel(MemorySource(layers).info().layers, 2) is parallel
+    plan = make_plan(tmp_path, ["**/passwd", "/etc/os-release"])
+    one, two = run(layers, plan, 1), run(layers, plan, 2)
+    assert _summary(one) == _summary(two)
     assert one.resolver.read_bytes("/etc/passwd") == two.resolver.read_bytes("/etc/passwd")
+
+
+def test_offloaded_scanner_results_are_dropped_with_their_files(tmp_path: Path) -> None:
+    # TOP deletes /usr/bin/tool: the offloaded scan of it must not survive the merge
+    result = run([BASE, TOP], make_plan(tmp_path, []), workers=2)
+    assert {p.name for r in result.scan_results for p in r.packages} == {"su"}
 
 
 def test_entry_attributes_and_digests(tmp_path: Path) -> None:
