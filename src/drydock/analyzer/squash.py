@@ -2,14 +2,16 @@
 
 Layers are independent until they are merged, so each one is read by ``scan_layer`` in its
 own worker process (``ProcessPoolExecutor``, one worker per CPU; each worker opens its layer
-through ``source.open_layer``) and the indexes are merged here strictly in layer order as they
-arrive: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
+through ``source.open_layer``) — unless one layer holds most of the bytes, in which case the
+layers are read here and the scanners run in a pool instead (``offload.py``). The indexes are
+merged strictly in layer order as they arrive: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
 earlier one, and every per-path result (capture, scanner findings, regex matches) of a
 replaced or deleted entry is dropped with it.
 
 Memory bound (main process): the final tree (≈ 300 bytes per path: a FileEntry plus dict
 slot), plus in-memory captures (pattern-matched files ≤ ``spill_bytes`` each; larger ones
-live in the scratch dir), plus at most ``workers`` layer indexes waiting to be merged. Each
+live in the scratch dir), plus at most ``workers`` layer indexes waiting to be merged, plus
+(offload mode) at most 256 MiB of file bytes queued for the scanner processes. Each
 worker holds one file of at most ``max_file_bytes`` at a time, its layer index and a 32 MiB
 cache of recently read files for hard links. Nothing depends on the image's total size.
 """
