@@ -240,7 +240,9 @@ class _LayerScanner:
             self.warn(f"hard link {path} -> {target}: target missing or looping")
             return target
         self.hardlinks[path] = root
-        entry = _entry_from(path, self.regular[root], FileType.HARDLINK, root, self.index.digest)
+        target = self.regular[root]
+        link_record: Record = (path, FileType.HARDLINK, *target[2:6], root, target[7], target[8])
+        entry = record_to_entry(link_record, self.index.digest)
         if entry.size > self.plan.max_file_bytes:
             return root
         if root in self.index.captures and self.plan.capture_wanted(path):
@@ -367,8 +369,8 @@ class _LayerScanner:
             self._link_content(link, data)
 
 
-def _entry_from(path: str, record: Record, ftype: FileType, link: str | None, layer: str) -> FileEntry:
-    _, _, mode, uid, gid, size, _, mtime, digests = record
+def record_to_entry(record: Record, layer: str | None) -> FileEntry:
+    path, ftype, mode, uid, gid, size, link, mtime, digests = record
     return FileEntry(
         path=path,
         type=ftype,

@@ -31,6 +31,7 @@ from drydock.analyzer.layerscan import (
     LayerIndex,
     ScanPlan,
     Spilled,
+    record_to_entry,
     scan_layer,
 )
 from drydock.analyzer.pathmatch import GlobSet, NameIndex
@@ -193,20 +194,7 @@ class _Merger:
                 parent = posixpath.dirname(parent)
 
     def final_entries(self) -> dict[str, FileEntry]:
-        entries: dict[str, FileEntry] = {}
-        for path, (rec, layer) in self.records.items():
-            entries[path] = FileEntry(
-                path=path,
-                type=rec[1],
-                mode=rec[2],
-                uid=rec[3],
-                gid=rec[4],
-                size=rec[5],
-                link_target=rec[6],
-                layer=layer,
-                digests=rec[8] or {},
-                mtime=rec[7],
-            )
+        entries = {path: record_to_entry(rec, layer) for path, (rec, layer) in self.records.items()}
         entries.setdefault("/", FileEntry(path="/", type=FileType.DIRECTORY, mode=0o755))
         return entries
 
