@@ -9,6 +9,8 @@ MODEL_MODULES = (
     "drydock.accounts.models",
     "drydock.runtime.models",
     "drydock.rbac.models",
+    "drydock.queue.models",
+    "drydock.catalog.models",
 )
 
 
