@@ -47,7 +47,10 @@ def main() -> None:
     rows = []
     for name in generated:
         proc = subprocess.run(
-            [sys.executable, __file__, str(args.data), "--one", name], capture_output=True, text=True, check=True
+            [sys.executable, __file__, str(args.data), "--one", name],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         row = json.loads(proc.stdout.strip().splitlines()[-1])
         row["generated"] = generated[name]

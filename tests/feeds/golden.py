@@ -41,7 +41,9 @@ def _local_registry() -> Registry:
     """NVD's schema $refs NIST-hosted CVSS schemas; serve the vendored copies (tests are offline)."""
     resources = []
     for version in ("2.0", "3.0", "3.1"):
-        contents = json.loads((SCHEMAS / "vulnerability" / "nvd" / "cvss" / f"schema-v{version}.json").read_text())
+        contents = json.loads(
+            (SCHEMAS / "vulnerability" / "nvd" / "cvss" / f"schema-v{version}.json").read_text()
+        )
         resources.append((_NVD_CVSS.format(version), Resource.from_contents(contents, DRAFT7)))
     return Registry().with_resources(resources)
 
@@ -96,7 +98,9 @@ def compare_os(
     for key in ("Name", "NamespaceName", "Severity", "Link", "Description", "CVSS", "Metadata"):
         if key in vuln_drop:
             continue
-        assert got[key] == expected.get(key) or (not got[key] and not expected.get(key)), f"{actual.namespace}/{actual.id} {key}: {got[key]!r} != {expected.get(key)!r}"
+        assert got[key] == expected.get(key) or (not got[key] and not expected.get(key)), (
+            f"{actual.namespace}/{actual.id} {key}: {got[key]!r} != {expected.get(key)!r}"
+        )
     drop = tuple(fixed_in_drop)
     exp_fixed = sorted((normalize_fixed_in(f, drop) for f in expected["FixedIn"]), key=_fixed_in_key)
     got_fixed = sorted((normalize_fixed_in(f, drop) for f in got["FixedIn"]), key=_fixed_in_key)

@@ -30,7 +30,10 @@ def test_dsa_follow_up_inherits_cves_and_dates():
     advisories = parse_advisory_list((FIXTURES / "debian" / "input" / "DSA").read_text(), print)
     by_id = {a.id: a for a in advisories}
     assert by_id["DSA-5970-1"].date == "2025-07-31"
-    assert by_id["DSA-140"].fixes == [("woody", "libpng", "1.0.12-3.woody.2"), ("woody", "libpng3", "1.2.1-1.1.woody.2")]
+    assert by_id["DSA-140"].fixes == [
+        ("woody", "libpng", "1.0.12-3.woody.2"),
+        ("woody", "libpng3", "1.2.1-1.1.woody.2"),
+    ]
 
 
 def test_malformed_dla_header_is_counted_not_fatal():
@@ -39,7 +42,9 @@ def test_malformed_dla_header_is_counted_not_fatal():
     assert driver.stats.skipped == {"bad-record": 1}
     assert "MALFORMED HEADER" in driver.stats.warnings[0]
     assert {v.id for v in records} == {"CVE-2021-36373", "CVE-2021-36367"} | {
-        e.cve for e in parse_cve_list((TEXT / "data" / "CVE" / "list").read_text()) if e.lines and "X" not in e.cve
+        e.cve
+        for e in parse_cve_list((TEXT / "data" / "CVE" / "list").read_text())
+        if e.lines and "X" not in e.cve
     }
 
 

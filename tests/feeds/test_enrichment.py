@@ -12,9 +12,16 @@ from .golden import validate
 
 def _kev_item(entry) -> dict:
     d = to_dict(entry)
-    keys = {"cve_id": "cveID", "vendor_project": "vendorProject", "vulnerability_name": "vulnerabilityName",
-            "date_added": "dateAdded", "short_description": "shortDescription", "required_action": "requiredAction",
-            "due_date": "dueDate", "known_ransomware_campaign_use": "knownRansomwareCampaignUse"}  # fmt: skip
+    keys = {
+        "cve_id": "cveID",
+        "vendor_project": "vendorProject",
+        "vulnerability_name": "vulnerabilityName",
+        "date_added": "dateAdded",
+        "short_description": "shortDescription",
+        "required_action": "requiredAction",
+        "due_date": "dueDate",
+        "known_ransomware_campaign_use": "knownRansomwareCampaignUse",
+    }
     out = {keys.get(k, k): v for k, v in d.items()}
     out["cwes"] = list(out["cwes"])
     return out
@@ -32,7 +39,11 @@ def test_kev_golden():
 
 def test_kev_full_catalog_and_single_entry():
     driver = get_driver("kev")
-    entries = list(driver.parse([FEEDS / "kev" / "known_exploited_vulnerabilities.json", FIXTURES / "kev" / "single-entry"]))
+    entries = list(
+        driver.parse(
+            [FEEDS / "kev" / "known_exploited_vulnerabilities.json", FIXTURES / "kev" / "single-entry"]
+        )
+    )
     assert len(entries) == 1404 + 1 and driver.stats.skipped_total == 0
     assert len(list(get_driver("kev").parse(FEEDS / "raw" / "kev-small"))) == 2
 
@@ -51,7 +62,10 @@ def test_epss_golden():
 
 def test_epss_invalid_files_are_counted_and_gzip_is_read(tmp_path):
     driver = get_driver("epss")
-    assert list(driver.parse([FIXTURES / "epss" / "invalid-header.csv", FIXTURES / "epss" / "missing-date.csv"])) == []
+    assert (
+        list(driver.parse([FIXTURES / "epss" / "invalid-header.csv", FIXTURES / "epss" / "missing-date.csv"]))
+        == []
+    )
     assert driver.stats.skipped == {"bad-file": 2}
     data = (FIXTURES / "epss" / "example-1.csv").read_bytes() + b"CVE-bad,0.1,0.2\nCVE-2020-0001,7,0.5\n"
     (tmp_path / "scores.csv.gz").write_bytes(gzip.compress(data))

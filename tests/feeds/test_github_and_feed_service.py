@@ -31,7 +31,10 @@ def test_ghsa_osv_form_agrees_with_vunnel_github_output():
     Excluded: range text (OSV events vs GraphQL strings) and the snapshot's fix dates.
     """
     osv = {(v.namespace, v.id): v for v in get_driver("github").parse(FEEDS / "osv" / "ghsa")}
-    snap = {(v.namespace, v.id): v for v in get_driver("github").parse(FIXTURES / "github" / "snapshots" / "github:npm")}
+    snap = {
+        (v.namespace, v.id): v
+        for v in get_driver("github").parse(FIXTURES / "github" / "snapshots" / "github:npm")
+    }
     key = ("github:npm", "GHSA-mh6f-8j2x-4483")
     a, b = osv[key], snap[key]
     assert a.severity == b.severity
@@ -54,13 +57,21 @@ def test_feed_service_pages_all_shapes():
 
 
 def test_feed_service_os_records_round_trip_through_vunnel_shape():
-    page = json.loads((SERVICE / "data" / "v1" / "service" / "feeds" / "vulnerabilities" / "rhel:7.json").read_text())
-    records = list(get_driver("anchore-feed").parse(SERVICE / "data" / "v1" / "service" / "feeds" / "vulnerabilities" / "rhel:7.json"))
+    page = json.loads(
+        (SERVICE / "data" / "v1" / "service" / "feeds" / "vulnerabilities" / "rhel:7.json").read_text()
+    )
+    records = list(
+        get_driver("anchore-feed").parse(
+            SERVICE / "data" / "v1" / "service" / "feeds" / "vulnerabilities" / "rhel:7.json"
+        )
+    )
     for item, v in zip(page["data"], records, strict=True):
         rendered = to_vunnel_os_record(v)["Vulnerability"]
         original = item["Vulnerability"]
         assert (rendered["Name"], rendered["Severity"], rendered["Description"]) == (
-            original["Name"], original["Severity"], original["Description"],
+            original["Name"],
+            original["Severity"],
+            original["Description"],
         )
         assert [f["Version"] for f in rendered["FixedIn"]] == [f["Version"] for f in original["FixedIn"]]
 
@@ -88,7 +99,9 @@ def test_vunnel_workspace_results_import():
 
 
 def test_unknown_item_shape_is_counted(tmp_path):
-    (tmp_path / "page.json").write_text(json.dumps({"data": [{"Foo": 1}, {"Vulnerability": {"Name": "X"}}], "next_token": ""}))
+    (tmp_path / "page.json").write_text(
+        json.dumps({"data": [{"Foo": 1}, {"Vulnerability": {"Name": "X"}}], "next_token": ""})
+    )
     driver = get_driver("anchore-feed")
     assert list(driver.parse(tmp_path)) == []
     assert driver.stats.skipped == {"bad-record": 2}

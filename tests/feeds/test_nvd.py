@@ -30,7 +30,7 @@ def test_nvd_golden(case, tmp_path):
         validate(item, "nvd", "1.0.1")
         (tmp_path / "item.json").write_text(json.dumps(item))
         (expected,) = get_driver("nvd").parse(tmp_path / "item.json")
-        strip = lambda v: dataclasses.replace(  # noqa: E731
+        strip = lambda v: dataclasses.replace(
             v, affected=[dataclasses.replace(a, fix_available=None) for a in v.affected]
         )
         assert strip(got[expected.id]) == strip(expected)
@@ -58,7 +58,13 @@ def test_overrides_counts_and_bounds():
 def test_cpe_bounds_and_exact_versions():
     a = cpe_affected({"criteria": "cpe:2.3:a:v:p:1.2:*:*:*:*:*:*:*", "vulnerable": True})
     assert a.vulnerable_ranges == [[Constraint("=", "1.2")]] and a.fix_state is FixState.UNKNOWN
-    b = cpe_affected({"criteria": "cpe:2.3:a:v:p:*:*:*:*:*:*:*:*", "versionStartExcluding": "1", "versionEndIncluding": "2"})
+    b = cpe_affected(
+        {
+            "criteria": "cpe:2.3:a:v:p:*:*:*:*:*:*:*:*",
+            "versionStartExcluding": "1",
+            "versionEndIncluding": "2",
+        }
+    )
     assert b.raw_range == ">1, <=2" and b.fixed_versions == []
     with pytest.raises(ValueError):
         cpe_product("cpe:/a:vendor:product:1.0")
@@ -72,10 +78,13 @@ def test_api_pages_and_empty_page():
 
 
 def test_bad_cpe_is_skipped_with_count(tmp_path):
-    page = {"totalResults": 2, "vulnerabilities": [
-        {"cve": {"id": "CVE-1", "configurations": [{"nodes": [{"cpeMatch": [{"criteria": "bogus"}]}]}]}},
-        {"cve": {"id": "CVE-2", "descriptions": [{"lang": "en", "value": "ok"}]}},
-    ]}  # fmt: skip
+    page = {
+        "totalResults": 2,
+        "vulnerabilities": [
+            {"cve": {"id": "CVE-1", "configurations": [{"nodes": [{"cpeMatch": [{"criteria": "bogus"}]}]}]}},
+            {"cve": {"id": "CVE-2", "descriptions": [{"lang": "en", "value": "ok"}]}},
+        ],
+    }
     (tmp_path / "p.json").write_text(json.dumps(page))
     driver = get_driver("nvd")
     assert [v.id for v in driver.parse(tmp_path)] == ["CVE-2"]

@@ -48,7 +48,9 @@ def test_osv_golden(name, inputs, snapshots, tmp_path):
         for expected in _parse_snapshot(name, tmp_path, env["item"]):
             assert expected.affected[0].fix_available is not None
             assert _without_fix_dates(got[(expected.namespace, expected.id)]) == _without_fix_dates(expected)
-    assert {ns for ns, _ in got} - {"wolfi:rolling"} == {v.namespace for v in got.values()} - {"wolfi:rolling"}
+    assert {ns for ns, _ in got} - {"wolfi:rolling"} == {v.namespace for v in got.values()} - {
+        "wolfi:rolling"
+    }
 
 
 def _ubuntu_namespace(snapshot_dir: str) -> str:
@@ -111,9 +113,19 @@ def test_ghsa_osv_severity_and_cvss():
 
 def test_events_to_ranges_with_last_affected_and_reintroduction():
     groups, fixed, closed = events_to_ranges(
-        [{"introduced": "0"}, {"fixed": "1.2"}, {"introduced": "2.0"}, {"last_affected": "2.3"}, {"introduced": "3.0"}]
+        [
+            {"introduced": "0"},
+            {"fixed": "1.2"},
+            {"introduced": "2.0"},
+            {"last_affected": "2.3"},
+            {"introduced": "3.0"},
+        ]
     )
-    assert groups == [[Constraint("<", "1.2")], [Constraint(">=", "2.0"), Constraint("<=", "2.3")], [Constraint(">=", "3.0")]]
+    assert groups == [
+        [Constraint("<", "1.2")],
+        [Constraint(">=", "2.0"), Constraint("<=", "2.3")],
+        [Constraint(">=", "3.0")],
+    ]
     assert fixed == ["1.2"] and closed
     assert render_ranges(groups) == "<1.2 || >=2.0, <=2.3 || >=3.0"
     with pytest.raises(ValueError):
@@ -137,10 +149,26 @@ def test_resolve_ecosystem(ecosystem, advisory, namespace, fmt):
 
 
 def test_unknown_ecosystem_and_broken_documents_are_counted(tmp_path):
-    (tmp_path / "a.json").write_text(json.dumps({"id": "X-1", "affected": [{"package": {"ecosystem": "Hackage", "name": "x"}}]}))
+    (tmp_path / "a.json").write_text(
+        json.dumps({"id": "X-1", "affected": [{"package": {"ecosystem": "Hackage", "name": "x"}}]})
+    )
     (tmp_path / "b.json").write_text('{"id": "X-2", "affected": [')  # truncated download
-    (tmp_path / "c.json").write_text(json.dumps({"id": "X-3", "affected": [{"package": {"ecosystem": "npm", "name": "y"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1"}]}]}]}))
-    (tmp_path / "d.json").write_text(json.dumps({"id": "X-4", "affected": [{"package": {"ecosystem": "npm"}, "ranges": []}]}))
+    (tmp_path / "c.json").write_text(
+        json.dumps(
+            {
+                "id": "X-3",
+                "affected": [
+                    {
+                        "package": {"ecosystem": "npm", "name": "y"},
+                        "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1"}]}],
+                    }
+                ],
+            }
+        )
+    )
+    (tmp_path / "d.json").write_text(
+        json.dumps({"id": "X-4", "affected": [{"package": {"ecosystem": "npm"}, "ranges": []}]})
+    )
     driver = get_driver("osv")
     records = list(driver.parse(tmp_path))
     assert [v.id for v in records] == ["X-3"]

@@ -40,7 +40,12 @@ def test_oracle_ksplice_and_per_arch():
 def test_sles_golden():
     """Exclusion: we keep the advisory issue/update dates (``Metadata.Issued/Updated``); vunnel's
     SLES output drops them."""
-    got = _golden("sles", FIXTURES / "sles" / "suse_truncated.xml", FIXTURES / "sles" / "snapshots", metadata_drop=("Issued", "Updated"))
+    got = _golden(
+        "sles",
+        FIXTURES / "sles" / "suse_truncated.xml",
+        FIXTURES / "sles" / "snapshots",
+        metadata_drop=("Issued", "Updated"),
+    )
     assert set(got) == set(load_snapshots(FIXTURES / "sles" / "snapshots"))
     not_affected = got[("sles:15", "cve-2026-34073")].affected[0]
     assert not_affected.fixed_versions == ["0"] and not_affected.fix_state is FixState.FIXED

@@ -47,7 +47,14 @@ def test_csaf_advisories_cover_eus_streams_and_modules():
 
 def test_hydra_listing_and_other_products_are_not_records():
     driver = get_driver("rhel")
-    records = list(driver.parse([RHEL / "csaf" / "input" / "cve" / "min_pages" / "1.json", FEEDS / "raw" / "redhat-securitydata-api"]))
+    records = list(
+        driver.parse(
+            [
+                RHEL / "csaf" / "input" / "cve" / "min_pages" / "1.json",
+                FEEDS / "raw" / "redhat-securitydata-api",
+            ]
+        )
+    )
     assert driver.stats.skipped == {"index-file": 1}
     assert {v.namespace for v in records} == {"rhel:3"}
 

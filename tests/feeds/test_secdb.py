@@ -11,7 +11,11 @@ from .golden import compare_os, load_snapshots
 CASES = [
     ("alpine", FIXTURES / "alpine" / "input", FIXTURES / "alpine" / "snapshots"),
     ("wolfi", FIXTURES / "wolfi" / "input", FIXTURES / "wolfi" / "snapshots"),
-    ("chainguard", FIXTURES / "chainguard" / "input" / "secdb", FIXTURES / "chainguard" / "snapshots" / "secdb"),
+    (
+        "chainguard",
+        FIXTURES / "chainguard" / "input" / "secdb",
+        FIXTURES / "chainguard" / "snapshots" / "secdb",
+    ),
     ("minimos", FIXTURES / "minimos" / "input", FIXTURES / "minimos" / "snapshots"),
     ("secureos", FIXTURES / "secureos" / "input" / "secdb", FIXTURES / "secureos" / "snapshots"),
 ]

@@ -31,5 +31,9 @@ def test_sles_record_fields():
 def test_product_helpers():
     assert product_namespace("SUSE Linux Enterprise Server 11 SP4-LTSS") == "sles:11.4"
     assert product_namespace("SUSE Linux Enterprise Server for SAP Applications 12 SP4") is None
-    assert split_product_id("openSUSE 13.1:libvirt-1.1.2-2.36.1") == ("openSUSE 13.1", "libvirt", "1.1.2-2.36.1")
+    assert split_product_id("openSUSE 13.1:libvirt-1.1.2-2.36.1") == (
+        "openSUSE 13.1",
+        "libvirt",
+        "1.1.2-2.36.1",
+    )
     assert split_product_id("no-colon") is None

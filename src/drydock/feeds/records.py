@@ -216,8 +216,8 @@ class EpssScore:
 Record = Vulnerability | KevEntry | EpssScore
 
 
-def to_dict(record: Record) -> dict[str, Any]:
-    """Plain-JSON form; enums become their string values."""
+def to_dict(record: Any) -> dict[str, Any]:
+    """Plain-JSON form of any record dataclass here (enums are ``str`` subclasses, so they dump as text)."""
     return asdict(record)
 
 

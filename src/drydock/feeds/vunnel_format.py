@@ -177,8 +177,12 @@ def from_vunnel_os_record(item: dict[str, Any]) -> Vulnerability:
     if (meta.get("NVD") or {}).get("CVSSv2"):
         metadata["nvd_cvss_v2"] = {k: x for k, x in meta["NVD"]["CVSSv2"].items() if x is not None}
     cvss = [
-        Cvss(str(c["version"]), str(c["vector_string"]), **_base_metrics(c.get("base_metrics") or {}),
-             status=_status(c.get("status")))  # fmt: skip
+        Cvss(
+            str(c["version"]),
+            str(c["vector_string"]),
+            **_base_metrics(c.get("base_metrics") or {}),
+            status=_status(c.get("status")),
+        )
         for c in v.get("CVSS") or []
     ]
     return Vulnerability(
@@ -259,7 +263,11 @@ def from_vunnel_github(item: dict[str, Any]) -> Vulnerability:
     cvss = [c for s in adv.get("cvss_severities") or [] if (c := score_vector(str(s["vector"]), "github"))]
     legacy = adv.get("CVSS")
     if not cvss and legacy and legacy.get("vector_string"):
-        cvss = [Cvss(str(legacy["version"]), str(legacy["vector_string"]), **_base_metrics(legacy["base_metrics"]))]
+        cvss = [
+            Cvss(
+                str(legacy["version"]), str(legacy["vector_string"]), **_base_metrics(legacy["base_metrics"])
+            )
+        ]
     severity = Severity.parse(adv.get("Severity"))
     return Vulnerability(
         id=str(adv["ghsaId"]),

@@ -18,7 +18,15 @@ from xml.etree.ElementTree import Element
 
 from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
 from drydock.feeds.drivers.io import find_all, find_child, iter_xml_elements, read_text, text_of
-from drydock.feeds.records import AffectedPackage, FixAvailability, FixState, Record, Severity, VersionFormat, Vulnerability
+from drydock.feeds.records import (
+    AffectedPackage,
+    FixAvailability,
+    FixState,
+    Record,
+    Severity,
+    VersionFormat,
+    Vulnerability,
+)
 
 #: Release -> path segment of its advisories on alas.aws.amazon.com.
 LINK_PREFIX = {"2023": "AL2023/", "2022": "AL2022/", "2": "AL2/", "1": ""}
@@ -98,7 +106,9 @@ def _rss_items(root_path: Path) -> tuple[str, list[dict[str, str]]]:
     for elem in iter_xml_elements(root_path, {"title", "item"}):
         if elem.tag == "title" and namespace is None:
             channel = _CHANNEL.search(text_of(elem))
-            namespace = "amzn:" + ("1" if channel and channel.group(1) == "AMI" else channel.group(1) if channel else "")
+            namespace = "amzn:" + (
+                "1" if channel and channel.group(1) == "AMI" else channel.group(1) if channel else ""
+            )
         elif elem.tag == "item":
             items.append({child.tag: text_of(child) for child in elem})
     if not namespace or namespace == "amzn:":
@@ -149,7 +159,9 @@ class AmazonDriver(Driver):
         alas_id = title.group(1)
         # Pages live in "<release>_html/<id>" in a vunnel workspace; fall back to any directory.
         release_dir = f"{namespace.split(':')[1]}_html"
-        page = pages.get((release_dir, alas_id)) or next((p for (_, n), p in pages.items() if n == alas_id), None)
+        page = pages.get((release_dir, alas_id)) or next(
+            (p for (_, n), p in pages.items() if n == alas_id), None
+        )
         if page is None:
             self.stats.skip("missing-advisory-page", f"{alas_id}: no HTML page with its package list")
             return None

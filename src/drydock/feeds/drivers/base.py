@@ -107,7 +107,9 @@ class Driver(abc.ABC):
         found: list[Path] = []
         for item in map(Path, items):
             if item.is_dir():
-                found.extend(sorted({p for pat in self.file_patterns for p in item.rglob(pat) if p.is_file()}))
+                found.extend(
+                    sorted({p for pat in self.file_patterns for p in item.rglob(pat) if p.is_file()})
+                )
             elif item.exists():
                 found.append(item)
             else:
@@ -132,7 +134,9 @@ class Driver(abc.ABC):
         except Exception as exc:  # noqa: BLE001 - YAML/XML/JSON libraries each raise their own types
             self.stats.skip("bad-file", f"{path}: {type(exc).__name__}: {exc}")
 
-    def convert_each(self, items: Iterable[T], convert: Callable[[T], Iterable[Record]], what: str) -> Iterator[Record]:
+    def convert_each(
+        self, items: Iterable[T], convert: Callable[[T], Iterable[Record]], what: str
+    ) -> Iterator[Record]:
         """Apply ``convert`` per upstream item, skipping (and counting) the ones that don't fit."""
         for index, item in enumerate(items):
             try:

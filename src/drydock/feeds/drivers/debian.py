@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +33,17 @@ from drydock.feeds.records import (
 from drydock.feeds.vunnel_format import from_vunnel_os_record
 
 RELEASES = {
-    "duke": "15", "forky": "14", "trixie": "13", "bookworm": "12", "bullseye": "11", "buster": "10",
-    "stretch": "9", "jessie": "8", "wheezy": "7", "sid": "unstable",
-}  # fmt: skip
+    "duke": "15",
+    "forky": "14",
+    "trixie": "13",
+    "bookworm": "12",
+    "bullseye": "11",
+    "buster": "10",
+    "stretch": "9",
+    "jessie": "8",
+    "wheezy": "7",
+    "sid": "unstable",
+}
 
 TRACKER = "https://security-tracker.debian.org/tracker/"
 
@@ -59,7 +68,7 @@ class DebianAdvisory:
         return TRACKER + self.id
 
 
-def parse_advisory_list(text: str, on_malformed: Any) -> list[DebianAdvisory]:
+def parse_advisory_list(text: str, on_malformed: Callable[[str], object]) -> list[DebianAdvisory]:
     """Parse ``data/DSA/list`` or ``data/DLA/list``.
 
     Follow-up advisories (``DSA-2808-2``) often omit the CVE list; they inherit it from another
@@ -112,7 +121,9 @@ def urgency_severity(urgency: str | None) -> Severity:
     return Severity.parse(urgency) if urgency else Severity.UNKNOWN
 
 
-def tracker_records(data: dict[str, Any], advisories: AdvisoryIndex, skip: Any) -> Iterator[Vulnerability]:
+def tracker_records(
+    data: dict[str, Any], advisories: AdvisoryIndex, skip: Callable[[str, str], None]
+) -> Iterator[Vulnerability]:
     records: dict[tuple[str, str], Vulnerability] = {}
     for package, cves in data.items():
         if not isinstance(cves, dict):
@@ -129,7 +140,11 @@ def tracker_records(data: dict[str, Any], advisories: AdvisoryIndex, skip: Any) 
 
 
 def _add_tracker_cve(
-    records: dict[tuple[str, str], Vulnerability], package: str, cve: str, info: dict[str, Any], advisories: AdvisoryIndex
+    records: dict[tuple[str, str], Vulnerability],
+    package: str,
+    cve: str,
+    info: dict[str, Any],
+    advisories: AdvisoryIndex,
 ) -> None:
     for codename, rel in (info.get("releases") or {}).items():
         release = RELEASES.get(codename)
@@ -169,7 +184,9 @@ def _open_state(rel: dict[str, Any]) -> FixState:
 class CveListEntry:
     cve: str
     description: str
-    lines: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)  # codename, pkg, ver, note
+    lines: list[tuple[str, str, str | None, str | None]] = field(
+        default_factory=list
+    )  # codename, pkg, ver, note
 
 
 def parse_cve_list(text: str) -> list[CveListEntry]:
@@ -203,14 +220,22 @@ def cve_list_records(entries: list[CveListEntry]) -> Iterator[Vulnerability]:
                 state, fixed = FixState.FIXED, [version]
             namespace = f"debian:{release}"
             vuln = by_namespace.setdefault(
-                namespace, Vulnerability(id=entry.cve, namespace=namespace, description=entry.description,
-                                         link=TRACKER + entry.cve)  # fmt: skip
+                namespace,
+                Vulnerability(
+                    id=entry.cve, namespace=namespace, description=entry.description, link=TRACKER + entry.cve
+                ),
             )
             severity = urgency_severity((note or "").split(";")[0].strip())
             vuln.severity = Severity.highest(vuln.severity, severity)
             vuln.affected.append(
-                AffectedPackage(package, VersionFormat.DPKG, fixed_versions=fixed, fix_state=state, is_source=True,
-                                no_advisory=version == "<no-dsa>")  # fmt: skip
+                AffectedPackage(
+                    package,
+                    VersionFormat.DPKG,
+                    fixed_versions=fixed,
+                    fix_state=state,
+                    is_source=True,
+                    no_advisory=version == "<no-dsa>",
+                )
             )
         yield from by_namespace.values()
 
@@ -236,29 +261,43 @@ class DebianDriver(Driver):
         by_kind: dict[str, list[tuple[Path, str]]] = {}
         for path in files:
             text = self._read(path)
-            kind = _kind(text) if text is not None else None
+            if text is None:
+                continue
+            kind = _kind(text)
             if kind is None:
                 self.stats.skip("bad-file", f"{path}: not a Debian tracker, DSA/DLA, CVE list or legacy file")
                 continue
-            by_kind.setdefault(kind, []).append((path, text))  # type: ignore[arg-type]
+            by_kind.setdefault(kind, []).append((path, text))
         advisories: list[DebianAdvisory] = []
         for path, text in by_kind.get("advisories", []):
-            advisories += parse_advisory_list(
-                text, lambda line, p=path: self.stats.skip("bad-record", f"{p}: malformed header {line!r}")
-            )
+            advisories += parse_advisory_list(text, partial(self._malformed_header, path))
         index = index_advisories(advisories)
         records: dict[tuple[str, str], Vulnerability] = {}
         for path, text in by_kind.get("tracker", []):
-            for v in self.guard_file(path, lambda _p, t=text: tracker_records(json.loads(t), index, self.stats.skip)):
+            for v in self.guard_file(path, partial(self._tracker, text, index)):
                 records[(v.namespace, v.id)] = v
         for _path, text in by_kind.get("cve-list", []):
             for v in cve_list_records(parse_cve_list(text)):
                 records.setdefault((v.namespace, v.id), v)
         # Legacy data wins for the releases it covers, as in vunnel (the tracker dropped them).
         for path, text in by_kind.get("legacy", []):
-            for v in self.guard_file(path, lambda p, t=text: self.convert_each(json.loads(t), _legacy, str(p))):
-                records[(v.namespace, v.id)] = v  # type: ignore[union-attr]
+            for v in self.guard_file(path, partial(self._legacy, text)):
+                records[(v.namespace, v.id)] = v
         yield from records.values()
+
+    def _malformed_header(self, path: Path, line: str) -> None:
+        self.stats.skip("bad-record", f"{path}: malformed header {line!r}")
+
+    def _tracker(self, text: str, index: AdvisoryIndex, _path: Path) -> Iterator[Vulnerability]:
+        return tracker_records(json.loads(text), index, self.stats.skip)
+
+    def _legacy(self, text: str, path: Path) -> Iterator[Vulnerability]:
+        """Anchore feed-service / vunnel legacy records for releases the tracker no longer covers."""
+        for index, item in enumerate(json.loads(text)):
+            try:
+                yield from_vunnel_os_record(item)
+            except DATA_ERRORS as exc:
+                self.stats.skip("bad-record", f"{path}[{index}]: {type(exc).__name__}: {exc}")
 
     def _read(self, path: Path) -> str | None:
         try:
@@ -278,8 +317,3 @@ def _kind(text: str) -> str | None:
     if text.startswith("CVE-"):
         return "cve-list"
     return None
-
-
-def _legacy(item: dict[str, Any]) -> list[Vulnerability]:
-    """Anchore feed-service / vunnel legacy records for releases the tracker no longer covers."""
-    return [from_vunnel_os_record(item)]

@@ -51,7 +51,7 @@ class KevDriver(Driver):
         # A catalog, or (vunnel single-entry fixtures) one bare entry.
         items = doc.get("vulnerabilities") if isinstance(doc, dict) and "vulnerabilities" in doc else [doc]
         if not isinstance(items, list):
-            raise ValueError("KEV catalog 'vulnerabilities' is not a list")
+            raise TypeError("KEV catalog 'vulnerabilities' is not a list")
         yield from self.convert_each(items, kev_entry, str(path))
 
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from drydock.feeds.drivers.base import DEFAULT_TIMEOUT, Driver, register
 from drydock.feeds.cvss_scores import severity_from_cvss
+from drydock.feeds.drivers.base import DEFAULT_TIMEOUT, Driver, register
 from drydock.feeds.drivers.io import load_json
 from drydock.feeds.records import (
     AffectedPackage,
@@ -127,7 +127,12 @@ def nvd_record(cve: dict[str, Any]) -> Vulnerability:
     if platforms:
         metadata["platform_cpes"] = platforms
     weaknesses = sorted(
-        {d["value"] for w in cve.get("weaknesses") or [] for d in w.get("description") or [] if d.get("value")}
+        {
+            d["value"]
+            for w in cve.get("weaknesses") or []
+            for d in w.get("description") or []
+            if d.get("value")
+        }
     )
     if weaknesses:
         metadata["cwe_ids"] = weaknesses
@@ -153,7 +158,11 @@ def cve_items(doc: Any) -> tuple[list[dict[str, Any]], bool]:
     """(``cve`` objects, whether they are overrides) from any of the three file shapes."""
     if isinstance(doc, dict) and "totalResults" in doc:  # API page (an empty page has no list)
         return [v.get("cve") for v in doc.get("vulnerabilities") or []], False
-    if isinstance(doc, dict) and isinstance(doc.get("_annotation"), dict) and isinstance(doc.get("cve"), dict):
+    if (
+        isinstance(doc, dict)
+        and isinstance(doc.get("_annotation"), dict)
+        and isinstance(doc.get("cve"), dict)
+    ):
         annotation = doc["_annotation"]
         cve = {"id": annotation.get("cve_id"), **doc["cve"]}
         if annotation.get("description"):
@@ -184,7 +193,9 @@ class NvdDriver(Driver):
             if pages:
                 time.sleep(self.page_delay_seconds)
             response = client.get(
-                self.urls[0], params={"startIndex": start, "resultsPerPage": self.page_size}, timeout=DEFAULT_TIMEOUT
+                self.urls[0],
+                params={"startIndex": start, "resultsPerPage": self.page_size},
+                timeout=DEFAULT_TIMEOUT,
             )
             response.raise_for_status()
             page = response.json()
@@ -208,7 +219,9 @@ class NvdDriver(Driver):
                 pages.append(path)
         for path in pages:
             for items, _ in self.guard_file(path, lambda p: iter([cve_items(load_json(p))])):
-                yield from self.convert_each(items, lambda cve: [nvd_record(self._apply(cve, overrides))], str(path))
+                yield from self.convert_each(
+                    items, lambda cve: [nvd_record(self._apply(cve, overrides))], str(path)
+                )
         # Overrides without a base record still say which CPEs are affected.
         yield from self.convert_each(list(overrides.values()), lambda cve: [nvd_record(cve)], "overrides")
 
@@ -237,16 +250,27 @@ def nvd11_to_api2(item: dict[str, Any]) -> dict[str, Any]:
         legacy = item.get(key)
         if legacy:
             base = legacy.get("base_metrics") or {}
-            metrics[target] = [{
-                "source": "nvd@nist.gov", "type": "Primary",
-                "cvssData": {"version": legacy["version"], "vectorString": legacy["vector_string"],
-                             "baseScore": base.get("base_score"), "baseSeverity": legacy.get("severity")},
-                "exploitabilityScore": base.get("exploitability_score"), "impactScore": base.get("impact_score"),
-            }]  # fmt: skip
+            metrics[target] = [
+                {
+                    "source": "nvd@nist.gov",
+                    "type": "Primary",
+                    "cvssData": {
+                        "version": legacy["version"],
+                        "vectorString": legacy["vector_string"],
+                        "baseScore": base.get("base_score"),
+                        "baseSeverity": legacy.get("severity"),
+                    },
+                    "exploitabilityScore": base.get("exploitability_score"),
+                    "impactScore": base.get("impact_score"),
+                }
+            ]
     nodes = [
-        {"operator": n.get("operator", "OR"), "cpeMatch": [{"criteria": m["cpe23Uri"], **_bounds(m)} for m in n.get("cpe_match") or []]}
+        {
+            "operator": n.get("operator", "OR"),
+            "cpeMatch": [{"criteria": m["cpe23Uri"], **_bounds(m)} for m in n.get("cpe_match") or []],
+        }
         for n in (item.get("configurations") or {}).get("nodes") or []
-    ]  # fmt: skip
+    ]
     return {
         "id": cve["CVE_data_meta"]["ID"],
         "descriptions": (cve.get("description") or {}).get("description_data") or [],
@@ -259,5 +283,11 @@ def nvd11_to_api2(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def _bounds(match: dict[str, Any]) -> dict[str, Any]:
-    keys = ("vulnerable", "versionStartIncluding", "versionStartExcluding", "versionEndIncluding", "versionEndExcluding")
+    keys = (
+        "vulnerable",
+        "versionStartIncluding",
+        "versionStartExcluding",
+        "versionEndIncluding",
+        "versionEndExcluding",
+    )
     return {k: match[k] for k in keys if k in match}

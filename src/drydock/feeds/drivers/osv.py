@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
 from drydock.feeds.cvss_scores import score_vector, severity_from_cvss
+from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
 from drydock.feeds.drivers.io import load_json, load_yaml
 from drydock.feeds.records import (
     AffectedPackage,
@@ -60,7 +60,13 @@ DISTRO_ECOSYSTEMS: dict[str, tuple[str, VersionFormat]] = {
 }
 
 #: Advisory id prefix -> database name used as the namespace prefix for language ecosystems.
-SOURCE_BY_PREFIX = {"GHSA": "github", "PYSEC": "pypa", "GO": "govulndb", "RUSTSEC": "rustsec", "BIT": "bitnami"}
+SOURCE_BY_PREFIX = {
+    "GHSA": "github",
+    "PYSEC": "pypa",
+    "GO": "govulndb",
+    "RUSTSEC": "rustsec",
+    "BIT": "bitnami",
+}
 
 _RELEASE = re.compile(r"^v?(\d+(?:\.\d+)*)$")
 
@@ -146,7 +152,9 @@ class OsvParser:
             try:
                 pkg = self.affected_package(advisory_id, index, affected, target)
             except DATA_ERRORS as exc:
-                self.driver.stats.skip("bad-record", f"{advisory_id} affected[{index}]: {type(exc).__name__}: {exc}")
+                self.driver.stats.skip(
+                    "bad-record", f"{advisory_id} affected[{index}]: {type(exc).__name__}: {exc}"
+                )
                 continue
             if pkg is None:
                 continue
@@ -164,7 +172,9 @@ class OsvParser:
                 severity = Severity.highest(severity, Severity.parse(str(entry.get("score"))))
         if severity is Severity.UNKNOWN:
             severity = severity_from_cvss(cvss)
-        references = [str(r["url"]) for r in doc.get("references") or [] if isinstance(r, dict) and r.get("url")]
+        references = [
+            str(r["url"]) for r in doc.get("references") or [] if isinstance(r, dict) and r.get("url")
+        ]
         metadata: dict[str, Any] = {}
         if doc.get("related"):
             metadata["related"] = list(doc["related"])
@@ -244,7 +254,9 @@ class OsvParser:
 def _anchore_fix_dates(rng: dict[str, Any]) -> list[FixAvailability]:
     """vunnel annotates ranges with ``database_specific.anchore.fixes`` (first-seen fix dates)."""
     anchore = (rng.get("database_specific") or {}).get("anchore") or {}
-    return [FixAvailability(str(f["date"]), str(f["kind"])) for f in anchore.get("fixes") or [] if f.get("date")]
+    return [
+        FixAvailability(str(f["date"]), str(f["kind"])) for f in anchore.get("fixes") or [] if f.get("date")
+    ]
 
 
 def load_osv_documents(path: Path) -> list[dict[str, Any]]:

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from drydock.feeds.drivers.io import find_all, find_child, find_children, iter_xml_elements, local_name, text_of
+from drydock.feeds.drivers.io import (
+    find_all,
+    find_child,
+    find_children,
+    iter_xml_elements,
+    local_name,
+    text_of,
+)
 from drydock.feeds.records import Constraint
 
 OPERATIONS = {
@@ -124,7 +131,10 @@ def _definition(elem: Element) -> Definition:
         issued=issued.get("date") if issued is not None else None,
         updated=updated.get("date") if updated is not None else None,
         advisory_date=text_of(find_child(meta, "advisory_date")) or None,
-        references=[(r.get("source", ""), r.get("ref_id", ""), r.get("ref_url")) for r in find_children(meta, "reference")],
+        references=[
+            (r.get("source", ""), r.get("ref_id", ""), r.get("ref_url"))
+            for r in find_children(meta, "reference")
+        ],
         cves=[(text_of(c), c.get("href")) for c in find_all(advisory, "cve")] if advisory is not None else [],
         criteria=_criteria(criteria) if criteria is not None else None,
         cvss_vectors=_cvss_vectors(advisory),

@@ -14,7 +14,7 @@ from typing import ClassVar
 from drydock.feeds.cvss_scores import score_vector
 from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
 from drydock.feeds.drivers.io import xml_bytes_recovering
-from drydock.feeds.drivers.oval import Criterion, CriteriaEvaluator, Definition, PackageFix, read_oval
+from drydock.feeds.drivers.oval import CriteriaEvaluator, Criterion, Definition, PackageFix, read_oval
 from drydock.feeds.records import (
     AffectedPackage,
     FixAvailability,
@@ -44,8 +44,19 @@ class OvalDistroDriver(Driver):
     def ids(self, definition: Definition) -> list[str]:
         raise NotImplementedError
 
+    def link_for(self, definition: Definition, vuln_id: str) -> str | None:
+        return next((url for _, ref_id, url in definition.references if ref_id == vuln_id), None)
+
     def describe(self, definition: Definition, vuln_id: str, namespace: str) -> Vulnerability:
-        raise NotImplementedError
+        return Vulnerability(
+            id=vuln_id,
+            namespace=namespace,
+            severity=Severity.parse(definition.severity),
+            description=definition.description,
+            link=self.link_for(definition, vuln_id),
+            published=definition.issued,
+            modified=definition.updated,
+        )
 
     def fix_date(self, definition: Definition) -> str | None:
         return definition.issued
@@ -66,9 +77,12 @@ class OvalDistroDriver(Driver):
         yield from records.values()
 
     def _add(
-        self, records: dict[tuple[str, str], Vulnerability], definition: Definition, evaluator: CriteriaEvaluator,
+        self,
+        records: dict[tuple[str, str], Vulnerability],
+        definition: Definition,
+        evaluator: CriteriaEvaluator,
         default_ns: str | None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         ids = self.ids(definition)
         if not ids:
             raise ValueError(f"{definition.id}: no advisory or CVE id")
@@ -96,7 +110,9 @@ class OvalDistroDriver(Driver):
             raw_range=", ".join(f"{c.op} {c.version}" for c in constraints) if self.render_ranges else None,
             fix_state=FixState.FIXED if fixed else FixState.NOT_FIXED,
             # "fixed in 0" means never affected: there is no fix to date.
-            fix_available=FixAvailability(date[:10], "advisory") if fixed and fixed != ["0"] and date else None,
+            fix_available=FixAvailability(date[:10], "advisory")
+            if fixed and fixed != ["0"] and date
+            else None,
             arch=fix.arch,
         )
 
@@ -117,19 +133,11 @@ class OracleDriver(OvalDistroDriver):
         return [elsa] if elsa else []
 
     def describe(self, definition: Definition, vuln_id: str, namespace: str) -> Vulnerability:
-        link = next((url for source, _, url in definition.references if source.lower() == "elsa"), None)
+        vuln = super().describe(definition, vuln_id, namespace)
         cves = [(ref_id, url) for source, ref_id, url in definition.references if source == "CVE"]
-        return Vulnerability(
-            id=vuln_id,
-            namespace=namespace,
-            severity=Severity.parse(definition.severity),
-            description=definition.description,
-            link=link,
-            aliases=[c for c, _ in cves],
-            published=definition.issued,
-            modified=definition.updated,
-            metadata={"ref_id": vuln_id, "cve_links": {c: url for c, url in cves if url}},
-        )
+        vuln.aliases = [c for c, _ in cves]
+        vuln.metadata = {"ref_id": vuln_id, "cve_links": {c: url for c, url in cves if url}}
+        return vuln
 
 
 @register
@@ -137,7 +145,8 @@ class SlesDriver(OvalDistroDriver):
     name = "sles"
     namespaces = ("sles:*",)
     default_urls = tuple(
-        f"https://ftp.suse.com/pub/projects/security/oval/suse.linux.enterprise.server.{v}.xml.gz" for v in (12, 15)
+        f"https://ftp.suse.com/pub/projects/security/oval/suse.linux.enterprise.server.{v}.xml.gz"
+        for v in (12, 15)
     )
     _PRODUCT = re.compile(r"^SUSE Linux Enterprise (.+?) is installed$")
     #: "Server 15", "Server 15-LTSS", "Server 15 SP1-BCL" (suffixes are support channels).
@@ -155,17 +164,13 @@ class SlesDriver(OvalDistroDriver):
     def ids(self, definition: Definition) -> list[str]:
         return _CVE.findall(definition.title)[:1]
 
+    def link_for(self, definition: Definition, vuln_id: str) -> str | None:
+        return f"https://www.suse.com/security/cve/{vuln_id}"
+
     def describe(self, definition: Definition, vuln_id: str, namespace: str) -> Vulnerability:
-        return Vulnerability(
-            id=vuln_id,
-            namespace=namespace,
-            severity=Severity.parse(definition.severity),
-            description=definition.description,
-            link=f"https://www.suse.com/security/cve/{vuln_id}",
-            cvss=[c for v in dict.fromkeys(definition.cvss_vectors) if (c := score_vector(v, "suse"))],
-            published=definition.issued,
-            modified=definition.updated,
-        )
+        vuln = super().describe(definition, vuln_id, namespace)
+        vuln.cvss = [c for v in dict.fromkeys(definition.cvss_vectors) if (c := score_vector(v, "suse"))]
+        return vuln
 
 
 @register
@@ -188,16 +193,6 @@ class MarinerDriver(OvalDistroDriver):
 
     def ids(self, definition: Definition) -> list[str]:
         return [ref_id for source, ref_id, _ in definition.references if source == "CVE"][:1]
-
-    def describe(self, definition: Definition, vuln_id: str, namespace: str) -> Vulnerability:
-        link = next((url for source, ref_id, url in definition.references if ref_id == vuln_id), None)
-        return Vulnerability(
-            id=vuln_id,
-            namespace=namespace,
-            severity=Severity.parse(definition.severity),
-            description=definition.description,
-            link=link,
-        )
 
     def fix_date(self, definition: Definition) -> str | None:
         return definition.advisory_date

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 from packageurl import PackageURL
 
 from drydock.feeds.cvss_scores import score_vector
-from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
+from drydock.feeds.drivers.base import Driver, register
 from drydock.feeds.drivers.io import load_json
 from drydock.feeds.records import (
     Advisory,
@@ -141,7 +141,11 @@ class HydraParser:
     def _vulnerability(doc: dict[str, Any], cve: str, namespace: str) -> Vulnerability:
         details = doc.get("details") or []
         cvss3 = doc.get("cvss3") or {}
-        scored = score_vector(cvss3["cvss3_scoring_vector"], "redhat") if cvss3.get("cvss3_scoring_vector") else None
+        scored = (
+            score_vector(cvss3["cvss3_scoring_vector"], "redhat")
+            if cvss3.get("cvss3_scoring_vector")
+            else None
+        )
         if scored is not None and cvss3.get("status"):
             scored = dataclasses.replace(scored, status=str(cvss3["status"]))
         return Vulnerability(
@@ -203,7 +207,9 @@ class CsafParser:
                     record = by_namespace.get(namespace) or by_namespace.setdefault(
                         namespace, _csaf_vulnerability(vuln, namespace)
                     )
-                    if not any((a.name, a.module) == (affected.name, affected.module) for a in record.affected):
+                    if not any(
+                        (a.name, a.module) == (affected.name, affected.module) for a in record.affected
+                    ):
                         record.affected.append(affected)
             yield from by_namespace.values()
 
@@ -221,7 +227,9 @@ def _product_helpers(tree: dict[str, Any]) -> dict[str, dict[str, str]]:
     return found
 
 
-def _purl_affected(purl: str, state: FixState, advisory: Advisory | None, date: str | None) -> AffectedPackage | None:
+def _purl_affected(
+    purl: str, state: FixState, advisory: Advisory | None, date: str | None
+) -> AffectedPackage | None:
     parsed = PackageURL.from_string(purl)
     if parsed.type != "rpm":
         return None
@@ -249,8 +257,14 @@ def _purl_affected(purl: str, state: FixState, advisory: Advisory | None, date: 
 
 def _csaf_vulnerability(vuln: dict[str, Any], namespace: str) -> Vulnerability:
     cve = str(vuln["cve"])
-    impact = next((t.get("details") for t in vuln.get("threats") or [] if t.get("category") == "impact"), None)
-    vectors = [s["cvss_v3"]["vectorString"] for s in vuln.get("scores") or [] if (s.get("cvss_v3") or {}).get("vectorString")]
+    impact = next(
+        (t.get("details") for t in vuln.get("threats") or [] if t.get("category") == "impact"), None
+    )
+    vectors = [
+        s["cvss_v3"]["vectorString"]
+        for s in vuln.get("scores") or []
+        if (s.get("cvss_v3") or {}).get("vectorString")
+    ]
     notes = [n.get("text", "") for n in vuln.get("notes") or [] if n.get("category") == "description"]
     return Vulnerability(
         id=cve,
@@ -274,7 +288,9 @@ class RhelDriver(Driver):
     file_patterns = ("*.json", "CVE-*")
 
     def fetch(self, workspace: Path, client: object) -> list[Path]:
-        raise NotImplementedError("Hydra is paged per CVE and CSAF ships as a dated tar.zst; the sync service owns it")
+        raise NotImplementedError(
+            "Hydra is paged per CVE and CSAF ships as a dated tar.zst; the sync service owns it"
+        )
 
     def parse_file(self, path: Path) -> Iterator[Record]:
         doc = load_json(path)

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from drydock.feeds.drivers.base import Driver, register
 from drydock.feeds.drivers.io import load_json, load_yaml
-from drydock.feeds.records import AffectedPackage, FixState, Record, Vulnerability, VersionFormat
+from drydock.feeds.records import AffectedPackage, FixState, Record, VersionFormat, Vulnerability
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*-[A-Za-z0-9][\w.:-]*$")
 _RELEASE = re.compile(r"^v?(\d+\.\d+|edge)$")
@@ -54,11 +54,15 @@ class SecdbDriver(Driver):
     def _entries(self, path: Path) -> Iterator[tuple[str, str, AffectedPackage]]:
         doc = load_yaml(path) if path.suffix in (".yaml", ".yml") else load_json(path)
         if not isinstance(doc, dict) or not isinstance(doc.get("packages") or [], list):
-            raise ValueError("not a secdb document (no 'packages' list)")
+            raise TypeError("not a secdb document (no 'packages' list)")
         namespace = self.namespace_for(doc)
         for index, entry in enumerate(doc.get("packages") or []):
             pkg = entry.get("pkg") if isinstance(entry, dict) else None
-            if not isinstance(pkg, dict) or not pkg.get("name") or not isinstance(pkg.get("secfixes") or {}, dict):
+            if (
+                not isinstance(pkg, dict)
+                or not pkg.get("name")
+                or not isinstance(pkg.get("secfixes") or {}, dict)
+            ):
                 self.stats.skip("bad-record", f"{path}: packages[{index}] is not a pkg/secfixes mapping")
                 continue
             for version, ids in (pkg.get("secfixes") or {}).items():

@@ -14,7 +14,14 @@ from xml.etree.ElementTree import Element
 
 from drydock.feeds.cvss_scores import score_vector
 from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
-from drydock.feeds.drivers.io import find_all, find_child, iter_xml_elements, local_name, text_of, xml_bytes_recovering
+from drydock.feeds.drivers.io import (
+    find_all,
+    find_child,
+    iter_xml_elements,
+    local_name,
+    text_of,
+    xml_bytes_recovering,
+)
 from drydock.feeds.records import (
     Advisory,
     AffectedPackage,
@@ -55,7 +62,9 @@ class SuseCvrfDriver(Driver):
     file_patterns = ("*.xml",)
 
     def fetch(self, workspace: Path, client: object) -> list[Path]:
-        raise NotImplementedError("SUSE CVRF is a directory of ~30k files; the SLES OVAL driver is the bulk source")
+        raise NotImplementedError(
+            "SUSE CVRF is a directory of ~30k files; the SLES OVAL driver is the bulk source"
+        )
 
     def parse_file(self, path: Path) -> Iterator[Record]:
         data, repaired = xml_bytes_recovering(path)
@@ -77,7 +86,9 @@ class SuseCvrfDriver(Driver):
         cve = text_of(find_child(vuln, "CVE"))
         if not cve:
             raise ValueError("Vulnerability without CVE")
-        remediation = next((text_of(u) for u in find_all(vuln, "URL") if "/update/announcement/" in text_of(u)), None)
+        remediation = next(
+            (text_of(u) for u in find_all(vuln, "URL") if "/update/announcement/" in text_of(u)), None
+        )
         advisory = Advisory(advisory_id, remediation) if advisory_id else None
         by_namespace: dict[str, Vulnerability] = {}
         for status in find_all(vuln, "Status"):
@@ -88,7 +99,9 @@ class SuseCvrfDriver(Driver):
                 namespace = product_namespace(parts[0]) if parts else None
                 if parts is None or namespace is None:
                     continue
-                record = by_namespace.get(namespace) or by_namespace.setdefault(namespace, self._vuln(vuln, cve, namespace))
+                record = by_namespace.get(namespace) or by_namespace.setdefault(
+                    namespace, self._vuln(vuln, cve, namespace)
+                )
                 affected = AffectedPackage(
                     name=parts[1],
                     version_format=VersionFormat.RPM,
@@ -104,7 +117,14 @@ class SuseCvrfDriver(Driver):
     @staticmethod
     def _vuln(vuln: Element, cve: str, namespace: str) -> Vulnerability:
         notes = [text_of(n) for n in find_all(vuln, "Note") if n.get("Title") == "Vulnerability Description"]
-        impact = next((text_of(find_child(t, "Description")) for t in find_all(vuln, "Threat") if t.get("Type") == "Impact"), None)
+        impact = next(
+            (
+                text_of(find_child(t, "Description"))
+                for t in find_all(vuln, "Threat")
+                if t.get("Type") == "Impact"
+            ),
+            None,
+        )
         vectors = [text_of(v) for v in find_all(vuln, "Vector")]
         return Vulnerability(
             id=cve,

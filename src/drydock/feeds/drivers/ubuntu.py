@@ -26,13 +26,35 @@ from drydock.feeds.drivers.osv import OsvDriver, OsvParser
 from drydock.feeds.records import AffectedPackage, FixState, Record, Severity, VersionFormat, Vulnerability
 
 RELEASES = {
-    "precise": "12.04", "quantal": "12.10", "raring": "13.04", "saucy": "13.10", "trusty": "14.04",
-    "utopic": "14.10", "vivid": "15.04", "wily": "15.10", "xenial": "16.04", "yakkety": "16.10",
-    "zesty": "17.04", "artful": "17.10", "bionic": "18.04", "cosmic": "18.10", "disco": "19.04",
-    "eoan": "19.10", "focal": "20.04", "groovy": "20.10", "hirsute": "21.04", "impish": "21.10",
-    "jammy": "22.04", "kinetic": "22.10", "lunar": "23.04", "mantic": "23.10", "noble": "24.04",
-    "oracular": "24.10", "plucky": "25.04", "questing": "25.10",
-}  # fmt: skip
+    "precise": "12.04",
+    "quantal": "12.10",
+    "raring": "13.04",
+    "saucy": "13.10",
+    "trusty": "14.04",
+    "utopic": "14.10",
+    "vivid": "15.04",
+    "wily": "15.10",
+    "xenial": "16.04",
+    "yakkety": "16.10",
+    "zesty": "17.04",
+    "artful": "17.10",
+    "bionic": "18.04",
+    "cosmic": "18.10",
+    "disco": "19.04",
+    "eoan": "19.10",
+    "focal": "20.04",
+    "groovy": "20.10",
+    "hirsute": "21.04",
+    "impish": "21.10",
+    "jammy": "22.04",
+    "kinetic": "22.10",
+    "lunar": "23.04",
+    "mantic": "23.10",
+    "noble": "24.04",
+    "oracular": "24.10",
+    "plucky": "25.04",
+    "questing": "25.10",
+}
 
 #: UCT status -> fix state; statuses absent here (DNE, not-affected, unknown) mean "no record".
 STATUS_STATES = {
@@ -99,7 +121,9 @@ def parse_uct_text(text: str) -> UctRecord:
         if status is None:
             continue
         record.patches.append(
-            Patch(release, package, status.group(1), status.group(2), _first(fields.get(f"Priority_{package}")))
+            Patch(
+                release, package, status.group(1), status.group(2), _first(fields.get(f"Priority_{package}"))
+            )
         )
     return record
 
@@ -114,8 +138,12 @@ def uct_from_json(doc: dict[str, Any]) -> UctRecord:
         Patch(p["distro"], p["package"], p["status"], p.get("version"), p.get("priority"))
         for p in [*doc.get("patches", []), *doc.get("ignored_patches", [])]
     ]
-    return UctRecord(cve=doc["name"], priority=doc.get("priority"), description=doc.get("description") or "",
-                     patches=patches)  # fmt: skip
+    return UctRecord(
+        cve=doc["name"],
+        priority=doc.get("priority"),
+        description=doc.get("description") or "",
+        patches=patches,
+    )
 
 
 def release_namespace(release: str) -> str | None:
@@ -173,8 +201,14 @@ def add_pro_only_packages(records: list[Vulnerability]) -> list[Vulnerability]:
         present = {a.name for a in base.affected}
         ecosystem = f"Ubuntu:{base_ns.split(':', 1)[1]}:LTS"
         base.affected.extend(
-            AffectedPackage(a.name, a.version_format, vulnerable_ranges=[[]], raw_range="*",
-                            fix_state=FixState.NOT_FIXED, ecosystem=ecosystem)  # fmt: skip
+            AffectedPackage(
+                a.name,
+                a.version_format,
+                vulnerable_ranges=[[]],
+                raw_range="*",
+                fix_state=FixState.NOT_FIXED,
+                ecosystem=ecosystem,
+            )
             for a in vuln.affected
             if a.name not in present
         )
