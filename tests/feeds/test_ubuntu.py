@@ -70,3 +70,42 @@ def test_uct_without_candidate_is_a_counted_bad_file(tmp_path):
     driver = get_driver("ubuntu")
     assert list(driver.parse(tmp_path)) == []
     assert driver.stats.skipped == {"bad-file": 1}
+
+
+def test_openvex_documents():
+    driver = get_driver("ubuntu")
+    records = {(v.namespace, v.id): v for v in driver.parse(FIXTURES / "ubuntu" / "vex")}
+    assert driver.stats.skipped_total == 0
+    jammy = records[("ubuntu:22.04", "CVE-2023-38545")].affected
+    assert [(a.name, a.fixed_versions, a.fix_state) for a in jammy] == [
+        ("curl", ["7.81.0-1ubuntu1.24"], FixState.FIXED)
+    ]
+    xenial = records[("ubuntu:16.04", "CVE-2023-38545")].affected[0]
+    assert xenial.fix_state is FixState.NOT_FIXED and xenial.affected_versions == ["7.47.0-1ubuntu2.19"]
+    esm = records[("ubuntu:16.04+esm", "CVE-2023-38545")].affected[0]
+    assert esm.fixed_versions == ["0"]
+
+
+def test_openvex_agrees_with_osv_for_the_same_cve():
+    """CVE-2016-20013 is published both as OSV and OpenVEX: packages both list have one state.
+
+    (The two exports were taken at different times, so each lists a few packages the other lacks.)
+    """
+    vex = {
+        (v.namespace, v.id): v
+        for v in get_driver("ubuntu").parse(FIXTURES / "ubuntu" / "vex" / "cve" / "2016")
+    }
+    osv = {
+        (v.namespace, v.id.removeprefix("UBUNTU-")): v
+        for v in get_driver("ubuntu").parse(FIXTURES / "ubuntu" / "osv" / "cve" / "2016")
+    }
+    common = set(vex) & set(osv)
+    assert len(common) >= 5
+    compared = 0
+    for key in common:
+        vex_state = {a.name: a.fix_state for a in vex[key].affected}
+        osv_state = {a.name: a.fix_state for a in osv[key].affected if a.purl}  # OSV-listed, not Pro-derived
+        for name in vex_state.keys() & osv_state.keys():
+            assert vex_state[name] == osv_state[name], (key, name)
+            compared += 1
+    assert compared >= 10

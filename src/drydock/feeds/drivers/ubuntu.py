@@ -5,6 +5,8 @@ Canonical publishes one OSV document per CVE listing every release (``Ubuntu:22.
 records. A package fixed only through Ubuntu Pro is still unfixed for a machine without Pro, so
 it is also recorded under the base release as "all versions vulnerable".
 
+Canonical's OpenVEX documents (same facts, per-release purls) are read as well.
+
 UCT ``active/CVE-*`` files (RFC822-like text) and their JSON normalisation
 (``{"name","priority","patches":[{distro,package,status,version,priority}]}``) are parsed too:
 they remain the only source for end-of-life releases.
@@ -19,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from packageurl import PackageURL
 
 from drydock.feeds.drivers.base import register
 from drydock.feeds.drivers.io import read_text
@@ -187,6 +191,63 @@ def uct_records(uct: UctRecord) -> Iterator[Vulnerability]:
     yield from by_namespace.values()
 
 
+#: OpenVEX status -> fix state; "under_investigation" makes no claim and yields no entry.
+VEX_STATES = {"fixed": FixState.FIXED, "affected": FixState.NOT_FIXED, "not_affected": FixState.FIXED}
+
+
+def vex_records(doc: dict[str, Any]) -> Iterator[Vulnerability]:
+    """Canonical's OpenVEX: one statement per status, products are per-release deb purls.
+
+    Only source-package purls are used (binary purls repeat them per architecture).
+    ``not_affected`` is recorded as fixed since version ``0``, like the other feeds.
+    """
+    by_namespace: dict[str, Vulnerability] = {}
+    for statement in doc.get("statements") or []:
+        state = VEX_STATES.get(str(statement.get("status")))
+        vulnerability = statement.get("vulnerability") or {}
+        cve = str(vulnerability.get("name") or "")
+        if state is None or not cve:
+            continue
+        for product in statement.get("products") or []:
+            purl = PackageURL.from_string(str(product["@id"]))
+            qualifiers = purl.qualifiers if isinstance(purl.qualifiers, dict) else {}
+            namespace = release_namespace(qualifiers.get("distro", ""))
+            if (
+                purl.type != "deb"
+                or qualifiers.get("arch") != "source"
+                or namespace is None
+                or not purl.version
+            ):
+                continue
+            vuln = by_namespace.get(namespace) or by_namespace.setdefault(
+                namespace,
+                Vulnerability(
+                    id=cve,
+                    namespace=namespace,
+                    description=str(vulnerability.get("description") or ""),
+                    link=f"https://ubuntu.com/security/{cve}",
+                    references=[str(a) for a in vulnerability.get("aliases") or []],
+                ),
+            )
+            not_affected = statement["status"] == "not_affected"
+            vuln.affected.append(
+                AffectedPackage(
+                    name=purl.name,
+                    version_format=VersionFormat.DPKG,
+                    fixed_versions=["0"]
+                    if not_affected
+                    else [purl.version]
+                    if state is FixState.FIXED
+                    else [],
+                    affected_versions=[purl.version] if state is FixState.NOT_FIXED else [],
+                    fix_state=state,
+                    is_source=True,
+                    purl=product["@id"],
+                )
+            )
+    yield from by_namespace.values()
+
+
 def add_pro_only_packages(records: list[Vulnerability]) -> list[Vulnerability]:
     """Packages listed only under ``X+esm`` are, for a non-Pro machine, unfixed in ``X``."""
     by_namespace = {v.namespace: v for v in records}
@@ -226,7 +287,9 @@ class UbuntuDriver(OsvDriver):
         text, _ = read_text(path)
         if text.lstrip().startswith("{"):
             doc = json.loads(text)
-            if "patches" in doc:
+            if "openvex" in str(doc.get("@context", "")):
+                yield from vex_records(doc)
+            elif "patches" in doc:
                 yield from uct_records(uct_from_json(doc))
             else:
                 yield from add_pro_only_packages(list(OsvParser(self).records(doc)))
