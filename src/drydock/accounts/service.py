@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -117,26 +117,20 @@ def delete_account(session: Session, *, name: str) -> Account:
     return account
 
 
-# Services register here what must go when an account goes (images, policies, ...).
+# What must go when an account goes (images, policies, role memberships, ...), one per service.
 AccountPurger = Callable[[Session, str], None]
-_purgers: list[AccountPurger] = []
 
 
-def register_account_purger(fn: AccountPurger) -> AccountPurger:
-    if fn not in _purgers:
-        _purgers.append(fn)
-    return fn
-
-
-def purge_deleting_accounts(session: Session, *, limit: int = 10) -> list[str]:
-    """Remove the data of accounts in state ``deleting`` and then the accounts themselves."""
+def purge_deleting_accounts(session: Session, *, purgers: Sequence[AccountPurger], limit: int = 10) -> list[str]:
+    """Remove the data of accounts in state ``deleting`` (through each service's purger) and
+    then the accounts themselves."""
     names = list(
         session.scalars(
             select(Account.name).where(Account.state == AccountState.DELETING.value).limit(limit)
         )
     )
     for name in names:
-        for purge in _purgers:
+        for purge in purgers:
             purge(session, name)
         account = session.get(Account, name)
         if account is not None:

@@ -14,12 +14,14 @@ from rich.table import Table
 
 from drydock import __version__
 from drydock.cli.rbac import roles_app
+from drydock.cli.sbom import register as register_sbom
 from drydock.core.config import ConfigError, Settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Drydock: container image security.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
 app.add_typer(db_app, name="db")
 app.add_typer(roles_app, name="roles")
+register_sbom(app)
 err = Console(stderr=True)
 
 ConfigOpt = Annotated[

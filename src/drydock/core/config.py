@@ -49,11 +49,62 @@ class RbacSettings(BaseModel):
     cache_poll_seconds: float = 1.0
 
 
+class ArchiveSettings(BaseModel):
+    """Where analysis documents live: ``database`` (default), ``filesystem`` or ``s3``."""
+
+    driver: str = "database"
+    path: str | None = None  # filesystem: directory (default <data_dir>/archive)
+    bucket: str | None = None  # s3
+    prefix: str = ""
+    endpoint_url: str | None = None
+    region: str | None = None
+    access_key: str | None = None
+    secret_key: SecretStr | None = None
+    create_bucket: bool = False
+
+
+class CatalogSettings(BaseModel):
+    max_compressed_image_size_mb: float = -1  # -1: no limit
+    registry_connect_timeout: float = 10.0
+    registry_read_timeout: float = 60.0
+    registry_retries: int = 3
+    tag_watcher_seconds: float = 600.0
+    repo_watcher_seconds: float = 60.0
+    image_gc_seconds: float = 60.0
+    # An image stuck in "analyzing" longer than this (its worker vanished without the queue
+    # noticing) is put back to not_analyzed and queued again.
+    analysis_timeout_seconds: float = 36000.0
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+
+
+class AnalyzerServiceSettings(BaseModel):
+    concurrency: int = Field(default=1, ge=1, le=64)  # analyses at once in this worker process
+    lease_seconds: float = Field(default=120.0, gt=0)  # queue visibility timeout, kept alive while working
+    poll_seconds: float = Field(default=1.0, gt=0)
+    layer_workers: int | None = None  # layer-reading processes per analysis (None: CPU count)
+    scratch_dir: str | None = None
+
+
 class ServiceTimers(BaseModel):
     heartbeat_seconds: float = 10.0
     # A service is reported down when its heartbeat is older than this many heartbeats.
     down_after_heartbeats: float = 3.0
     account_cleanup_seconds: float = 30.0
+
+
+class FeedDriverSettings(BaseModel):
+    enabled: bool = True
+    urls: list[str] = Field(default_factory=list)  # empty: the driver's upstream defaults
+    interval_hours: float = 6.0
+
+
+class FeedSettings(BaseModel):
+    # Air-gapped installs: a directory of upstream files or a feed bundle, imported on every
+    # sync (unchanged inputs are skipped by checksum).
+    local_source: Path | None = None
+    # Online sources by driver name (``drydock feeds drivers`` lists them); none by default.
+    drivers: dict[str, FeedDriverSettings] = Field(default_factory=dict)
+    check_interval_seconds: float = 300.0
 
 
 class Settings(BaseSettings):
@@ -81,7 +132,10 @@ class Settings(BaseSettings):
     db_max_overflow: int = 20
     auth: AuthSettings = Field(default_factory=AuthSettings)
     rbac: RbacSettings = Field(default_factory=RbacSettings)
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
+    analyzer: AnalyzerServiceSettings = Field(default_factory=AnalyzerServiceSettings)
     timers: ServiceTimers = Field(default_factory=ServiceTimers)
+    feeds: FeedSettings = Field(default_factory=FeedSettings)
     shutdown_grace_seconds: float = 30.0
 
     @classmethod

@@ -12,7 +12,7 @@ from drydock.core.db import Database, utcnow
 from drydock.rbac.authorizer import Authorizer
 
 
-@dataclass
+@dataclass(eq=False)
 class Runtime:
     settings: Settings
     db: Database

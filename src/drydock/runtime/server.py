@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 import uvicorn
 from fastapi import FastAPI
 
-from drydock.accounts.service import bootstrap_admin, register_account_purger
+from drydock.accounts.service import bootstrap_admin
 from drydock.accounts.throttle import LoginThrottle
 from drydock.api.app import create_app
 from drydock.core import migrate
@@ -40,7 +40,6 @@ TOKEN_SECRET_KEY = "auth.token_secret"
 
 def build_runtime(settings: Settings) -> Runtime:
     """Migrate, bootstrap and connect: everything a process needs before it serves."""
-    register_account_purger(rbac_service.forget_account)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     assert settings.database_url
     statuses = migrate.upgrade(settings.database_url)
@@ -121,9 +120,17 @@ def make_lifespan(runtime: Runtime):  # type: ignore[no-untyped-def]
     for key in runtime.services:
         tasks.extend(SERVICES[key].tasks())
 
+    specs = [SERVICES[key] for key in runtime.services]
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for spec in specs:
+            if spec.init is not None:
+                await asyncio.to_thread(spec.init, runtime)
         await asyncio.to_thread(_register, runtime)
+        backgrounds = [spec.background(runtime) for spec in specs if spec.background is not None]
+        for bg in backgrounds:
+            bg.start()
         stop = asyncio.Event()
         running = [asyncio.create_task(_run_periodic(runtime, t, stop), name=t.name) for t in tasks]
         log.info("services started", extra={"services": runtime.services, "url": runtime.settings.base_url})
@@ -131,6 +138,8 @@ def make_lifespan(runtime: Runtime):  # type: ignore[no-untyped-def]
             yield
         finally:
             stop.set()
+            for bg in backgrounds:
+                await asyncio.to_thread(bg.stop, runtime.settings.shutdown_grace_seconds)
             await asyncio.gather(*running, return_exceptions=True)
             await asyncio.to_thread(runtime.authorizer.flush_audit)
             with runtime.db.session() as session:

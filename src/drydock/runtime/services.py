@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Protocol
 
 from fastapi import APIRouter
 
@@ -25,11 +26,22 @@ class PeriodicTask:
     run: Callable[[Runtime], None]
 
 
+class Background(Protocol):
+    """A long-running part of a service (e.g. the analyzer's worker threads)."""
+
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ServiceSpec:
     key: str
     routers: Callable[[], list[APIRouter]] = lambda: []
     tasks: Callable[[], list[PeriodicTask]] = lambda: []
+    # Run once at start-up, before serving (e.g. build per-process state that needs the DB).
+    init: Callable[[Runtime], None] | None = None
+    background: Callable[[Runtime], Background] | None = None
     description: str = ""
 
 
@@ -46,21 +58,56 @@ def _rbac_routers() -> list[APIRouter]:
     return [router]
 
 
+def _queue_routers() -> list[APIRouter]:
+    from drydock.queue.views import router
+
+    return [router]
+
+
 def _purge_accounts(runtime: Runtime) -> None:
     from drydock.accounts.service import purge_deleting_accounts
+    from drydock.catalog.watchers import make_account_purger
+    from drydock.rbac.service import forget_account
 
     with runtime.db.session() as session:
-        purge_deleting_accounts(session)
+        purge_deleting_accounts(session, purgers=[make_account_purger(runtime), forget_account])
+
+
+def _catalog_routers() -> list[APIRouter]:
+    from drydock.catalog.views import events, images, registries, repositories, subscriptions
+
+    return [images.router, repositories.router, registries.router, subscriptions.router, events.router]
+
+
+def _catalog_init(runtime: Runtime) -> None:
+    from drydock.catalog.context import catalog_context
+
+    catalog_context(runtime)
 
 
 def _catalog_tasks() -> list[PeriodicTask]:
+    from drydock.catalog import watchers
+
+    timers = lambda attr: lambda rt: getattr(rt.settings.catalog, attr)  # noqa: E731
     return [
         PeriodicTask(
             name="account_resource_cleanup",
             interval=lambda rt: rt.settings.timers.account_cleanup_seconds,
-            run=_purge_accounts,
-        )
+            run=watchers.singleton("account_resource_cleanup", _purge_accounts),
+        ),
+        PeriodicTask("image_gc", timers("image_gc_seconds"), watchers.singleton("image_gc", watchers.image_gc)),
+        PeriodicTask("tag_watcher", timers("tag_watcher_seconds"), watchers.singleton("tag_watcher", watchers.tag_watcher)),
+        PeriodicTask("repo_watcher", timers("repo_watcher_seconds"), watchers.singleton("repo_watcher", watchers.repo_watcher)),
+        PeriodicTask(
+            "analysis_reset", timers("image_gc_seconds"), watchers.singleton("analysis_reset", watchers.reset_stale_analyses)
+        ),
     ]
+
+
+def _analyzer_background(runtime: Runtime) -> Background:
+    from drydock.analyzer.worker import AnalyzerWorker
+
+    return AnalyzerWorker(runtime)
 
 
 SERVICES: dict[str, ServiceSpec] = {
@@ -68,11 +115,17 @@ SERVICES: dict[str, ServiceSpec] = {
     for spec in (
         ServiceSpec("api", routers=_api_routers, description="External API (Anchore v1 compatible)"),
         ServiceSpec("rbac", routers=_rbac_routers, description="RBAC manager and authorizer"),
-        ServiceSpec("catalog", tasks=_catalog_tasks, description="Image catalog, archive and watchers"),
+        ServiceSpec(
+            "catalog",
+            routers=_catalog_routers,
+            tasks=_catalog_tasks,
+            init=_catalog_init,
+            description="Image catalog, archive and watchers",
+        ),
         ServiceSpec("policy", description="Policy engine and vulnerability matching"),
-        ServiceSpec("queue", description="SimpleQueue on the database"),
+        ServiceSpec("queue", routers=_queue_routers, description="SimpleQueue on the database"),
         ServiceSpec("feeds", description="Feed service"),
-        ServiceSpec("analyzer", description="Analyzer worker"),
+        ServiceSpec("analyzer", init=_catalog_init, background=_analyzer_background, description="Analyzer worker"),
         ServiceSpec("notifications", description="Notification delivery"),
         ServiceSpec("ui", description="Web UI"),
     )

@@ -1,0 +1,1 @@
+"""HTTP routes of the catalog service, one module per resource."""
