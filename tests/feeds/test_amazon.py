@@ -37,3 +37,25 @@ def test_updateinfo_xml():
     assert kernel.severity.value == "Critical" and "CVE-2017-5754" in kernel.aliases
     assert all(a.fix_state is FixState.FIXED and a.fixed_versions for a in kernel.affected)
     assert {v.namespace for v in records} == {"amzn:2", "amzn:2022", "amzn:2023"}
+
+
+def test_fetch_saves_feed_and_missing_pages(tmp_path):
+    import httpx
+
+    from drydock.feeds.drivers import DriverConfig
+
+    rss = (AMAZON / "input" / "2023_rss.xml").read_bytes()
+    page = (AMAZON / "input" / "2023_html" / "ALAS-2023-126").read_bytes()
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(200, content=rss if request.url.path.endswith(".rss") else page)
+
+    driver = get_driver("amazon", DriverConfig(urls=("https://alas.aws.amazon.com/AL2023/alas.rss",)))
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        driver.fetch(tmp_path, client)
+        driver.fetch(tmp_path, client)  # second run: the page is already there
+    assert seen == ["/AL2023/alas.rss", "/AL2023/ALAS-2023-126.html", "/AL2023/alas.rss"]
+    (record,) = driver.parse(tmp_path / "input")
+    assert (record.namespace, record.id) == ("amzn:2023", "ALAS-2023-126")

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from drydock.feeds.drivers import DriverConfig, all_drivers, get_driver
-from drydock.feeds.drivers.base import TruncatedDownload, download
+from drydock.feeds.drivers.base import TruncatedDownload, download, local_name_for
 from drydock.feeds.records import Severity, to_dict, vulnerability_from_dict
 
 from .conftest import FIXTURES
@@ -42,7 +42,7 @@ def test_fetch_streams_to_workspace_and_parses(tmp_path):
     driver = get_driver("kev", DriverConfig(urls=("https://example.test/feeds/kev.json",)))
     with _client(catalog) as client:
         (path,) = driver.fetch(tmp_path, client)
-    assert path == tmp_path / "input" / "kev.json" and path.read_bytes() == catalog
+    assert path == tmp_path / "input" / "feeds_kev.json" and path.read_bytes() == catalog
     assert len(list(driver.parse(path))) == 3
 
 
@@ -75,3 +75,8 @@ def test_severity_words():
     assert Severity.parse("MODERATE") is Severity.MEDIUM
     assert Severity.parse("bogus") is Severity.UNKNOWN
     assert Severity.highest(Severity.LOW, Severity.CRITICAL, Severity.UNKNOWN) is Severity.CRITICAL
+
+
+def test_local_names_keep_the_release_directory():
+    assert local_name_for("https://secdb.alpinelinux.org/v3.18/main.json") == "v3.18_main.json"
+    assert local_name_for("https://vuln.go.dev/vulndb.zip") == "vulndb.zip"

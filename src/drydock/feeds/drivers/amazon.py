@@ -16,7 +16,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
-from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
+import httpx
+
+from drydock.feeds.drivers.base import DATA_ERRORS, Driver, download, register
 from drydock.feeds.drivers.io import find_all, find_child, iter_xml_elements, read_text, text_of
 from drydock.feeds.records import (
     AffectedPackage,
@@ -122,6 +124,23 @@ class AmazonDriver(Driver):
     namespaces = ("amzn:*",)
     default_urls = tuple(f"https://alas.aws.amazon.com/{r}/alas.rss" for r in ("AL2", "AL2022", "AL2023"))
     file_patterns = ("*.xml", "*_rss*", "ALAS-*", "mock_*")
+
+    def fetch(self, workspace: Path, client: httpx.Client) -> list[Path]:
+        """Each release's RSS feed, then every advisory page not downloaded yet (pages never change)."""
+        target = workspace / "input"
+        target.mkdir(parents=True, exist_ok=True)
+        fetched: list[Path] = []
+        for url in self.urls:
+            release = next((r for r, prefix in LINK_PREFIX.items() if prefix and f"/{prefix}" in url), "1")
+            feed = download(client, url, target / f"{release}_rss.xml")
+            fetched.append(feed)
+            pages = target / f"{release}_html"
+            pages.mkdir(exist_ok=True)
+            for item in _rss_items(feed)[1]:
+                title = _TITLE.match(item.get("title", ""))
+                if title and item.get("link") and not (pages / title.group(1)).exists():
+                    fetched.append(download(client, item["link"], pages / title.group(1)))
+        return fetched
 
     def parse_files(self, files: list[Path]) -> Iterator[Record]:
         pages: dict[tuple[str, str], Path] = {}

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, TypeVar
+from urllib.parse import urlparse
 
 import httpx
 
@@ -150,7 +151,16 @@ class Driver(abc.ABC):
         """Download every configured URL into ``workspace/input`` (streamed, size-checked)."""
         target = workspace / "input"
         target.mkdir(parents=True, exist_ok=True)
-        return [download(client, url, target / url.rstrip("/").rsplit("/", 1)[-1]) for url in self.urls]
+        return [download(client, url, target / local_name_for(url)) for url in self.urls]
+
+
+def local_name_for(url: str) -> str:
+    """``https://secdb.alpinelinux.org/v3.18/main.json`` -> ``v3.18_main.json``.
+
+    The last two path segments: feeds often publish one file name per release directory.
+    """
+    segments = [s for s in urlparse(url).path.split("/") if s]
+    return "_".join(segments[-2:]) or urlparse(url).netloc
 
 
 class TruncatedDownload(IOError):

@@ -13,7 +13,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element
 
 import yaml
@@ -77,7 +77,7 @@ def iter_xml_elements(source: Path | bytes, wanted: set[str]) -> Iterator[Elemen
     Only elements that are not nested inside another wanted element are yielded, so callers get
     whole ``definition``/``item`` subtrees. Memory stays bounded by the largest yielded subtree.
     """
-    stream = io.BytesIO(source) if isinstance(source, bytes) else _open_maybe_gzip(source)
+    stream = io.BytesIO(source) if isinstance(source, bytes) else open_decompressed(source)
     depth = 0
     with stream:
         for event, elem in iterparse(stream, events=("start", "end")):
@@ -92,10 +92,15 @@ def iter_xml_elements(source: Path | bytes, wanted: set[str]) -> Iterator[Elemen
                 elem.clear()
 
 
-def _open_maybe_gzip(path: Path) -> io.BufferedIOBase:
+def open_decompressed(path: Path) -> BinaryIO:
+    """A binary stream of the file's content, decompressing ``.gz``/``.bz2`` on the fly."""
     with path.open("rb") as probe:
-        magic = probe.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")  # type: ignore[return-value]
+        magic = probe.read(3)
+    if magic[:2] == b"\x1f\x8b":
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    if magic == b"BZh":
+        return bz2.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def xml_bytes_recovering(path: Path) -> tuple[bytes, bool]:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
+from xml.etree.ElementTree import ParseError
 
 from drydock.feeds.cvss_scores import score_vector
 from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
@@ -62,10 +63,14 @@ class OvalDistroDriver(Driver):
         return definition.issued
 
     def parse_file(self, path: Path) -> Iterator[Record]:
-        data, repaired = xml_bytes_recovering(path)
-        if repaired:
+        try:
+            doc = read_oval(path)  # streamed: vendor OVAL files reach hundreds of MB
+        except ParseError:
+            data, repaired = xml_bytes_recovering(path)
+            if not repaired:
+                raise
             self.stats.note_repaired(path)
-        doc = read_oval(data)
+            doc = read_oval(data)
         evaluator = CriteriaEvaluator(doc, self.platform_of)
         default_ns = self.default_namespace(path)
         records: dict[tuple[str, str], Vulnerability] = {}

@@ -24,7 +24,7 @@ _RELEASE = re.compile(r"^v?(\d+\.\d+|edge)$")
 class SecdbDriver(Driver):
     """Shared parser; subclasses choose the namespace and advisory link."""
 
-    file_patterns = ("*.yaml", "*.json")
+    file_patterns = ("*.yaml", "*.json", "*.json.gz")
     link_template: ClassVar[str]
     #: Some distros link GHSA ids to GitHub's advisory page instead of their own tracker.
     ghsa_links_to_github: ClassVar[bool] = False
