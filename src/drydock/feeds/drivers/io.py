@@ -11,6 +11,8 @@ import codecs
 import gzip
 import io
 import json
+import tarfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -124,3 +126,30 @@ def find_children(elem: Element, name: str) -> list[Element]:
 
 def find_all(elem: Element, name: str) -> Iterator[Element]:
     return (e for e in elem.iter() if local_name(e.tag) == name)
+
+
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.xz", ".tar.zst", ".tar.bz2")
+#: Members larger than this (uncompressed) are refused: no single advisory is anywhere near it,
+#: so a bigger one is a zip bomb or a mistake.
+MAX_MEMBER_BYTES = 64 << 20
+
+
+def is_archive(path: Path) -> bool:
+    return path.name.endswith(ARCHIVE_SUFFIXES)
+
+
+def iter_archive_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[tuple[str, bytes | None]]:
+    """(member name, content) for regular members ending in ``suffixes``; content is None when
+    the member exceeds :data:`MAX_MEMBER_BYTES` (the caller counts it)."""
+    if path.name.endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.is_dir() and info.filename.endswith(suffixes):
+                    yield info.filename, zf.read(info) if info.file_size <= MAX_MEMBER_BYTES else None
+        return
+    with tarfile.open(path, "r:*") as tf:
+        for member in tf:
+            if member.isfile() and member.name.endswith(suffixes):
+                handle = tf.extractfile(member)
+                if handle is not None:
+                    yield member.name, handle.read() if member.size <= MAX_MEMBER_BYTES else None

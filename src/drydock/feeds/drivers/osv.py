@@ -9,6 +9,7 @@ package versions and are ignored.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,7 +18,14 @@ from typing import Any, ClassVar
 
 from drydock.feeds.cvss_scores import score_vector, severity_from_cvss
 from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
-from drydock.feeds.drivers.io import load_json, load_yaml
+from drydock.feeds.drivers.io import (
+    ARCHIVE_SUFFIXES,
+    decode_recovering,
+    is_archive,
+    iter_archive_members,
+    load_json,
+    load_yaml,
+)
 from drydock.feeds.records import (
     AffectedPackage,
     Constraint,
@@ -138,6 +146,8 @@ class OsvParser:
         self.driver = driver
 
     def records(self, doc: dict[str, Any]) -> Iterator[Vulnerability]:
+        if "id" not in doc:
+            raise KeyError("OSV document without 'id'")
         advisory_id = str(doc["id"])
         cvss = self.cvss(doc)
         by_namespace: dict[str, Vulnerability] = {}
@@ -259,23 +269,41 @@ def _anchore_fix_dates(rng: dict[str, Any]) -> list[FixAvailability]:
     ]
 
 
-def load_osv_documents(path: Path) -> list[dict[str, Any]]:
-    """An OSV file holds one advisory, or (osv.dev bulk / feed dumps) a list of them."""
-    doc = load_yaml(path) if path.suffix in (".yaml", ".yml") else load_json(path)
+def documents(doc: Any) -> list[dict[str, Any]]:
+    """A file holds one advisory, or (osv.dev bulk / feed dumps) a list of them."""
     docs = doc if isinstance(doc, list) else [doc]
-    if not all(isinstance(d, dict) and "id" in d for d in docs):
-        raise ValueError("not an OSV document (no 'id')")
+    if not all(isinstance(d, dict) for d in docs):
+        raise TypeError("not an advisory document or a list of them")
     return docs
 
 
 class OsvDriver(Driver):
-    """Base for drivers whose upstream is OSV files; subclasses only name the source."""
+    """Base for drivers whose upstream is OSV files or archives of them (``all.zip``, tarballs)."""
 
-    file_patterns: ClassVar[tuple[str, ...]] = ("*.json", "*.yaml")
+    file_patterns: ClassVar[tuple[str, ...]] = ("*.json", "*.yaml", *(f"*{s}" for s in ARCHIVE_SUFFIXES))
+
+    def records_for(self, doc: dict[str, Any]) -> Iterable[Record]:
+        return OsvParser(self).records(doc)
 
     def parse_file(self, path: Path) -> Iterator[Record]:
-        parser = OsvParser(self)
-        yield from self.convert_each(load_osv_documents(path), parser.records, str(path))
+        if is_archive(path):
+            yield from self.parse_archive(path)
+            return
+        doc = load_yaml(path) if path.suffix in (".yaml", ".yml") else load_json(path)
+        yield from self.convert_each(documents(doc), self.records_for, str(path))
+
+    def parse_archive(self, path: Path) -> Iterator[Record]:
+        for name, data in iter_archive_members(path, (".json",)):
+            where = f"{path}!{name}"
+            if data is None:
+                self.stats.skip("oversized-member", where)
+                continue
+            try:
+                docs = documents(json.loads(decode_recovering(data)[0]))
+            except (ValueError, TypeError) as exc:
+                self.stats.skip("bad-file", f"{where}: {exc}")
+                continue
+            yield from self.convert_each(docs, self.records_for, where)
 
 
 @register

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,8 @@ from typing import Any
 from packageurl import PackageURL
 
 from drydock.feeds.drivers.base import register
-from drydock.feeds.drivers.io import read_text
-from drydock.feeds.drivers.osv import OsvDriver, OsvParser
+from drydock.feeds.drivers.io import is_archive, read_text
+from drydock.feeds.drivers.osv import OsvDriver, OsvParser, documents
 from drydock.feeds.records import AffectedPackage, FixState, Record, Severity, VersionFormat, Vulnerability
 
 RELEASES = {
@@ -284,14 +284,18 @@ class UbuntuDriver(OsvDriver):
     file_patterns = ("*.json", "CVE-*")
 
     def parse_file(self, path: Path) -> Iterator[Record]:
+        if is_archive(path):
+            yield from self.parse_archive(path)
+            return
         text, _ = read_text(path)
-        if text.lstrip().startswith("{"):
-            doc = json.loads(text)
-            if "openvex" in str(doc.get("@context", "")):
-                yield from vex_records(doc)
-            elif "patches" in doc:
-                yield from uct_records(uct_from_json(doc))
-            else:
-                yield from add_pro_only_packages(list(OsvParser(self).records(doc)))
+        if text.lstrip()[:1] in ("{", "["):
+            yield from self.convert_each(documents(json.loads(text)), self.records_for, str(path))
         else:
             yield from uct_records(parse_uct_text(text))
+
+    def records_for(self, doc: dict[str, Any]) -> Iterable[Record]:
+        if "openvex" in str(doc.get("@context", "")):
+            return vex_records(doc)
+        if "patches" in doc:
+            return uct_records(uct_from_json(doc))
+        return add_pro_only_packages(list(OsvParser(self).records(doc)))
