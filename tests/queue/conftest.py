@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from drydock.core.db import Database
-from support.naming import unique
+from tests.support.naming import unique
 
 
 @pytest.fixture(scope="session")

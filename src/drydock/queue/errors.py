@@ -38,6 +38,13 @@ class LeaseLost(QueueError, Conflict):
     code = "lease_lost"
 
 
+class LeaseHeld(QueueError, Conflict):
+    """Over HTTP, an acquire that found the singleton lease owned by someone else (the
+    service returns None for it; the HTTP client turns this back into None)."""
+
+    code = "lease_held"
+
+
 QUEUE_ERRORS: dict[str, type[QueueError]] = {
-    cls.code: cls for cls in (InvalidQueueRequest, MessageNotFound, StaleReceipt, NotDead, LeaseLost)
+    cls.code: cls for cls in (InvalidQueueRequest, MessageNotFound, StaleReceipt, NotDead, LeaseLost, LeaseHeld)
 }

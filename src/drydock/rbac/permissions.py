@@ -66,6 +66,9 @@ class Action(StrEnum):
     DELETE_ROLE_MEMBER = "deleteRoleMember"
     # audit
     LIST_AUDIT_EVENTS = "listAuditEvents"
+    # simple queue (system-wide; workers and operators use an admin identity)
+    LIST_QUEUES = "listQueues"
+    MANAGE_QUEUES = "manageQueues"
     # operations that need only an authenticated caller (own identity, system status)
     AUTHENTICATED = "authenticated"
 
@@ -80,5 +83,7 @@ SYSTEM_ACTIONS = frozenset(
         Action.DELETE_ACCOUNT,
         Action.DELETE_SERVICE,
         Action.LIST_AUDIT_EVENTS,
+        Action.LIST_QUEUES,
+        Action.MANAGE_QUEUES,
     }
 )
