@@ -80,4 +80,7 @@ class GithubDriver(FeedItemsDriver):
     def records_for(self, item: dict[str, Any]) -> list[Vulnerability]:
         if "affected" in item and "id" in item:  # OSV form of the advisory database
             return list(OsvParser(self).records(item))
-        return item_records(item)
+        inner = item.get("item", item) if "identifier" in item else item
+        if not inner.get("Advisory"):
+            raise ValueError("not a GitHub advisory (no 'Advisory' record)")
+        return [from_vunnel_github(inner)]

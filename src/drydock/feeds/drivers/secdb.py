@@ -53,7 +53,8 @@ class SecdbDriver(Driver):
 
     def _entries(self, path: Path) -> Iterator[tuple[str, str, AffectedPackage]]:
         doc = load_yaml(path) if path.suffix in (".yaml", ".yml") else load_json(path)
-        if not isinstance(doc, dict) or not isinstance(doc.get("packages") or [], list):
+        # "packages" may be empty (a repo with no fixes yet) but must be there.
+        if not isinstance(doc, dict) or "packages" not in doc or not isinstance(doc["packages"] or [], list):
             raise TypeError("not a secdb document (no 'packages' list)")
         namespace = self.namespace_for(doc)
         for index, entry in enumerate(doc.get("packages") or []):

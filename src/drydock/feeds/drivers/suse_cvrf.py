@@ -81,6 +81,8 @@ class SuseCvrfDriver(Driver):
                 yield from self._records(elem, advisory_id, date)
             except DATA_ERRORS as exc:
                 self.stats.skip("bad-record", f"{path}: {type(exc).__name__}: {exc}")
+        if not advisory_id:
+            raise ValueError("not a CVRF document (no DocumentTracking/Identification/ID)")
 
     def _records(self, vuln: Element, advisory_id: str, date: str | None) -> Iterator[Vulnerability]:
         cve = text_of(find_child(vuln, "CVE"))
