@@ -91,6 +91,8 @@ def to_vunnel_os_record(v: Vulnerability) -> dict[str, Any]:
         metadata["CVE"] = [_cve_entry(c, links) for c in cves]
     if v.metadata.get("ref_id"):
         metadata["RefId"] = v.metadata["ref_id"]
+    if v.metadata.get("advisories"):
+        metadata["Advisories"] = list(v.metadata["advisories"])
     if "nvd_cvss_v2" in v.metadata:
         metadata["NVD"] = {"CVSSv2": v.metadata["nvd_cvss_v2"]}
     return {

@@ -2,6 +2,7 @@
 
 from drydock.feeds.drivers import (  # noqa: F401  (imported for their @register side effect)
     amazon,
+    arch,
     anchore_feed,
     debian,
     enrichment,
