@@ -13,9 +13,10 @@ Images (built once, cached in bench/.cache/, gitignored; no network beyond the D
   Python sources of this repo's own virtualenv). ≥ 1 000 packages, ≥ 50 000 files.
 
 Each tool writes CycloneDX JSON to a file; we measure wall time, CPU time (user+sys of the
-process tree, from wait4 rusage) and peak RSS of the whole process tree (sampled every 10 ms
-with psutil, so drydock's layer workers count), and count components per PURL type.
-Median of ``--repeat`` runs, after one warm-up run per tool (page cache, trivy's cache dir).
+process tree, from wait4 rusage) and peak memory of the whole process tree (summed PSS,
+sampled every 10 ms with psutil, so drydock's worker processes count without counting shared
+pages twice), and count components per PURL type. Median of ``--repeat`` runs, taken
+round-robin after one warm-up run per tool (page cache, trivy's cache dir).
 """
 
 from __future__ import annotations
@@ -101,11 +102,24 @@ def build_big() -> Path:
 class Run:
     wall: float
     cpu: float
-    rss_mib: float
+    mem_mib: float
+
+
+def _tree_pss(proc: psutil.Process) -> int:
+    """Proportional set size of a process and its descendants: forked workers share pages
+    with their parent, and summing RSS would count those pages once per process."""
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_full_info().pss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return total
 
 
 def measure(cmd: list[str], env: dict[str, str]) -> Run:
-    """Wall, CPU (rusage of the reaped tree) and peak summed RSS (sampled) of one run."""
+    """Wall, CPU (rusage of the reaped tree) and peak memory (summed PSS of the process tree,
+    sampled every 10 ms; at least the main process's ru_maxrss) of one run."""
     peak = 0
     start = time.perf_counter()
     proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -115,14 +129,7 @@ def measure(cmd: list[str], env: dict[str, str]) -> Run:
         nonlocal peak
         while not done.is_set():
             try:
-                procs = [proc, *proc.children(recursive=True)]
-                total = 0
-                for p in procs:
-                    try:
-                        total += p.memory_info().rss
-                    except psutil.NoSuchProcess:
-                        pass
-                peak = max(peak, total)
+                peak = max(peak, _tree_pss(proc))
             except psutil.NoSuchProcess:
                 pass
             time.sleep(0.01)
@@ -136,7 +143,7 @@ def measure(cmd: list[str], env: dict[str, str]) -> Run:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
-    # ru_maxrss of the reaped child covers the main process even if sampling missed its peak
+    # ru_maxrss covers the largest single process even if sampling missed its peak
     peak = max(peak, usage.ru_maxrss * 1024)
     return Run(wall, usage.ru_utime + usage.ru_stime, peak / (1 << 20))
 
@@ -152,13 +159,16 @@ def count_types(cyclonedx: Path) -> Counter[str]:
     return counts
 
 
-def tools(image: Path, out: Path, trivy_cache: Path) -> dict[str, list[str]]:
+def tools(image: Path, work: Path, trivy_cache: Path) -> dict[str, list[str]]:
+    """The command per tool; each writes CycloneDX JSON to ``work/<tool>.json``."""
     return {
-        "drydock": [str(VENV_BIN / "drydock"), "sbom", f"docker-archive:{image}", "-o", f"cyclonedx-json={out}"],
-        "syft": [str(VENV_BIN / "syft"), "scan", f"docker-archive:{image}", "-o", f"cyclonedx-json={out}", "-q"],
+        "drydock": [str(VENV_BIN / "drydock"), "sbom", f"docker-archive:{image}",
+                    "-o", f"cyclonedx-json={work / 'drydock.json'}"],
+        "syft": [str(VENV_BIN / "syft"), "scan", f"docker-archive:{image}", "-o",
+                 f"cyclonedx-json={work / 'syft.json'}", "-q"],
         "trivy": [str(TRIVY), "image", "--cache-dir", str(trivy_cache), "--skip-java-db-update", "--skip-db-update",
-                  "--cache-backend", "memory", "--format", "cyclonedx", "--output", str(out), "--input", str(image),
-                  "--quiet"],
+                  "--cache-backend", "memory", "--format", "cyclonedx", "--output", str(work / "trivy.json"),
+                  "--input", str(image), "--quiet"],
     }
 
 
@@ -167,23 +177,26 @@ def bench_image(name: str, image: Path, repeat: int, work: Path) -> None:
            "TRIVY_DISABLE_VEX_NOTICE": "true"}
     trivy_cache = work / "trivy-cache"
     sh([sys.executable, str(SCRIPTS / "make_empty_trivy_javadb.py"), str(trivy_cache)], stdout=subprocess.DEVNULL)
-    results: dict[str, Run] = {}
-    counts: dict[str, Counter[str]] = {}
-    for tool, cmd in tools(image, work / "out.json", trivy_cache).items():
-        out = work / f"{tool}.json"
-        cmd = [c.replace(str(work / "out.json"), str(out)) for c in cmd]
-        measure(cmd, env)  # warm-up
-        runs = [measure(cmd, env) for _ in range(repeat)]
-        results[tool] = Run(*(statistics.median(getattr(r, f) for r in runs) for f in ("wall", "cpu", "rss_mib")))
-        counts[tool] = count_types(out)
+    commands = tools(image, work, trivy_cache)
+    for cmd in commands.values():
+        measure(cmd, env)  # warm-up: page cache, trivy's cache dir
+    runs: dict[str, list[Run]] = {tool: [] for tool in commands}
+    for _ in range(repeat):  # round-robin, so background load hits every tool alike
+        for tool, cmd in commands.items():
+            runs[tool].append(measure(cmd, env))
+    results = {
+        tool: Run(*(statistics.median(getattr(r, f) for r in rs) for f in ("wall", "cpu", "mem_mib")))
+        for tool, rs in runs.items()
+    }
+    counts = {tool: count_types(work / f"{tool}.json") for tool in commands}
     size = image.stat().st_size / (1 << 20)
     print(f"\n## {name}: {image.name} ({size:.0f} MiB docker-archive), median of {repeat}\n")
-    print("| tool | wall s | CPU s | peak RSS MiB | wall vs drydock | packages |")
+    print("| tool | wall s | CPU s | peak mem MiB | wall vs drydock | packages |")
     print("|---|---:|---:|---:|---:|---|")
     base = results["drydock"].wall
     for tool, r in results.items():
         pk = ", ".join(f"{t} {n}" for t, n in counts[tool].most_common())
-        print(f"| {tool} | {r.wall:.2f} | {r.cpu:.2f} | {r.rss_mib:.0f} | {r.wall / base:.2f}x | {sum(counts[tool].values())}: {pk} |")
+        print(f"| {tool} | {r.wall:.2f} | {r.cpu:.2f} | {r.mem_mib:.0f} | {r.wall / base:.2f}x | {sum(counts[tool].values())}: {pk} |")
 
 
 def main() -> None:

@@ -106,22 +106,22 @@ class GlobSet:
         self._other = re.compile("|".join(f"(?:{p})" for p in other)) if other else None
         self._compiled = True
 
-    def _candidates(self, base: str) -> Iterator[re.Pattern[str]]:
-        yield from self._buckets["name"].get(base, ())
-        prefixes = self._buckets["prefix"]
-        for n in self._prefix_lengths:
-            yield from prefixes.get(base[:n], ())
-        suffixes = self._buckets["suffix"]
-        for n in self._suffix_lengths:
-            yield from suffixes.get(base[-n:], ())
-
     def match(self, path: str) -> bool:
         if not self._compiled:
             self._compile()
         base = path.rsplit("/", 1)[-1]
-        for rx in self._candidates(base):
+        for rx in self._buckets["name"].get(base, ()):
             if rx.match(path):
                 return True
+        prefixes, suffixes = self._buckets["prefix"], self._buckets["suffix"]
+        for n in self._prefix_lengths:
+            for rx in prefixes.get(base[:n], ()):
+                if rx.match(path):
+                    return True
+        for n in self._suffix_lengths:
+            for rx in suffixes.get(base[-n:], ()):
+                if rx.match(path):
+                    return True
         return self._other is not None and self._other.match(path) is not None
 
 

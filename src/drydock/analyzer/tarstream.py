@@ -286,6 +286,15 @@ class TarReader:
         self._buf.skip(pad)
 
     def read_data(self) -> bytes:
+        """The current member's data as one bytes object (one copy for files that fit the
+        read buffer, the common case)."""
+        n, total = self._pending_data, self._pending
+        if total <= READ_CHUNK:
+            self._pending = self._pending_data = 0
+            block = self._buf.read(total)
+            if block is None:
+                raise TarFormatError(f"truncated tar at offset {self._buf.offset}: member data missing")
+            return block[:n]
         out = bytearray()
         for chunk in self.data_chunks():
             out += chunk

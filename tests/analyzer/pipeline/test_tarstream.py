@@ -92,3 +92,9 @@ def test_oversized_pax_header_is_rejected() -> None:
         tar.addfile(ti, io.BytesIO(b""))
     with pytest.raises(TarFormatError, match="exceeds"):
         _members(buf.getvalue())
+
+
+def test_data_larger_than_the_read_buffer() -> None:
+    big = bytes(range(256)) * (3 * 4096 + 7)  # ~3 MiB, not block aligned
+    got = _members(layer(file("big", big), file("after", "ok")))
+    assert got[0][5] == big and got[1][0] == "after" and got[1][5] == b"ok"
