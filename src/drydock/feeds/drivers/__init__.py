@@ -2,8 +2,8 @@
 
 from drydock.feeds.drivers import (  # noqa: F401  (imported for their @register side effect)
     amazon,
-    arch,
     anchore_feed,
+    arch,
     debian,
     enrichment,
     nvd,
