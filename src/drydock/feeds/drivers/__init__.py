@@ -5,6 +5,7 @@ from drydock.feeds.drivers import (  # noqa: F401  (imported for their @register
     anchore_feed,
     arch,
     debian,
+    echo,
     enrichment,
     nvd,
     osv,
