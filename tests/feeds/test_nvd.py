@@ -89,3 +89,22 @@ def test_bad_cpe_is_skipped_with_count(tmp_path):
     driver = get_driver("nvd")
     assert [v.id for v in driver.parse(tmp_path)] == ["CVE-2"]
     assert driver.stats.skipped == {"bad-record": 1}
+
+
+def test_cvss_v4_and_secondary_sources(tmp_path):
+    v4 = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+    cve = {
+        "id": "CVE-2024-0001",
+        "metrics": {
+            "cvssMetricV40": [{"source": "cna@example", "type": "Secondary",
+                               "cvssData": {"version": "4.0", "vectorString": v4, "baseScore": 9.3, "baseSeverity": "CRITICAL"}}],
+            "cvssMetricV31": [{"source": "nvd@nist.gov", "type": "Primary",
+                               "cvssData": {"version": "3.1", "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L",
+                                            "baseScore": 5.3, "baseSeverity": "MEDIUM"}}],
+        },
+    }  # fmt: skip
+    (tmp_path / "item.json").write_text(json.dumps({"cve": cve}))
+    (v,) = get_driver("nvd").parse(tmp_path / "item.json")
+    by_version = {c.version: c for c in v.cvss}
+    assert by_version["4.0"].base_score == 9.3 and not by_version["4.0"].primary
+    assert v.severity.value == "Medium"  # the primary (NVD) assessment decides
