@@ -23,13 +23,14 @@ from drydock.analyzer.catalogers.base import CatalogContext, Cataloger, FileScan
 from drydock.analyzer.config import AnalyzerConfig
 from drydock.analyzer.dockerfile import dockerfile_from_history
 from drydock.analyzer.files import file_list, retrieve_files
+from drydock.analyzer.filetree import FileResolver
 from drydock.analyzer.image_metadata import image_metadata, source_summary
 from drydock.analyzer.layerscan import ScanPlan
 from drydock.analyzer.model import CatalogResult, Distro, ImageAnalysis, Package
 from drydock.analyzer.pathmatch import GlobSet
 from drydock.analyzer.pkgfilter import apply_ownership, dedupe, keep_relationships
 from drydock.analyzer.secrets import RegexSearcher
-from drydock.analyzer.sources.base import ImageSource, SourceError
+from drydock.analyzer.sources.base import ImageSource, LayerRef, SourceError
 from drydock.analyzer.squash import SquashError, SquashResult, squash
 
 Progress = Callable[[str, int, int], None]
@@ -96,7 +97,9 @@ def _open(source: ImageSource | str) -> ImageSource:
     return open_source(source)
 
 
-def _squash(source: ImageSource, layers: list, plan: ScanPlan, config: AnalyzerConfig, progress: Progress | None) -> SquashResult:
+def _squash(
+    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, config: AnalyzerConfig, progress: Progress | None
+) -> SquashResult:
     if source.scheme == "dir":
         from drydock.analyzer.dirscan import scan_directory
 
@@ -105,7 +108,7 @@ def _squash(source: ImageSource, layers: list, plan: ScanPlan, config: AnalyzerC
 
 
 def _run_catalogers(
-    catalogers: list[Cataloger], resolver, context: CatalogContext, progress: Progress | None
+    catalogers: list[Cataloger], resolver: FileResolver, context: CatalogContext, progress: Progress | None
 ) -> CatalogResult:
     out = CatalogResult()
     for i, cataloger in enumerate(catalogers):

@@ -12,7 +12,10 @@ import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drydock.analyzer.catalogers.base import Cataloger, FileScanner
 
 MiB = 1024 * 1024
 
@@ -51,8 +54,8 @@ class AnalyzerConfig:
     content_max_bytes: int = 10_000
     enable_owned_package_filtering: bool = True
     dockerfile: str | None = None  # supplied by the user → dockerfile_mode "Actual"
-    catalogers: Sequence[Any] | None = None
-    scanners: Sequence[Any] | None = None
+    catalogers: Sequence[Cataloger] | None = None
+    scanners: Sequence[FileScanner] | None = None
     cataloger_config: dict[str, Any] = field(default_factory=dict)
 
     def worker_count(self) -> int:

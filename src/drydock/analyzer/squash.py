@@ -29,6 +29,7 @@ from drydock.analyzer.layerscan import (
     Capture,
     LayerError,
     LayerIndex,
+    Record,
     ScanPlan,
     Spilled,
     record_to_entry,
@@ -130,7 +131,7 @@ class _Merger:
     """Applies layer indexes in order to the growing final tree."""
 
     def __init__(self) -> None:
-        self.records: dict[str, tuple[tuple, str]] = {}  # path -> (record, layer digest)
+        self.records: dict[str, tuple[Record, str]] = {}  # path -> (record, layer digest)
         self.captures: dict[str, Capture] = {}
         self.too_large: set[str] = set()
         self.scan_results: dict[str, CatalogResult] = {}
