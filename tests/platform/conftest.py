@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from drydock.runtime.context import Runtime
 from drydock.runtime.server import build_app
-from support.app import ADMIN, make_runtime
-from support.naming import unique
+from tests.support.app import ADMIN, make_runtime
+from tests.support.naming import unique
 
 
 @pytest.fixture(scope="session")

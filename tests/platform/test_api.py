@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from support.app import ADMIN
-from support.naming import unique
+from tests.support.app import ADMIN
+from tests.support.naming import unique
 
 
 def _is_error_body(r, status: int) -> None:  # type: ignore[no-untyped-def]

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from support.paths import REPO
-from support.server import ADMIN_PASSWORD, ServerProcess, start_server
+from tests.support.paths import REPO
+from tests.support.server import ADMIN_PASSWORD, ServerProcess, start_server
 
 pytestmark = pytest.mark.e2e
 

@@ -7,8 +7,7 @@ from fastapi.testclient import TestClient
 
 from drydock.runtime.context import Runtime
 from drydock.runtime.server import build_app
-from support.app import ADMIN, make_runtime
-from support.naming import unique
+from tests.support.app import ADMIN, make_runtime
 
 
 @pytest.fixture(scope="session")
@@ -26,20 +25,3 @@ def rbac_runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
 def api(rbac_runtime: Runtime) -> Iterator[TestClient]:
     with TestClient(build_app(rbac_runtime), raise_server_exceptions=False) as c:
         yield c
-
-
-def make_user(api: TestClient, account: str, *roles: str) -> tuple[str, str]:
-    """A new user of ``account`` holding ``roles`` there; returns (username, password)."""
-    user, password = unique("u"), unique("pw-")
-    r = api.post(f"/v1/accounts/{account}/users", json={"username": user, "password": password}, auth=ADMIN)
-    assert r.status_code == 200, r.text
-    for role in roles:
-        r = api.post(f"/v1/roles/{role}/members", json={"username": user, "for_account": account}, auth=ADMIN)
-        assert r.status_code == 200, r.text
-    return user, password
-
-
-def make_account(api: TestClient) -> str:
-    name = unique("acct")
-    assert api.post("/v1/accounts", json={"name": name}, auth=ADMIN).status_code == 200
-    return name

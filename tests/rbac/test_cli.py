@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from support.server import ADMIN_PASSWORD, start_server
+from tests.support.server import ADMIN_PASSWORD, start_server
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from drydock.rbac.roles import ROLES
 from drydock.runtime.context import Runtime
 from drydock.runtime.server import build_app
 
-from conftest import make_account, make_user  # type: ignore[import-not-found]
+from tests.support.tenants import make_account, make_user
 
 # Routes that need no authentication at all, by design (as in the reference).
 PUBLIC = {("GET", "/v1/"), ("GET", "/v1/health"), ("GET", "/v1/version"), ("POST", "/v1/oauth/token")}

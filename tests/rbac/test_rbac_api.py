@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from drydock.runtime.context import Runtime
 from drydock.runtime.server import build_app
-from support.app import ADMIN, make_runtime
+from tests.support.app import ADMIN, make_runtime
 
-from conftest import make_account, make_user  # type: ignore[import-not-found]
+from tests.support.tenants import make_account, make_user
 
 
 def test_roles_listed_and_immutable(api: TestClient) -> None:

@@ -41,7 +41,7 @@ def add_repository(
     session.commit()
     try:
         access = RegistryAccess.build(ref.registry, credentials, insecure, settings=cat.registry_settings)
-        tags = list_tags(f"{ref.registry}/{ref.repository}", access=access)[:MAX_TAGS]
+        tags = sorted(list_tags(f"{ref.registry}/{ref.repository}", access=access))[:MAX_TAGS]
     except SourceError as exc:
         raise BadRequest(f"cannot list the tags of {ref.registry}/{ref.repository}: {exc}") from None
     key = f"{ref.registry}/{ref.repository}"
