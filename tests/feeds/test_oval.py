@@ -82,3 +82,18 @@ def test_malicious_xml_is_refused_not_expanded(tmp_path):
     assert list(driver.parse(tmp_path)) == []
     assert driver.stats.skipped == {"bad-file": 2}
     assert any("EntitiesForbidden" in w for w in driver.stats.warnings)
+
+
+def test_red_hat_oval_v2_streams():
+    driver = get_driver("rhel-oval")
+    records = {(v.namespace, v.id): v for v in driver.parse(FEEDS / "raw" / "redhat-oval-v2")}
+    assert driver.stats.files == 3 and driver.stats.skipped_total == 0
+    assert {ns for ns, _ in records} == {"rhel:6", "rhel:7", "rhel:8"}
+    unpatched = records[("rhel:8", "CVE-2020-10744")]
+    assert {(a.name, a.fix_state) for a in unpatched.affected} == {
+        ("ansible", FixState.NOT_FIXED),
+        ("ansible-test", FixState.NOT_FIXED),
+    }
+    assert unpatched.affected[0].vulnerable_ranges == [[]]  # every version
+    patched = records[("rhel:8", "CVE-2019-14904")].affected[0]
+    assert patched.fixed_versions == ["0:2.9.4-1.el8ae"] and patched.advisories[0].id == "RHSA-2020:0215"

@@ -21,7 +21,7 @@ from drydock.feeds.records import Record, Vulnerability
 from drydock.feeds.vunnel_format import from_vunnel_github, from_vunnel_os_record
 
 #: Files in a feed-service tree that describe the tree rather than hold records.
-_LISTING_FILES = {"index.json", "metadata.json", "checksums", "listing.json"}
+LISTING_FILES = {"index.json", "metadata.json", "checksums", "listing.json"}
 
 
 def item_records(item: dict[str, Any]) -> list[Vulnerability]:
@@ -48,7 +48,7 @@ def page_items(doc: Any) -> list[dict[str, Any]]:
 
 class FeedItemsDriver(Driver):
     def discover(self, paths: Path | str | Any) -> list[Path]:
-        return [p for p in super().discover(paths) if p.name not in _LISTING_FILES]
+        return [p for p in super().discover(paths) if p.name not in LISTING_FILES]
 
     def parse_file(self, path: Path) -> Iterator[Record]:
         yield from self.convert_each(page_items(load_json(path)), self.records_for, str(path))

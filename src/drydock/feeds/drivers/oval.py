@@ -185,9 +185,14 @@ _ARCH = re.compile(r" arch is (\S+)$")
 class CriteriaEvaluator:
     """Flattens a definition's criteria tree into :class:`PackageFix` entries."""
 
-    def __init__(self, doc: OvalDocument, platform_of: PlatformOf) -> None:
+    def __init__(
+        self, doc: OvalDocument, platform_of: PlatformOf, unpatched: re.Pattern[str] | None = None
+    ) -> None:
+        """``unpatched`` matches comments of "package is installed" checks that mean "every
+        version is vulnerable" (Red Hat's *-including-unpatched* streams); None disables that."""
         self.doc = doc
         self.platform_of = platform_of
+        self.unpatched = unpatched
 
     def fixes(self, definition: Definition) -> list[PackageFix]:
         if definition.criteria is None:
@@ -211,7 +216,8 @@ class CriteriaEvaluator:
                     yield from self._walk(child, namespaces, arch)
                 elif (pkg := self._package(child)) is not None:
                     name, constraint = pkg
-                    merged.setdefault(name, PackageFix(None, name, [], arch)).constraints.append(constraint)
+                    fix = merged.setdefault(name, PackageFix(None, name, [], arch))
+                    fix.constraints += [constraint] if constraint else []
             for fix in merged.values():
                 yield from self._per_namespace(fix, namespaces)
             return
@@ -219,7 +225,8 @@ class CriteriaEvaluator:
             if isinstance(child, Criteria):
                 yield from self._walk(child, namespaces, arch)
             elif self._context(child) is None and (pkg := self._package(child)) is not None:
-                yield from self._per_namespace(PackageFix(None, pkg[0], [pkg[1]], arch), namespaces)
+                constraints = [pkg[1]] if pkg[1] else []
+                yield from self._per_namespace(PackageFix(None, pkg[0], constraints, arch), namespaces)
 
     @staticmethod
     def _per_namespace(fix: PackageFix, namespaces: set[str] | None) -> Iterator[PackageFix]:
@@ -238,7 +245,8 @@ class CriteriaEvaluator:
             return None
         return {ns for c in contexts if c for ns in c[0]}, next((c[1] for c in contexts if c and c[1]), None)
 
-    def _package(self, criterion: Criterion) -> tuple[str, Constraint] | None:
+    def _package(self, criterion: Criterion) -> tuple[str, Constraint | None] | None:
+        """(package, constraint) for a package criterion; constraint None = all versions."""
         obj_ref, state_ref = self.doc.tests.get(criterion.test_ref, (None, None))
         name = self.doc.objects.get(obj_ref or "")
         state = self.doc.states.get(state_ref or "")
@@ -249,4 +257,7 @@ class CriteriaEvaluator:
                 return name, Constraint("<", "0")  # SUSE "is not affected": fixed since version 0
             return None
         match = _EARLIER_THAN.match(criterion.comment)
-        return (match.group(1), Constraint("<", match.group(2))) if match else None
+        if match:
+            return match.group(1), Constraint("<", match.group(2))
+        unpatched = self.unpatched.match(criterion.comment) if self.unpatched else None
+        return (unpatched.group(1), None) if unpatched else None

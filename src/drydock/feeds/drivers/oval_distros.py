@@ -17,6 +17,7 @@ from drydock.feeds.drivers.base import DATA_ERRORS, Driver, register
 from drydock.feeds.drivers.io import xml_bytes_recovering
 from drydock.feeds.drivers.oval import CriteriaEvaluator, Criterion, Definition, PackageFix, read_oval
 from drydock.feeds.records import (
+    Advisory,
     AffectedPackage,
     FixAvailability,
     FixState,
@@ -35,6 +36,8 @@ class OvalDistroDriver(Driver):
     file_patterns: ClassVar[tuple[str, ...]] = ("*.xml", "*.xml.gz", "*.xml.bz2", "mock_*")
     #: vunnel renders Mariner's constraints as VulnerableRange text; others publish none.
     render_ranges: ClassVar[bool] = False
+    #: Comment of a "package is installed" criterion meaning "all versions vulnerable" (or None).
+    unpatched: ClassVar[re.Pattern[str] | None] = None
 
     def platform_of(self, criterion: Criterion) -> str | None:
         return None
@@ -62,6 +65,9 @@ class OvalDistroDriver(Driver):
     def fix_date(self, definition: Definition) -> str | None:
         return definition.issued
 
+    def advisories(self, definition: Definition) -> list[Advisory]:
+        return []
+
     def parse_file(self, path: Path) -> Iterator[Record]:
         try:
             doc = read_oval(path)  # streamed: vendor OVAL files reach hundreds of MB
@@ -71,7 +77,7 @@ class OvalDistroDriver(Driver):
                 raise
             self.stats.note_repaired(path)
             doc = read_oval(data)
-        evaluator = CriteriaEvaluator(doc, self.platform_of)
+        evaluator = CriteriaEvaluator(doc, self.platform_of, self.unpatched)
         default_ns = self.default_namespace(path)
         records: dict[tuple[str, str], Vulnerability] = {}
         for definition in doc.definitions:
@@ -114,6 +120,7 @@ class OvalDistroDriver(Driver):
             vulnerable_ranges=[constraints] if self.render_ranges or not fixed else [],
             raw_range=", ".join(f"{c.op} {c.version}" for c in constraints) if self.render_ranges else None,
             fix_state=FixState.FIXED if fixed else FixState.NOT_FIXED,
+            advisories=self.advisories(definition) if fixed else [],
             # "fixed in 0" means never affected: there is no fix to date.
             fix_available=FixAvailability(date[:10], "advisory")
             if fixed and fixed != ["0"] and date
@@ -201,3 +208,38 @@ class MarinerDriver(OvalDistroDriver):
 
     def fix_date(self, definition: Definition) -> str | None:
         return definition.advisory_date
+
+
+@register
+class RhelOvalDriver(OvalDistroDriver):
+    """Red Hat OVAL v2 per-product-stream files (``*-including-unpatched.oval.xml``).
+
+    Red Hat retired OVAL for vulnerability data in favour of CSAF/VEX (the ``rhel`` driver); this
+    reads archived or mirrored streams. Records are keyed by CVE like the ``rhel`` driver's, the
+    RHSA of a patch definition becomes the fix's advisory.
+    """
+
+    name = "rhel-oval"
+    namespaces = ("rhel:*",)
+    default_urls = (
+        "https://security.access.redhat.com/data/oval/v2/RHEL9/rhel-9-including-unpatched.oval.xml.bz2",
+    )
+    file_patterns = ("*.oval.xml", "*.oval.xml.bz2")
+    unpatched = re.compile(r"^(\S+) is installed$")
+    _PLATFORM = re.compile(r"^Red Hat Enterprise Linux (\d+) is installed$")
+
+    def platform_of(self, criterion: Criterion) -> str | None:
+        if criterion.comment == "Red Hat Enterprise Linux must be installed":
+            return ""  # a platform check naming no release
+        match = self._PLATFORM.match(criterion.comment)
+        return f"rhel:{match.group(1)}" if match else None
+
+    def ids(self, definition: Definition) -> list[str]:
+        cves = [ref_id for source, ref_id, _ in definition.references if source == "CVE"]
+        return cves or _CVE.findall(definition.title)[:1]
+
+    def link_for(self, definition: Definition, vuln_id: str) -> str | None:
+        return f"https://access.redhat.com/security/cve/{vuln_id}"
+
+    def advisories(self, definition: Definition) -> list[Advisory]:
+        return [Advisory(ref_id, url) for source, ref_id, url in definition.references if source == "RHSA"]
