@@ -9,6 +9,7 @@ MODEL_MODULES = (
     "drydock.accounts.models",
     "drydock.runtime.models",
     "drydock.rbac.models",
+    "drydock.feeds.models",
     "drydock.queue.models",
     "drydock.catalog.models",
 )

@@ -110,6 +110,25 @@ def _analyzer_background(runtime: Runtime) -> Background:
     return AnalyzerWorker(runtime)
 
 
+def _feeds_routers() -> list[APIRouter]:
+    from drydock.feeds.views import router
+
+    return [router]
+
+
+def _feeds_tasks() -> list[PeriodicTask]:
+    from drydock.catalog.watchers import singleton
+    from drydock.feeds.service import periodic_sync
+
+    return [
+        PeriodicTask(
+            "feed_sync",
+            lambda rt: rt.settings.feeds.check_interval_seconds,
+            singleton("feed_sync", periodic_sync),
+        )
+    ]
+
+
 SERVICES: dict[str, ServiceSpec] = {
     spec.key: spec
     for spec in (
@@ -124,7 +143,7 @@ SERVICES: dict[str, ServiceSpec] = {
         ),
         ServiceSpec("policy", description="Policy engine and vulnerability matching"),
         ServiceSpec("queue", routers=_queue_routers, description="SimpleQueue on the database"),
-        ServiceSpec("feeds", description="Feed service"),
+        ServiceSpec("feeds", routers=_feeds_routers, tasks=_feeds_tasks, description="Feed service"),
         ServiceSpec("analyzer", init=_catalog_init, background=_analyzer_background, description="Analyzer worker"),
         ServiceSpec("notifications", description="Notification delivery"),
         ServiceSpec("ui", description="Web UI"),

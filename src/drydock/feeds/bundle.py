@@ -1,0 +1,246 @@
+"""Checksummed feed bundles: the store's normalized records in one ``.tar.zst``/``.tar.gz``,
+for air-gapped installs (export on a connected host, import on the isolated one).
+
+Layout: ``manifest.json`` first, then ``records/<feed>/<group>.jsonl`` (one
+:func:`records.to_dict` per line). The manifest lists every data member with its sha256, size,
+driver and record count; import verifies all of them before writing anything, so a tampered or
+truncated bundle is refused as a whole. Members are never extracted to disk, so hostile names
+(``../``, absolute paths, links) have nothing to escape into.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tarfile
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import zstandard
+from sqlalchemy.orm import Session
+
+from drydock.core.db import utcnow
+from drydock.feeds import store
+from drydock.feeds.records import EpssScore, KevEntry, Record, vulnerability_from_dict
+
+FORMAT = "drydock-feed-bundle"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 16 << 20
+_CHUNK = 1 << 20
+
+
+class BundleError(ValueError):
+    """The bundle is unreadable, not a feed bundle, or fails verification."""
+
+
+@dataclass(frozen=True, slots=True)
+class BundleFile:
+    path: str
+    feed: str
+    group: str
+    driver: str
+    records: int
+    sha256: str
+    size: int
+
+
+@dataclass(slots=True)
+class Manifest:
+    files: list[BundleFile] = field(default_factory=list)
+    created_at: str = ""
+    format: str = FORMAT
+    version: int = FORMAT_VERSION
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), indent=2).encode()
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Manifest:
+        try:
+            data = json.loads(raw)
+            if data.get("format") != FORMAT or data.get("version") != FORMAT_VERSION:
+                raise BundleError(f"not a {FORMAT} v{FORMAT_VERSION} manifest")
+            files = [BundleFile(**f) for f in data["files"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            if isinstance(exc, BundleError):
+                raise
+            raise BundleError(f"bad manifest: {exc}") from None
+        paths = [f.path for f in files]
+        if len(set(paths)) != len(paths):
+            raise BundleError("bad manifest: duplicate paths")
+        return cls(files=files, created_at=str(data.get("created_at", "")))
+
+
+@contextmanager
+def _open_tar(path: Path, mode: str) -> Iterator[tarfile.TarFile]:
+    """A streaming tar over zstd or gzip (by suffix); zstd has no tarfile mode of its own."""
+    if path.name.endswith(".tar.zst"):
+        if mode == "w":
+            with (
+                path.open("wb") as raw,
+                zstandard.ZstdCompressor(level=10, threads=-1).stream_writer(raw) as zw,
+                tarfile.open(fileobj=zw, mode="w|") as tar,
+            ):
+                yield tar
+        else:
+            with (
+                path.open("rb") as raw,
+                zstandard.ZstdDecompressor().stream_reader(raw) as zr,
+                tarfile.open(fileobj=zr, mode="r|") as tar,
+            ):
+                yield tar
+    elif path.name.endswith((".tar.gz", ".tgz")):
+        with tarfile.open(path, mode=f"{mode}|gz") as tar:
+            yield tar
+    elif path.name.endswith(".tar"):
+        with tarfile.open(path, mode=f"{mode}|") as tar:
+            yield tar
+    else:
+        raise BundleError(f"{path.name}: bundle name must end in .tar.zst, .tar.gz, .tgz or .tar")
+
+
+def _add(tar: tarfile.TarFile, name: str, fh: IO[bytes], size: int) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = size, 0o644, int(utcnow().timestamp())
+    tar.addfile(info, fh)
+
+
+def export_bundle(session: Session, out: Path, *, groups: list[str] | None = None) -> Manifest:
+    """Write the store (or the named groups) to ``out``; returns the manifest written."""
+    manifest = Manifest(created_at=utcnow().isoformat())
+    with tempfile.TemporaryDirectory(prefix="drydock-bundle-") as tmp:
+        spooled: list[tuple[BundleFile, Path]] = []
+        for view in store.list_feeds(session):
+            for group in view.groups:
+                if groups is not None and group.name not in groups:
+                    continue
+                entry, local = _spool_group(
+                    session, Path(tmp), view.feed.name, group.name, group.driver or ""
+                )
+                manifest.files.append(entry)
+                spooled.append((entry, local))
+        with _open_tar(out, "w") as tar:
+            raw = manifest.to_json()
+            _add(tar, MANIFEST, io.BytesIO(raw), len(raw))
+            for entry, local in spooled:
+                with local.open("rb") as fh:
+                    _add(tar, entry.path, fh, entry.size)
+    return manifest
+
+
+def _spool_group(session: Session, tmp: Path, feed: str, group: str, driver: str) -> tuple[BundleFile, Path]:
+    local = tmp / f"{len(list(tmp.iterdir()))}.jsonl"
+    digest, count, size = hashlib.sha256(), 0, 0
+    with local.open("wb") as fh:
+        for data in store.group_records(session, group):
+            line = json.dumps(data, sort_keys=True, separators=(",", ":")).encode() + b"\n"
+            fh.write(line)
+            digest.update(line)
+            count, size = count + 1, size + len(line)
+    entry = BundleFile(f"records/{feed}/{group}.jsonl", feed, group, driver, count, digest.hexdigest(), size)
+    return entry, local
+
+
+def _members(path: Path) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
+    try:
+        with _open_tar(path, "r") as tar:
+            for info in tar:
+                if not info.isfile():
+                    raise BundleError(f"{path.name}: unexpected non-file member {info.name!r}")
+                fh = tar.extractfile(info)
+                if fh is None:  # pragma: no cover - isfile() members always have data
+                    raise BundleError(f"{path.name}: unreadable member {info.name!r}")
+                yield info, fh
+    except (tarfile.TarError, zstandard.ZstdError, EOFError, OSError) as exc:
+        raise BundleError(f"{path.name}: damaged or truncated bundle ({type(exc).__name__}: {exc})") from None
+
+
+def _read_manifest(info: tarfile.TarInfo, fh: IO[bytes], name: str) -> Manifest:
+    if info.name != MANIFEST:
+        raise BundleError(f"{name}: first member must be {MANIFEST}, found {info.name!r}")
+    if info.size > MAX_MANIFEST_BYTES:
+        raise BundleError(f"{name}: manifest too large")
+    return Manifest.from_json(fh.read())
+
+
+def _verified_lines(path: Path, on_file: Callable[[BundleFile, list[bytes]], None] | None) -> Manifest:
+    """Stream the bundle, checking every member against the manifest; hands each verified
+    member's lines to ``on_file`` (only after its digest matched)."""
+    manifest: Manifest | None = None
+    seen: set[str] = set()
+    for info, fh in _members(path):
+        if manifest is None:
+            manifest = _read_manifest(info, fh, path.name)
+            expected = {f.path: f for f in manifest.files}
+            continue
+        entry = expected.get(info.name)
+        if entry is None or info.name in seen:
+            raise BundleError(f"{path.name}: member {info.name!r} is not listed in the manifest (tampered?)")
+        if info.size != entry.size:
+            raise BundleError(
+                f"{path.name}: {info.name} size {info.size} != manifest {entry.size} (tampered?)"
+            )
+        seen.add(info.name)
+        digest, lines = hashlib.sha256(), []
+        for line in iter(fh.readline, b""):
+            digest.update(line)
+            if on_file is not None:
+                lines.append(line)
+        if digest.hexdigest() != entry.sha256:
+            raise BundleError(
+                f"{path.name}: checksum mismatch for {info.name} (tampered or corrupt); nothing imported"
+            )
+        if on_file is not None:
+            on_file(entry, lines)
+    if manifest is None:
+        raise BundleError(f"{path.name}: empty bundle")
+    missing = sorted(set(expected) - seen)
+    if missing:
+        raise BundleError(f"{path.name}: members missing from bundle: {', '.join(missing[:5])}")
+    return manifest
+
+
+def verify_bundle(path: Path) -> Manifest:
+    """Check every member's size and sha256 against the manifest; raise BundleError if not."""
+    return _verified_lines(path, None)
+
+
+def record_from_dict(group: str, data: dict[str, Any]) -> Record:
+    if group == store.KEV_GROUP:
+        return KevEntry(**{**data, "cwes": tuple(data.get("cwes", ()))})
+    if group == store.EPSS_GROUP:
+        return EpssScore(**data)
+    return vulnerability_from_dict(data)
+
+
+@dataclass(slots=True)
+class BundleContents:
+    manifest: Manifest
+    groups: list[store.GroupData]
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_bundle(path: Path) -> BundleContents:
+    """Verify the whole bundle, then decode its records (a bad line is skipped and counted)."""
+    manifest = verify_bundle(path)
+    contents = BundleContents(manifest, [])
+
+    def decode(entry: BundleFile, lines: list[bytes]) -> None:
+        data = store.GroupData(entry.feed, entry.group, entry.driver or "bundle")
+        for number, line in enumerate(lines, 1):
+            try:
+                data.records.append(record_from_dict(entry.group, json.loads(line)))
+            except (ValueError, KeyError, TypeError) as exc:
+                contents.skipped += 1
+                contents.warnings.append(f"{entry.path}:{number}: {type(exc).__name__}: {exc}")
+        contents.groups.append(data)
+
+    _verified_lines(path, decode)
+    return contents

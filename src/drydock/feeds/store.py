@@ -1,0 +1,458 @@
+"""The normalized feed store: groups of records replaced atomically, feed/group metadata,
+and the store generation.
+
+Every function takes the caller's session: a request handler passes the request's session,
+the CLI and the periodic task their own. :func:`replace_group` commits nothing itself; the
+caller commits once per group, which is what makes a group swap atomic for readers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from drydock.core.db import utcnow
+from drydock.feeds.models import (
+    AffectedPackageRow,
+    EpssRow,
+    FeedGroupRow,
+    FeedRow,
+    FeedSourceRow,
+    FeedStoreState,
+    KevRow,
+    VulnerabilityRow,
+)
+from drydock.feeds.records import (
+    AffectedPackage,
+    EpssScore,
+    FixState,
+    KevEntry,
+    Record,
+    Vulnerability,
+)
+
+VULNERABILITIES_FEED = "vulnerabilities"
+NVD_FEED, NVD_GROUP = "nvdv2", "nvdv2:cves"
+KEV_FEED, KEV_GROUP = "kev", "kev:catalog"
+EPSS_FEED, EPSS_GROUP = "epss", "epss:scores"
+ENRICHMENT_GROUPS = frozenset({KEV_GROUP, EPSS_GROUP})
+_BATCH = 5000
+
+
+class UnknownFeed(LookupError):
+    """No such feed or group in the store."""
+
+
+def placement(record: Record) -> tuple[str, str]:
+    """The (feed, group) a record belongs to, as Anchore names them."""
+    if isinstance(record, KevEntry):
+        return KEV_FEED, KEV_GROUP
+    if isinstance(record, EpssScore):
+        return EPSS_FEED, EPSS_GROUP
+    if record.namespace == "nvd":
+        return NVD_FEED, NVD_GROUP
+    return VULNERABILITIES_FEED, record.namespace
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def plain(obj: Any) -> Any:
+    """JSON-ready form of a record (what :func:`records.to_dict` gives, several times faster:
+    ``dataclasses.asdict`` deep-copies every leaf, which dominated import time)."""
+    if obj is None or isinstance(obj, bool | int | float):
+        return obj
+    if isinstance(obj, Enum):
+        return obj.value
+    if isinstance(obj, str):
+        return obj
+    if isinstance(obj, list | tuple):
+        return [plain(x) for x in obj]
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    names = _FIELD_NAMES.get(type(obj))
+    if names is None:
+        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+    return {name: plain(getattr(obj, name)) for name in names}
+
+
+@dataclass(slots=True)
+class GroupData:
+    """All records of one group from one import, ready to replace the stored group."""
+
+    feed: str
+    group: str
+    driver: str
+    records: list[Record] = field(default_factory=list)
+    _plain: list[dict[str, Any]] | None = None
+
+    def plain_records(self) -> list[dict[str, Any]]:
+        if self._plain is None:
+            self._plain = [plain(r) for r in self.records]
+        return self._plain
+
+    def digest(self) -> str:
+        """Order-independent content digest, so an unchanged upstream costs no rewrite."""
+        lines = sorted(json.dumps(r, sort_keys=True, default=str) for r in self.plain_records())
+        h = hashlib.sha256()
+        for line in lines:
+            h.update(line.encode())
+            h.update(b"\n")
+        return h.hexdigest()
+
+
+def partition(records: Iterable[Record], driver: str) -> dict[str, GroupData]:
+    """Split a driver's output into groups (a driver may feed many namespaces), one record
+    per id: repeats of an id (one per advisory or module stream) are merged."""
+    by_key: dict[tuple[str, str], Record] = {}
+    feeds: dict[str, str] = {}
+    for record in records:
+        feed, group = placement(record)
+        feeds[group] = feed
+        key = (group, record_key(record))
+        previous = by_key.get(key)
+        by_key[key] = record if previous is None else merge(previous, record)
+    groups: dict[str, GroupData] = {}
+    for (group, _), record in by_key.items():
+        data = groups.get(group)
+        if data is None:
+            data = groups[group] = GroupData(feeds[group], group, driver)
+        data.records.append(record)
+    return groups
+
+
+def merge(old: Record, new: Record) -> Record:
+    """Two records of one id: the newer's fields, the union of their affected packages.
+
+    Entries for the same package (name, module stream, arch, source flag) are joined: their
+    fix versions pooled (each names a stream that is fixed), their ranges OR-ed.
+    """
+    if not isinstance(old, Vulnerability) or not isinstance(new, Vulnerability):
+        return new
+    joined: dict[tuple[Any, ...], AffectedPackage] = {}
+    for affected in [*old.affected, *new.affected]:
+        key = (affected.name, affected.module, affected.arch, affected.is_source, affected.version_format)
+        have = joined.get(key)
+        if have is None:
+            joined[key] = replace(affected, fixed_versions=list(affected.fixed_versions),
+                                  vulnerable_ranges=list(affected.vulnerable_ranges))
+            continue
+        have.fixed_versions = list(dict.fromkeys([*have.fixed_versions, *affected.fixed_versions]))
+        have.vulnerable_ranges += [r for r in affected.vulnerable_ranges if r not in have.vulnerable_ranges]
+        if affected.fix_state is FixState.FIXED:
+            have.fix_state = FixState.FIXED
+    return replace(new, affected=list(joined.values()), aliases=list(dict.fromkeys([*old.aliases, *new.aliases])))
+
+
+def constraint_text(affected: AffectedPackage) -> str | None:
+    """One OR-of-AND range text for the matcher; None means every version is affected.
+
+    Published ranges win. A bare "fixed in X" list means ``< X``; several fixes without ranges
+    are the same fix on several release streams (RHEL EUS and mainline), so a version that
+    reached any of them is fixed: ``< X, < Y`` (below all). An explicit version list (OSV
+    ``versions`` without usable ranges) becomes equalities.
+    """
+    if affected.vulnerable_ranges:
+        if any(not clause for clause in affected.vulnerable_ranges):
+            return None
+        return " || ".join(
+            ", ".join(f"{c.op} {c.version}" for c in clause) for clause in affected.vulnerable_ranges
+        )
+    fixes = [v for v in affected.fixed_versions if v and v != "None"]
+    if fixes:
+        return ", ".join(f"< {v}" for v in dict.fromkeys(fixes))
+    if affected.affected_versions:
+        return " || ".join(f"= {v}" for v in affected.affected_versions)
+    return None
+
+
+def vulnerability_row(group: str, vuln: Vulnerability, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "group_name": group,
+        "id": vuln.id,
+        "namespace": vuln.namespace,
+        "severity": str(vuln.severity),
+        "link": vuln.link,
+        "cvss": data["cvss"],
+        "aliases": list(vuln.aliases),
+        "published": vuln.published,
+        "modified": vuln.modified,
+        "withdrawn": vuln.withdrawn,
+        "data": data,
+    }
+
+
+def affected_rows(group: str, vuln: Vulnerability) -> Iterator[dict[str, Any]]:
+    for affected in vuln.affected:
+        yield {
+            "group_name": group,
+            "vuln_id": vuln.id,
+            "namespace": vuln.namespace,
+            "name": affected.name,
+            "is_source": affected.is_source,
+            "version_format": str(affected.version_format),
+            "constraint": constraint_text(affected),
+            "fixed_versions": list(affected.fixed_versions),
+            "fix_state": str(affected.fix_state),
+            "no_advisory": affected.no_advisory,
+            "module": affected.module,
+            "arch": affected.arch,
+            "cpe_criteria": [plain(c) for c in affected.cpe_criteria],
+        }
+
+
+def _kev_row(entry: KevEntry, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "cve_id": entry.cve_id,
+        "date_added": entry.date_added,
+        "due_date": entry.due_date,
+        "ransomware": entry.known_ransomware_campaign_use,
+        "data": data,
+    }
+
+
+def _epss_row(score: EpssScore, data: dict[str, Any]) -> dict[str, Any]:
+    return {"cve": score.cve, "epss": score.epss, "percentile": score.percentile, "date": score.date, "data": data}
+
+
+def _insert_batches(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            session.execute(insert(table), batch)
+            batch = []
+    if batch:
+        session.execute(insert(table), batch)
+
+
+def record_key(record: Record) -> str:
+    if isinstance(record, KevEntry):
+        return record.cve_id
+    if isinstance(record, EpssScore):
+        return record.cve
+    return record.id
+
+
+def _dedupe_by_key(pairs: list[tuple[Any, dict[str, Any]]]) -> list[tuple[Any, dict[str, Any]]]:
+    """Last record wins per primary key (an upstream listing one id twice must not abort)."""
+    return list({record_key(r): (r, d) for r, d in pairs}.values())
+
+
+# --- generation --------------------------------------------------------------------------
+
+
+def generation(session: Session) -> int:
+    value = session.scalar(select(FeedStoreState.generation).where(FeedStoreState.id == 1))
+    return int(value or 0)
+
+
+def bump_generation(session: Session) -> int:
+    """Increment the generation inside the caller's transaction (visible when it commits)."""
+    updated = session.execute(
+        update(FeedStoreState).where(FeedStoreState.id == 1).values(generation=FeedStoreState.generation + 1)
+    )
+    if updated.rowcount == 0:  # type: ignore[attr-defined]
+        session.add(FeedStoreState(id=1, generation=1))
+        session.flush()
+    return generation(session)
+
+
+# --- feeds and groups ----------------------------------------------------------------------
+
+
+def ensure_group(session: Session, feed: str, group: str, now: datetime | None = None) -> FeedGroupRow:
+    """The group row (and its feed), created enabled if new, as Anchore does on first sight."""
+    now = now or utcnow()
+    if session.get(FeedRow, feed) is None:
+        session.add(FeedRow(name=feed, enabled=True, created_at=now, updated_at=now))
+        session.flush()
+    row = session.get(FeedGroupRow, group)
+    if row is None:
+        row = FeedGroupRow(
+            name=group, feed_name=feed, enabled=True, created_at=now, updated_at=now, record_count=0
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+@dataclass(frozen=True, slots=True)
+class GroupWrite:
+    group: str
+    records: int
+    written: bool
+
+
+def replace_group(
+    session: Session, data: GroupData, *, force: bool = False, now: datetime | None = None
+) -> GroupWrite:
+    """Swap a group's records for ``data`` in the caller's transaction.
+
+    Unchanged content (same digest) only refreshes ``last_sync``; ``force`` rewrites anyway.
+    """
+    now = now or utcnow()
+    row = ensure_group(session, data.feed, data.group, now)
+    digest = data.digest()
+    if row.digest == digest and not force:
+        row.last_sync = now
+        return GroupWrite(data.group, row.record_count, written=False)
+    _delete_group_records(session, data.group)
+    count = _insert_group_records(session, data)
+    row.record_count, row.digest, row.driver = count, digest, data.driver
+    row.last_sync = row.updated_at = now
+    bump_generation(session)
+    return GroupWrite(data.group, count, written=True)
+
+
+def _insert_group_records(session: Session, data: GroupData) -> int:
+    pairs = _dedupe_by_key(list(zip(data.records, data.plain_records(), strict=True)))
+    if data.group == KEV_GROUP:
+        _insert_batches(session, KevRow, (_kev_row(r, d) for r, d in pairs))
+    elif data.group == EPSS_GROUP:
+        _insert_batches(session, EpssRow, (_epss_row(r, d) for r, d in pairs))
+    else:
+        _insert_batches(session, VulnerabilityRow, (vulnerability_row(data.group, r, d) for r, d in pairs))
+        _insert_batches(session, AffectedPackageRow, (row for r, _ in pairs for row in affected_rows(data.group, r)))
+    return len(pairs)
+
+
+def _delete_group_records(session: Session, group: str) -> None:
+    if group == KEV_GROUP:
+        session.execute(delete(KevRow))
+    elif group == EPSS_GROUP:
+        session.execute(delete(EpssRow))
+    else:
+        session.execute(delete(AffectedPackageRow).where(AffectedPackageRow.group_name == group))
+        session.execute(delete(VulnerabilityRow).where(VulnerabilityRow.group_name == group))
+
+
+def mark_full_sync(session: Session, feeds: Iterable[str], now: datetime | None = None) -> None:
+    now = now or utcnow()
+    session.execute(
+        update(FeedRow).where(FeedRow.name.in_(list(feeds))).values(last_full_sync=now, updated_at=now)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    feed: FeedRow
+    groups: list[FeedGroupRow]
+
+
+def list_feeds(session: Session) -> list[FeedView]:
+    feeds = session.scalars(select(FeedRow).order_by(FeedRow.name)).all()
+    groups = session.scalars(select(FeedGroupRow).order_by(FeedGroupRow.name)).all()
+    by_feed: dict[str, list[FeedGroupRow]] = {}
+    for g in groups:
+        by_feed.setdefault(g.feed_name, []).append(g)
+    return [FeedView(f, by_feed.get(f.name, [])) for f in feeds]
+
+
+def get_feed(session: Session, feed: str) -> FeedRow:
+    row = session.get(FeedRow, feed)
+    if row is None:
+        raise UnknownFeed(f"feed {feed} not found")
+    return row
+
+
+def get_group(session: Session, feed: str, group: str) -> FeedGroupRow:
+    row = session.get(FeedGroupRow, group)
+    if row is None or row.feed_name != feed:
+        raise UnknownFeed(f"group {group} of feed {feed} not found")
+    return row
+
+
+def set_feed_enabled(session: Session, feed: str, enabled: bool) -> FeedRow:
+    """Enable/disable a feed; its groups follow (Anchore toggles them together)."""
+    row = get_feed(session, feed)
+    now = utcnow()
+    row.enabled, row.updated_at = enabled, now
+    session.execute(
+        update(FeedGroupRow).where(FeedGroupRow.feed_name == feed).values(enabled=enabled, updated_at=now)
+    )
+    bump_generation(session)
+    return row
+
+
+def set_group_enabled(session: Session, feed: str, group: str, enabled: bool) -> FeedGroupRow:
+    row = get_group(session, feed, group)
+    row.enabled, row.updated_at = enabled, utcnow()
+    bump_generation(session)
+    return row
+
+
+def delete_group(session: Session, feed: str, group: str) -> None:
+    row = get_group(session, feed, group)
+    _delete_group_records(session, group)
+    session.delete(row)
+    bump_generation(session)
+
+
+def delete_feed(session: Session, feed: str) -> None:
+    row = get_feed(session, feed)
+    for group in session.scalars(select(FeedGroupRow.name).where(FeedGroupRow.feed_name == feed)).all():
+        _delete_group_records(session, group)
+    session.execute(delete(FeedGroupRow).where(FeedGroupRow.feed_name == feed))
+    session.delete(row)
+    bump_generation(session)
+
+
+# --- reads ---------------------------------------------------------------------------------
+
+
+def group_records(session: Session, group: str) -> Iterator[dict[str, Any]]:
+    """The stored normalized records of a group, as :func:`records.to_dict` made them."""
+    if group == KEV_GROUP:
+        stmt = select(KevRow.data).order_by(KevRow.cve_id)
+    elif group == EPSS_GROUP:
+        stmt = select(EpssRow.data).order_by(EpssRow.cve)
+    else:
+        stmt = (
+            select(VulnerabilityRow.data)
+            .where(VulnerabilityRow.group_name == group)
+            .order_by(VulnerabilityRow.id)
+        )
+    yield from session.execute(stmt.execution_options(yield_per=2000)).scalars()
+
+
+def count_records(session: Session, group: str) -> int:
+    if group == KEV_GROUP:
+        return int(session.scalar(select(func.count()).select_from(KevRow)) or 0)
+    if group == EPSS_GROUP:
+        return int(session.scalar(select(func.count()).select_from(EpssRow)) or 0)
+    stmt = select(func.count()).select_from(VulnerabilityRow).where(VulnerabilityRow.group_name == group)
+    return int(session.scalar(stmt) or 0)
+
+
+def enabled_groups(session: Session) -> list[FeedGroupRow]:
+    stmt = (
+        select(FeedGroupRow)
+        .join(FeedRow, FeedRow.name == FeedGroupRow.feed_name)
+        .where(FeedGroupRow.enabled.is_(True), FeedRow.enabled.is_(True))
+    )
+    return list(session.scalars(stmt).all())
+
+
+# --- incremental import bookkeeping --------------------------------------------------------
+
+
+def source_digest(session: Session, key: str) -> str | None:
+    row = session.get(FeedSourceRow, key)
+    return row.digest if row else None
+
+
+def record_source(session: Session, key: str, digest: str) -> None:
+    row = session.get(FeedSourceRow, key)
+    if row is None:
+        session.add(FeedSourceRow(key=key, digest=digest, imported_at=utcnow()))
+    else:
+        row.digest, row.imported_at = digest, utcnow()

@@ -1,0 +1,236 @@
+"""In-memory index of affected-package records by (namespace, name), built from the feed store
+and cached by store generation.
+
+Matching an image touches a few thousand keys; reading them from the database per image would
+cost more than the comparisons. The index holds every enabled group's affected rows with their
+vulnerability's severity/CVSS, parses each constraint once (lazily, then kept), and is rebuilt
+only when the store generation moves.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from drydock.feeds import store
+from drydock.feeds.models import AffectedPackageRow, EpssRow, FeedGroupRow, FeedRow, KevRow, VulnerabilityRow
+from drydock.feeds.records import EpssScore, KevEntry, Record
+from drydock.versions import Constraint, InvalidConstraint, InvalidVersion, get_scheme
+
+_UNPARSED: Any = object()
+_BOUND_EPOCH = re.compile(r"[<>=!]+\s*(\d+):")
+_PEP503 = re.compile(r"[-_.]+")
+_TERM = re.compile(r"^\s*(<=|>=|!=|==|=|<|>)\s*(\S+)\s*$")
+
+
+def language_key(ecosystem: str, name: str) -> str:
+    """Names as ecosystems compare them: PyPI per PEP 503, the others case-insensitively."""
+    if ecosystem == "python":
+        return _PEP503.sub("-", name).lower()
+    return name.lower()
+
+
+def parse_constraint(text: str, version_format: str) -> Constraint:
+    """The store's normalized range text (``>= a, < b || = c``) as a Constraint.
+
+    The store writes one neutral syntax for every ecosystem, so it is split here rather than
+    handed to each scheme's own grammar (npm, for one, has no comma operator); each bound is
+    still parsed and compared by the record's scheme.
+    """
+    scheme = get_scheme(version_format)
+    clauses = []
+    for alternative in text.split("||"):
+        clause = []
+        for term in alternative.split(","):
+            m = _TERM.match(term)
+            if m is None:
+                raise InvalidConstraint(scheme.name, text, f"bad term {term.strip()!r}")
+            clause.extend(scheme.term_predicates(m.group(1), m.group(2)))
+        clauses.append(tuple(clause))
+    return Constraint(scheme, clauses, text=text)
+
+
+@dataclass(slots=True, eq=False)
+class Candidate:
+    """One affected-package row with its vulnerability's display fields."""
+
+    vuln_id: str
+    namespace: str
+    feed: str
+    group: str
+    name: str
+    is_source: bool
+    version_format: str
+    constraint_text: str | None
+    fixed_versions: tuple[str, ...]
+    fix_state: str
+    no_advisory: bool
+    module: str | None
+    arch: str | None
+    cpe_criteria: tuple[dict[str, Any], ...]
+    severity: str
+    cvss: tuple[dict[str, Any], ...]
+    link: str | None
+    aliases: tuple[str, ...]
+    _constraint: Any = field(default=_UNPARSED, repr=False)
+
+    def constraint(self) -> Constraint | None:
+        """The parsed constraint (None: every version); raises InvalidConstraint if the
+        record's text does not parse, which the matcher counts and skips."""
+        if self._constraint is _UNPARSED:
+            try:
+                self._constraint = (
+                    None if self.constraint_text is None else parse_constraint(self.constraint_text, self.version_format)
+                )
+            except (InvalidConstraint, InvalidVersion, KeyError) as exc:
+                self._constraint = exc
+        if isinstance(self._constraint, Exception):
+            raise self._constraint
+        return self._constraint
+
+    @property
+    def bound_epoch(self) -> str | None:
+        """The epoch the record's bounds carry (rpm), for epoch-less package versions."""
+        if not self.constraint_text:
+            return None
+        m = _BOUND_EPOCH.search(self.constraint_text)
+        return m.group(1) if m else None
+
+
+@dataclass(slots=True)
+class VulnerabilityIndex:
+    generation: int = 0
+    by_key: dict[tuple[str, str], list[Candidate]] = field(default_factory=dict)
+    namespaces: set[str] = field(default_factory=set)
+    #: language suffix ("python") → namespaces publishing it ("github:python", "pypa:python").
+    by_language: dict[str, list[str]] = field(default_factory=dict)
+    #: CPE product → NVD candidates (their name is "vendor:product").
+    by_product: dict[str, list[Candidate]] = field(default_factory=dict)
+    kev: dict[str, dict[str, Any]] = field(default_factory=dict)
+    epss: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return sum(len(v) for v in self.by_key.values())
+
+    def lookup(self, namespace: str, name: str) -> list[Candidate]:
+        return self.by_key.get((namespace, name), [])
+
+    def add(self, candidate: Candidate) -> None:
+        self.namespaces.add(candidate.namespace)
+        if candidate.namespace == "nvd":
+            product = candidate.name.rsplit(":", 1)[-1].lower()
+            self.by_product.setdefault(product, []).append(candidate)
+            return
+        language = candidate.namespace.rpartition(":")[2] if ":" in candidate.namespace else ""
+        key_name = candidate.name
+        if language in LANGUAGES:
+            key_name = language_key(language, candidate.name)
+        self.by_key.setdefault((candidate.namespace, key_name), []).append(candidate)
+
+    def finish(self) -> None:
+        languages: dict[str, list[str]] = defaultdict(list)
+        for ns in sorted(self.namespaces):
+            prefix, _, suffix = ns.rpartition(":")
+            if prefix and suffix in LANGUAGES:
+                languages[suffix].append(ns)
+        self.by_language = dict(languages)
+
+
+#: Namespace suffixes of language ecosystems (``github:python``, ``govulndb:go``).
+LANGUAGES = frozenset({"python", "npm", "gem", "java", "go", "rust", "nuget", "composer"})
+
+
+def build_index(session: Session) -> VulnerabilityIndex:
+    """Load every enabled group's affected rows (and KEV/EPSS) into a fresh index."""
+    index = VulnerabilityIndex(generation=store.generation(session))
+    a, v = AffectedPackageRow, VulnerabilityRow
+    stmt = (
+        select(
+            a.vuln_id, a.namespace, FeedGroupRow.feed_name, a.group_name, a.name, a.is_source, a.version_format,
+            a.constraint, a.fixed_versions, a.fix_state, a.no_advisory, a.module, a.arch, a.cpe_criteria,
+            v.severity, v.cvss, v.link, v.aliases,
+        )
+        .join(v, (v.group_name == a.group_name) & (v.id == a.vuln_id))
+        .join(FeedGroupRow, FeedGroupRow.name == a.group_name)
+        .join(FeedRow, FeedRow.name == FeedGroupRow.feed_name)
+        .where(FeedGroupRow.enabled.is_(True), FeedRow.enabled.is_(True))
+    )
+    for row in session.execute(stmt.execution_options(yield_per=20000)):
+        index.add(
+            Candidate(
+                row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7], tuple(row[8] or ()), row[9],
+                bool(row[10]), row[11], row[12], tuple(row[13] or ()), row[14], tuple(row[15] or ()), row[16],
+                tuple(row[17] or ()),
+            )
+        )
+    if _group_enabled(session, store.KEV_GROUP):
+        index.kev = {cve.upper(): data for cve, data in session.execute(select(KevRow.cve_id, KevRow.data))}
+    if _group_enabled(session, store.EPSS_GROUP):
+        index.epss = {
+            cve.upper(): {"epss": e, "percentile": p, "date": d}
+            for cve, e, p, d in session.execute(select(EpssRow.cve, EpssRow.epss, EpssRow.percentile, EpssRow.date))
+        }
+    index.finish()
+    return index
+
+
+def index_from_records(records: Iterable[Record], generation: int = 0) -> VulnerabilityIndex:
+    """An index straight from driver output, without a database (tests, offline tools)."""
+    index = VulnerabilityIndex(generation=generation)
+    merged = [r for group in store.partition(records, "").values() for r in group.records]
+    for record in merged:
+        if isinstance(record, KevEntry):
+            index.kev[record.cve_id.upper()] = store.plain(record)
+        elif isinstance(record, EpssScore):
+            index.epss[record.cve.upper()] = {"epss": record.epss, "percentile": record.percentile, "date": record.date}
+        else:
+            feed, group = store.placement(record)
+            cvss = tuple(store.plain(record.cvss))
+            for row in store.affected_rows(group, record):
+                index.add(
+                    Candidate(
+                        record.id, record.namespace, feed, group, row["name"], row["is_source"], row["version_format"],
+                        row["constraint"], tuple(row["fixed_versions"]), row["fix_state"], row["no_advisory"],
+                        row["module"], row["arch"], tuple(row["cpe_criteria"]), str(record.severity), cvss,
+                        record.link, tuple(record.aliases),
+                    )
+                )
+    index.finish()
+    return index
+
+
+def _group_enabled(session: Session, group: str) -> bool:
+    row = session.get(FeedGroupRow, group)
+    if row is None or not row.enabled:
+        return False
+    feed = session.get(FeedRow, row.feed_name)
+    return feed is not None and feed.enabled
+
+
+class IndexCache:
+    """The current index, rebuilt when the store generation differs from the cached one.
+
+    One generation read per call; concurrent callers wait for a single rebuild.
+    """
+
+    def __init__(self) -> None:
+        self._index: VulnerabilityIndex | None = None
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> VulnerabilityIndex:
+        current = store.generation(session)
+        cached = self._index
+        if cached is not None and cached.generation == current:
+            return cached
+        with self._lock:
+            if self._index is None or self._index.generation != current:
+                self._index = build_index(session)
+            return self._index
