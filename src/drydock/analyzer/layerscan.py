@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
 MAX_HARDLINK_HOPS = 40
-RECENT_BYTES = 32 * 1024 * 1024  # recently read files kept for hard links to them
+RECENT_BYTES = 16 * 1024 * 1024  # recently read files kept for hard links to them
 
 _TYPES: dict[str, FileType] = {
     "0": FileType.REGULAR,

@@ -6,8 +6,9 @@ of every executable and archive) dominate and would run on one CPU. ``ScanOffloa
 the bytes of each wanted file, in batches, to a process pool whose workers hold the plan
 (sent once, at start-up) and run the scanners; the reader goes on streaming meanwhile.
 
-Memory stays bounded: at most ``max_inflight_bytes`` of file data are queued or being
-scanned; beyond that ``submit`` waits for the oldest batch. Results come back in submission
+Memory stays bounded: at most three 2 MiB batches per worker are queued or being scanned
+(a single file larger than that travels alone); beyond that ``submit`` waits for the oldest
+batch. Results come back in submission
 order, so the layer index is the same as with inline scanning.
 """
 
@@ -41,15 +42,17 @@ class ScanOffload:
         self,
         plan: ScanPlan,
         workers: int,
-        batch_bytes: int = 4 * 1024 * 1024,
-        max_inflight_bytes: int = 256 * 1024 * 1024,
+        batch_bytes: int = 2 * 1024 * 1024,
+        max_inflight_batches_per_worker: int = 3,
     ) -> None:
         self._index = {id(s): i for i, s in enumerate(plan.scanners)}
         self._pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init, initargs=(plan,))
         self._batch: list[Job] = []
         self._batch_bytes = 0
         self._limit = batch_bytes
-        self._max_inflight = max(max_inflight_bytes, plan.max_file_bytes)
+        # enough queued to keep every worker busy, little more: queued bytes exist twice (the
+        # batch and its pickle in the call queue), so this is the offload's memory cost
+        self._max_inflight = max_inflight_batches_per_worker * workers * batch_bytes
         self._inflight: deque[tuple[Future[list[FileFindings]], list[FileEntry], int]] = deque()
         self._inflight_bytes = 0
         self._done: list[tuple[FileEntry, FileFindings]] = []
