@@ -77,3 +77,57 @@ def test_namespace_helpers():
     assert product_namespace("Red Hat Enterprise Linux 7 Supplementary") is None
     assert cpe_namespace("cpe:/a:redhat:rhel_eus:9.0::appstream") == "rhel:9.0+eus"
     assert cpe_namespace("cpe:/a:redhat:enterprise_linux:8::appstream") == "rhel:8"
+
+
+def _tar_zst(members: dict[str, bytes]) -> bytes:
+    import io
+    import tarfile
+
+    import zstandard
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    return zstandard.ZstdCompressor().compress(buf.getvalue())
+
+
+def test_csaf_mirror_fetch_archive_changes_and_deletions(tmp_path):
+    """archive_latest.txt -> .tar.zst + changed advisories; deleted ones are dropped at parse."""
+    import httpx
+
+    from drydock.feeds.drivers import DriverConfig
+
+    server = RHEL / "csaf" / "server"
+    advisories = RHEL / "csaf" / "advisories"
+    stale = (advisories / "2024" / "rhsa-2024_9371.json").read_bytes()
+    archive = _tar_zst({
+        "2024/rhsa-2024_6163.json": (advisories / "2024" / "rhsa-2024_6163.json").read_bytes(),
+        "2024/rhsa-2024_0010.json": stale,  # replaced by the newer copy listed in changes.csv
+        "2024/rhsa-2024_2106.json": stale,  # listed in deletions.csv
+    })  # fmt: skip
+    routes = {
+        "/archive_latest.txt": (server / "archive_latest.txt").read_bytes(),
+        "/csaf_advisories_2025-02-15.tar.zst": archive,
+        "/changes.csv": (server / "changes.csv").read_bytes(),
+        "/deletions.csv": (server / "deletions.csv").read_bytes(),
+        "/2024/rhsa-2024_0010.json": (server / "2024" / "rhsa-2024_0010.json").read_bytes(),
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = routes.get(request.url.path.removeprefix("/csaf"))
+        return httpx.Response(200, content=body) if body is not None else httpx.Response(404)
+
+    driver = get_driver("rhel", DriverConfig(urls=("https://mirror.test/csaf/archive_latest.txt",)))
+    with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        fetched = driver.fetch(tmp_path, client)
+    assert (tmp_path / "input" / "changes" / "2024" / "rhsa-2024_0010.json") in fetched
+    records = list(driver.parse(tmp_path / "input"))
+    assert driver.stats.skipped_total == 0
+    advisories_seen = {adv.id for v in records for a in v.affected for adv in a.advisories}
+    expected = {"RHSA-2024:6163", "RHSA-2024:0010"}
+    assert expected <= advisories_seen and "RHSA-2024:9371" not in advisories_seen
+    keys = [(v.namespace, v.id) for v in records]
+    assert len(keys) == len(set(keys))  # one record per (namespace, CVE) across advisories

@@ -169,6 +169,7 @@ class TruncatedDownload(IOError):
 
 def download(client: httpx.Client, url: str, dest: Path, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> Path:
     """Stream ``url`` to ``dest`` atomically; a short body never replaces a good previous copy."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".part")
     with client.stream("GET", url, timeout=timeout, follow_redirects=True) as response:
         response.raise_for_status()

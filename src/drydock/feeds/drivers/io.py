@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 from xml.etree.ElementTree import Element
 
 import yaml
+import zstandard
 from defusedxml.ElementTree import iterparse
 
 # BaseLoader keeps every scalar a string: YAML would otherwise turn a version key "1.10" into the
@@ -147,9 +148,15 @@ def iter_archive_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[tupl
                 if not info.is_dir() and info.filename.endswith(suffixes):
                     yield info.filename, zf.read(info) if info.file_size <= MAX_MEMBER_BYTES else None
         return
-    with tarfile.open(path, "r:*") as tf:
-        for member in tf:
-            if member.isfile() and member.name.endswith(suffixes):
-                handle = tf.extractfile(member)
-                if handle is not None:
-                    yield member.name, handle.read() if member.size <= MAX_MEMBER_BYTES else None
+    with path.open("rb") as raw:
+        if path.name.endswith(".tar.zst"):  # Red Hat's CSAF archives; tarfile has no zstd before 3.14
+            stream: BinaryIO = zstandard.ZstdDecompressor().stream_reader(raw)  # type: ignore[assignment]
+            tf = tarfile.open(fileobj=stream, mode="r|")
+        else:
+            tf = tarfile.open(fileobj=raw, mode="r:*")
+        with tf:
+            for member in tf:
+                if member.isfile() and member.name.endswith(suffixes):
+                    handle = tf.extractfile(member)
+                    if handle is not None:
+                        yield member.name, handle.read() if member.size <= MAX_MEMBER_BYTES else None

@@ -9,18 +9,21 @@ package coordinates come from their purls.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+import httpx
 from packageurl import PackageURL
 
 from drydock.feeds.cvss_scores import score_vector
-from drydock.feeds.drivers.base import Driver, register
-from drydock.feeds.drivers.io import load_json
+from drydock.feeds.drivers.base import DEFAULT_TIMEOUT, Driver, download, log, register
+from drydock.feeds.drivers.io import decode_recovering, is_archive, iter_archive_members, load_json
 from drydock.feeds.records import (
     Advisory,
     AffectedPackage,
@@ -277,30 +280,111 @@ def _csaf_vulnerability(vuln: dict[str, Any], namespace: str) -> Vulnerability:
     )
 
 
+def _doc_key(name: str) -> str:
+    """``.../2024/rhsa-2024_0010.json`` -> ``2024/rhsa-2024_0010.json`` (how changes/deletions name them)."""
+    return "/".join(name.replace("\\", "/").split("/")[-2:])
+
+
+def _listed_paths(path: Path) -> set[str]:
+    """First column of Red Hat's ``changes.csv`` / ``deletions.csv`` (``"2024/x.json","<date>"``)."""
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {row[0] for row in csv.reader(fh) if row}
+
+
+def merge_into(records: dict[tuple[str, str], Vulnerability], vuln: Vulnerability) -> None:
+    """One record per (namespace, CVE): several advisories (firefox, thunderbird, ...) fix one CVE."""
+    existing = records.get((vuln.namespace, vuln.id))
+    if existing is None:
+        records[(vuln.namespace, vuln.id)] = vuln
+        return
+    existing.affected += [a for a in vuln.affected if a not in existing.affected]
+    existing.severity = Severity.highest(existing.severity, vuln.severity)
+    existing.cvss += [c for c in vuln.cvss if c not in existing.cvss]
+
+
 @register
 class RhelDriver(Driver):
+    """Hydra CVE files and CSAF advisories, loose or as Red Hat's dated ``.tar.zst`` archive.
+
+    A CSAF mirror is ``archive_latest.txt`` -> ``csaf_advisories_<date>.tar.zst`` plus the
+    advisories changed since (``changes.csv``) and removed (``deletions.csv``): loose files
+    override archive members of the same name, deleted advisories are dropped.
+    """
+
     name = "rhel"
     namespaces = ("rhel:*", "rhel:*+eus")
-    default_urls = (
-        "https://access.redhat.com/hydra/rest/securitydata/cve.json",
-        "https://security.access.redhat.com/data/csaf/v2/advisories/archive_latest.txt",
-    )
-    file_patterns = ("*.json", "CVE-*")
+    default_urls = ("https://security.access.redhat.com/data/csaf/v2/advisories/archive_latest.txt",)
+    file_patterns = ("*.json", "CVE-*", "*.tar.zst", "deletions.csv")
 
-    def fetch(self, workspace: Path, client: object) -> list[Path]:
-        raise NotImplementedError(
-            "Hydra is paged per CVE and CSAF ships as a dated tar.zst; the sync service owns it"
-        )
+    def fetch(self, workspace: Path, client: httpx.Client) -> list[Path]:
+        """Latest CSAF archive + every advisory changed on or after its date + the deletions list.
 
-    def parse_file(self, path: Path) -> Iterator[Record]:
-        doc = load_json(path)
+        (Hydra is one request per CVE, ~300k of them; CSAF is the bulk source.)
+        """
+        target = workspace / "input"
+        target.mkdir(parents=True, exist_ok=True)
+        base = self.urls[0].rsplit("/", 1)[0]
+        response = client.get(self.urls[0], timeout=DEFAULT_TIMEOUT)
+        response.raise_for_status()
+        latest = response.text.strip()
+        if not re.fullmatch(r"csaf_advisories_(\d{4}-\d{2}-\d{2})\.tar\.zst", latest):
+            raise ValueError(f"unexpected archive name {latest!r}")
+        fetched = [download(client, f"{base}/{latest}", target / latest)]
+        archive_date = latest.removeprefix("csaf_advisories_")[:10]
+        changes = download(client, f"{base}/changes.csv", target / "changes.csv")
+        fetched.append(download(client, f"{base}/deletions.csv", target / "deletions.csv"))
+        with changes.open(newline="", encoding="utf-8") as fh:
+            for row in csv.reader(fh):
+                if (
+                    len(row) == 2
+                    and row[1][:10] >= archive_date
+                    and re.fullmatch(r"\d{4}/[\w.-]+\.json", row[0])
+                ):
+                    try:
+                        fetched.append(download(client, f"{base}/{row[0]}", target / "changes" / row[0]))
+                    except httpx.HTTPStatusError as exc:  # listed but gone (e.g. deleted meanwhile)
+                        log.warning("skipping changed advisory %s: %s", row[0], exc)
+        return fetched
+
+    def parse_files(self, files: list[Path]) -> Iterator[Record]:
+        deleted = set().union(*(_listed_paths(p) for p in files if p.name == "deletions.csv"))
+        archives = [p for p in files if is_archive(p)]
+        loose = [p for p in files if p not in archives and p.name != "deletions.csv"]
+        overridden = {_doc_key(str(p)) for p in loose}
+        records: dict[tuple[str, str], Vulnerability] = {}
+        for archive in archives:
+            for vuln in self.guard_file(archive, lambda a: self._archive(a, deleted | overridden)):
+                merge_into(records, vuln)
+        for path in loose:
+            if _doc_key(str(path)) in deleted:
+                continue
+            for vuln in self.guard_file(path, lambda p: self.records_for(load_json(p), str(p))):
+                merge_into(records, vuln)
+        yield from records.values()
+
+    def _archive(self, path: Path, skip: set[str]) -> Iterator[Vulnerability]:
+        for name, data in iter_archive_members(path, (".json",)):
+            where = f"{path}!{name}"
+            if _doc_key(name) in skip:
+                continue
+            if data is None:
+                self.stats.skip("oversized-member", where)
+                continue
+            try:
+                doc = json.loads(decode_recovering(data)[0])
+            except ValueError as exc:
+                self.stats.skip("bad-file", f"{where}: {exc}")
+                continue
+            yield from self.records_for(doc, where)
+
+    def records_for(self, doc: Any, where: str) -> Iterator[Vulnerability]:
         if isinstance(doc, dict) and "document" in doc and "product_tree" in doc:
             parser: HydraParser | CsafParser = CsafParser(self)
         elif isinstance(doc, dict) and str(doc.get("name", "")).startswith("CVE-"):
             parser = HydraParser(self)
         elif isinstance(doc, list):
-            self.stats.skip("index-file", f"{path}: Hydra CVE listing (per-CVE documents hold the data)")
+            self.stats.skip("index-file", f"{where}: Hydra CVE listing (per-CVE documents hold the data)")
             return
         else:
             raise ValueError("neither a Hydra CVE document nor a CSAF document")
-        yield from self.convert_each([doc], parser.records, str(path))
+        yield from self.convert_each([doc], parser.records, where)  # type: ignore[misc]
