@@ -149,12 +149,9 @@ def iter_archive_members(path: Path, suffixes: tuple[str, ...]) -> Iterator[tupl
                     yield info.filename, zf.read(info) if info.file_size <= MAX_MEMBER_BYTES else None
         return
     with path.open("rb") as raw:
-        if path.name.endswith(".tar.zst"):  # Red Hat's CSAF archives; tarfile has no zstd before 3.14
-            stream: BinaryIO = zstandard.ZstdDecompressor().stream_reader(raw)  # type: ignore[assignment]
-            tf = tarfile.open(fileobj=stream, mode="r|")
-        else:
-            tf = tarfile.open(fileobj=raw, mode="r:*")
-        with tf:
+        zst = path.name.endswith(".tar.zst")  # Red Hat's CSAF archives; tarfile has no zstd before 3.14
+        stream: BinaryIO = zstandard.ZstdDecompressor().stream_reader(raw) if zst else raw  # type: ignore[assignment]
+        with tarfile.open(fileobj=stream, mode="r|" if zst else "r:*") as tf:
             for member in tf:
                 if member.isfile() and member.name.endswith(suffixes):
                     handle = tf.extractfile(member)
