@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ospkg_fixtures import PKGDB, load_case
+from tests.analyzer.os.ospkg_fixtures import PKGDB, load_case
 
 from drydock.analyzer.cpe import (
     CPEError,

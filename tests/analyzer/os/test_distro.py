@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ospkg_fixtures import case_dirs, load_case
+from tests.analyzer.os.ospkg_fixtures import case_dirs, load_case
 
 from drydock.analyzer.distro import (
     DISTRO_PATTERNS,

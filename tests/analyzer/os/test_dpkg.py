@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ospkg_fixtures import (
+from tests.analyzer.os.ospkg_fixtures import (
     assert_packages_match,
     case_dirs,
     dependency_map,

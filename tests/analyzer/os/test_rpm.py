@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ospkg_fixtures import assert_packages_match, case_dirs, load_case, normalize, paths_read
+from tests.analyzer.os.ospkg_fixtures import assert_packages_match, case_dirs, load_case, normalize, paths_read
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError
 from drydock.analyzer.catalogers.rpm import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import struct
 
 import pytest
-from ospkg_fixtures import PKGDB
+from tests.analyzer.os.ospkg_fixtures import PKGDB
 
 from drydock.analyzer.catalogers.base import CatalogContext
 from drydock.analyzer.catalogers.rpm import RpmArchiveScanner, parse_rpm_archive

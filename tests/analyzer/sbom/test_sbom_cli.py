@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import typer
-from sbom_corpus import PKGDB, realistic_analysis
+from tests.analyzer.sbom.sbom_corpus import PKGDB, realistic_analysis
 from typer.testing import CliRunner
 
 from drydock.analyzer.model import ImageAnalysis

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
-from sbom_corpus import awkward_packages, directory_analysis, fixed_options, only, realistic_analysis
+from tests.analyzer.sbom.sbom_corpus import awkward_packages, directory_analysis, fixed_options, only, realistic_analysis
 
 from drydock.analyzer.sbom import render
 

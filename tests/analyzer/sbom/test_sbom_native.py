@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from sbom_corpus import directory_analysis, fixed_options, only, realistic_analysis
+from tests.analyzer.sbom.sbom_corpus import directory_analysis, fixed_options, only, realistic_analysis
 
 from drydock.analyzer.model import ImageAnalysis, Location, Package, PackageType
 from drydock.analyzer.sbom import render

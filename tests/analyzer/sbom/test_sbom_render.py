@@ -9,7 +9,7 @@ import time
 import uuid
 
 import pytest
-from sbom_corpus import fixed_options, realistic_analysis
+from tests.analyzer.sbom.sbom_corpus import fixed_options, realistic_analysis
 
 from drydock.analyzer.sbom import FORMATS, UnknownFormat, canonical_format, render
 

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from sbom_corpus import awkward_packages, directory_analysis, fixed_options, only, realistic_analysis
+from tests.analyzer.sbom.sbom_corpus import awkward_packages, directory_analysis, fixed_options, only, realistic_analysis
 from spdx_tools.spdx.parser.json import json_parser
 from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
