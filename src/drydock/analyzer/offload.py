@@ -18,9 +18,10 @@ from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from drydock.analyzer.catalogers.base import FileScanner
-from drydock.analyzer.layerscan import FileFindings, ScanPlan, examine_file
+from drydock.analyzer.layerscan import FileFindings, LayerIndex, ScanPlan, examine_file, scan_layer
 from drydock.analyzer.model import FileEntry
 from drydock.analyzer.procpool import pool_context
+from drydock.analyzer.sources.base import ImageSource, LayerRef
 
 _PLAN: ScanPlan | None = None
 Job = tuple[FileEntry, bytes, tuple[int, ...]]
@@ -31,20 +32,26 @@ def _init(plan: ScanPlan) -> None:
     _PLAN = plan
 
 
-def _scan_batch(batch: list[Job]) -> list[FileFindings]:
-    plan = _PLAN
-    assert plan is not None, "worker not initialised"
+def _scan_batch_with(plan: ScanPlan, batch: list[Job]) -> list[FileFindings]:
     return [examine_file(plan, entry, data, [plan.scanners[i] for i in ix], []) for entry, data, ix in batch]
 
 
+def _scan_batch(batch: list[Job]) -> list[FileFindings]:
+    assert _PLAN is not None, "worker not initialised"
+    return _scan_batch_with(_PLAN, batch)
+
+
+def _scan_layer(source: ImageSource, layer: LayerRef) -> LayerIndex:
+    assert _PLAN is not None, "worker not initialised"
+    return scan_layer(source, layer, _PLAN)
+
+
 class ScanOffload:
-    def __init__(
-        self,
-        plan: ScanPlan,
-        workers: int,
-        batch_bytes: int = 2 * 1024 * 1024,
-        max_inflight_batches_per_worker: int = 3,
-    ) -> None:
+    """A process pool holding the plan, for whole layers (``submit_layer``) and for batches of
+    files to scan (``submit``) while this process reads a layer itself."""
+
+    def __init__(self, plan: ScanPlan, workers: int, batch_bytes: int = 2 * 1024 * 1024) -> None:
+        self._plan = plan
         self._index = {id(s): i for i, s in enumerate(plan.scanners)}
         self._pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init, initargs=(plan,))
         self._batch: list[Job] = []
@@ -52,10 +59,13 @@ class ScanOffload:
         self._limit = batch_bytes
         # enough queued to keep every worker busy, little more: queued bytes exist twice (the
         # batch and its pickle in the call queue), so this is the offload's memory cost
-        self._max_inflight = max_inflight_batches_per_worker * workers * batch_bytes
-        self._inflight: deque[tuple[Future[list[FileFindings]], list[FileEntry], int]] = deque()
+        self._max_inflight = 3 * workers * batch_bytes
+        self._pending: deque[tuple[Future[list[FileFindings]], int]] = deque()
         self._inflight_bytes = 0
-        self._done: list[tuple[FileEntry, FileFindings]] = []
+        self._order: list[tuple[list[FileEntry], Future[list[FileFindings]] | list[FileFindings]]] = []
+
+    def submit_layer(self, source: ImageSource, layer: LayerRef) -> Future[LayerIndex]:
+        return self._pool.submit(_scan_layer, source, layer)
 
     def submit(self, entry: FileEntry, data: bytes, scanners: list[FileScanner]) -> None:
         self._batch.append((entry, data, tuple(self._index[id(s)] for s in scanners)))
@@ -66,25 +76,27 @@ class ScanOffload:
     def _flush(self) -> None:
         if not self._batch:
             return
-        while self._inflight and self._inflight_bytes + self._batch_bytes > self._max_inflight:
-            self._collect_oldest()
-        future = self._pool.submit(_scan_batch, self._batch)
-        self._inflight.append((future, [job[0] for job in self._batch], self._batch_bytes))
-        self._inflight_bytes += self._batch_bytes
+        while self._pending and self._pending[0][0].done():
+            self._inflight_bytes -= self._pending.popleft()[1]
+        entries = [job[0] for job in self._batch]
+        if self._pending and self._inflight_bytes + self._batch_bytes > self._max_inflight:
+            # every worker has work queued (batches, or whole layers): scan here, don't wait
+            self._order.append((entries, _scan_batch_with(self._plan, self._batch)))
+        else:
+            future = self._pool.submit(_scan_batch, self._batch)
+            self._pending.append((future, self._batch_bytes))
+            self._inflight_bytes += self._batch_bytes
+            self._order.append((entries, future))
         self._batch, self._batch_bytes = [], 0
-
-    def _collect_oldest(self) -> None:
-        future, entries, size = self._inflight.popleft()
-        self._done.extend(zip(entries, future.result()))
-        self._inflight_bytes -= size
 
     def results(self) -> list[tuple[FileEntry, FileFindings]]:
         """Every submitted file's findings, in submission order (waits for the rest)."""
         self._flush()
-        while self._inflight:
-            self._collect_oldest()
-        done, self._done = self._done, []
-        return done
+        out: list[tuple[FileEntry, FileFindings]] = []
+        for entries, found in self._order:
+            out.extend(zip(entries, found if isinstance(found, list) else found.result()))
+        self._order, self._pending, self._inflight_bytes = [], deque(), 0
+        return out
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -1,10 +1,9 @@
 """Streaming squash: layer indexes → the image's final file tree, served to catalogers.
 
-Layers are independent until they are merged, so each one is read by ``scan_layer`` in its
-own worker process (``ProcessPoolExecutor``, one worker per CPU; each worker opens its layer
-through ``source.open_layer``) — unless one layer holds most of the bytes, in which case the
-layers are read here and the scanners run in a pool instead (``offload.py``). The indexes are
-merged strictly in layer order as they arrive: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
+Layers are independent until they are merged, so each one is read by ``scan_layer`` in a
+worker process (``offload.py``: a ``ProcessPoolExecutor``, one worker per CPU; each worker
+opens its layer through ``source.open_layer``), except the largest, which is read here while
+its scanners run in the same pool. The indexes are merged strictly in layer order: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
 earlier one, and every per-path result (capture, scanner findings, regex matches) of a
 replaced or deleted entry is dropped with it.
 
@@ -20,7 +19,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +36,6 @@ from drydock.analyzer.layerscan import (
 )
 from drydock.analyzer.pathmatch import GlobSet, NameIndex
 from drydock.analyzer.offload import ScanOffload
-from drydock.analyzer.procpool import pool_context
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 
@@ -205,64 +203,58 @@ def _layer_failed(layer: LayerRef, position: int, total: int, exc: BaseException
     return SquashError(f"layer {position}/{total} ({layer.digest}) could not be read: {detail}")
 
 
-def layers_in_parallel(layers: list[LayerRef], workers: int) -> bool:
-    """Layer-level parallelism pays when no single layer dominates; otherwise the big layer
-    is read in this process and its scanners are spread over the workers instead."""
-    if workers <= 1 or len(layers) <= 1:
-        return False
-    sizes = [max(layer.size, 1) for layer in layers]
-    return max(sizes) <= sum(sizes) / 2
-
-
-def _sequential(
-    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
+def _inline(
+    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, progress: Progress | None
 ) -> Iterator[LayerIndex]:
-    offload = ScanOffload(plan, workers) if workers > 1 and plan.scanners else None
-    try:
-        for i, layer in enumerate(layers):
-            try:
-                index = scan_layer(source, layer, plan, offload)
-            except Exception as exc:
-                raise _layer_failed(layer, i + 1, len(layers), exc) from exc
-            if progress:
-                progress("squash", i + 1, len(layers))
-            yield index
-    finally:
-        if offload is not None:
-            offload.close()
-
-
-def _parallel(
-    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
-) -> Iterator[LayerIndex]:
-    total = len(layers)
-    with ProcessPoolExecutor(max_workers=min(workers, total), mp_context=pool_context()) as pool:
-        futures: list[Future[LayerIndex] | None] = [pool.submit(scan_layer, source, layer, plan) for layer in layers]
+    for i, layer in enumerate(layers):
         try:
-            for i, layer in enumerate(layers):
-                future = futures[i]
-                assert future is not None
+            index = scan_layer(source, layer, plan)
+        except Exception as exc:
+            raise _layer_failed(layer, i + 1, len(layers), exc) from exc
+        if progress:
+            progress("squash", i + 1, len(layers))
+        yield index
+
+
+def _pooled(
+    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
+) -> Iterator[LayerIndex]:
+    """The largest layer is read here (its scanners offloaded), the others in the pool."""
+    total = len(layers)
+    local = max(range(total), key=lambda i: layers[i].size)
+    offload = ScanOffload(plan, workers)
+    futures: dict[int, Future[LayerIndex]] = {}
+    try:
+        futures = {i: offload.submit_layer(source, layer) for i, layer in enumerate(layers) if i != local}
+        try:
+            local_index: LayerIndex | None = scan_layer(source, layers[local], plan, offload)
+        except Exception as exc:
+            raise _layer_failed(layers[local], local + 1, total, exc) from exc
+        for i, layer in enumerate(layers):
+            if i == local:
+                index, local_index = local_index, None
+            else:
                 try:
-                    index = future.result()
+                    index = futures.pop(i).result()
                 except Exception as exc:
                     raise _layer_failed(layer, i + 1, total, exc) from exc
-                futures[i] = None  # let the index be freed once merged
-                if progress:
-                    progress("squash", i + 1, total)
-                yield index
-        finally:
-            for f in futures:
-                if f is not None:
-                    f.cancel()
+            assert index is not None
+            if progress:
+                progress("squash", i + 1, total)
+            yield index
+    finally:
+        for future in futures.values():
+            future.cancel()
+        offload.close()
 
 
 def _scan_all(
     source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
 ) -> Iterator[LayerIndex]:
-    """Layer indexes in layer order."""
-    if layers_in_parallel(layers, workers):
-        return _parallel(source, layers, plan, workers, progress)
-    return _sequential(source, layers, plan, workers, progress)
+    """Layer indexes in layer order; a pool only when there is parallel work for it."""
+    if workers <= 1 or not layers or (len(layers) == 1 and not plan.scanners):
+        return _inline(source, layers, plan, progress)
+    return _pooled(source, layers, plan, workers, progress)
 
 
 def _fetch_symlinked(
