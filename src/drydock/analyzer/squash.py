@@ -10,7 +10,7 @@ replaced or deleted entry is dropped with it.
 Memory bound (main process): the final tree (≈ 300 bytes per path: a FileEntry plus dict
 slot), plus in-memory captures (pattern-matched files ≤ ``spill_bytes`` each; larger ones
 live in the scratch dir), plus at most ``workers`` layer indexes waiting to be merged, plus
-(offload mode) at most 3 × workers × 2 MiB of file bytes queued for the scanner processes. Each
+at most 3 × workers × 2 MiB of file bytes queued for the scanner batches. Each
 worker holds one file of at most ``max_file_bytes`` at a time, its layer index and a 16 MiB
 cache of recently read files for hard links. Nothing depends on the image's total size.
 """
