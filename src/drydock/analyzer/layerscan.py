@@ -390,6 +390,8 @@ def _hash_bytes(data: bytes, algorithms: tuple[str, ...]) -> dict[str, str]:
 
 
 def _hash_stream(reader: TarReader, algorithms: tuple[str, ...]) -> dict[str, str]:
+    if reader.data_fits_buffer:  # most files: one slice, no generator
+        return _hash_bytes(reader.read_data(), algorithms)
     hashers = [hashlib.new(name) for name in algorithms]
     for chunk in reader.data_chunks():
         for h in hashers:

@@ -105,8 +105,11 @@ def _octal(field: bytes) -> int:
         if field[0] == 0xFF:
             raise ValueError("negative base-256 number")
         return int.from_bytes(bytes([field[0] & 0x7F]) + field[1:], "big")
-    text = field.split(b"\0", 1)[0].strip()
-    return int(text, 8) if text else 0
+    try:
+        return int(field.rstrip(b"\0"), 8)  # the usual "0000644\0" (int() ignores spaces)
+    except ValueError:
+        text = field.split(b"\0", 1)[0].strip()
+        return int(text, 8) if text else 0
 
 
 def _checksum_ok(block: bytes, stored: int) -> bool:
@@ -284,6 +287,10 @@ class TarReader:
         self._pending = self._pending_data = 0
         yield from self._buf.chunks(n)
         self._buf.skip(pad)
+
+    @property
+    def data_fits_buffer(self) -> bool:
+        return self._pending <= READ_CHUNK
 
     def read_data(self) -> bytes:
         """The current member's data as one bytes object (one copy for files that fit the
