@@ -240,8 +240,8 @@ class _LayerScanner:
             self.warn(f"hard link {path} -> {target}: target missing or looping")
             return target
         self.hardlinks[path] = root
-        target = self.regular[root]
-        link_record: Record = (path, FileType.HARDLINK, *target[2:6], root, target[7], target[8])
+        shared = self.regular[root]
+        link_record: Record = (path, FileType.HARDLINK, *shared[2:6], root, shared[7], shared[8])
         entry = record_to_entry(link_record, self.index.digest)
         if entry.size > self.plan.max_file_bytes:
             return root
@@ -283,6 +283,9 @@ class _LayerScanner:
         """Keep recently read files for hard links that follow them (bounded)."""
         if len(data) > RECENT_BYTES:
             return
+        previous = self.recent.pop(path, None)
+        if previous is not None:
+            self.recent_bytes -= len(previous)
         self.recent[path] = data
         self.recent_bytes += len(data)
         while self.recent_bytes > RECENT_BYTES:
