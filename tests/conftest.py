@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.paths import REPO, SHARED  # noqa: F401  (re-exported for tests)
+
 PG_ADMIN_URL = os.environ.get("DRYDOCK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b for b in os.environ.get("DRYDOCK_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 

@@ -31,7 +31,15 @@ def test_source_forms() -> None:
     r = normalize_add_request({"source": {"tag": {"pullstring": "r.example/x:2"}}})
     assert fulltag(r.reference) == "r.example/x:2"
     r = normalize_add_request(
-        {"source": {"digest": {"pullstring": f"r.example/x@{DIGEST}", "tag": "r.example/x:3", "creation_timestamp_override": "2020-01-01T00:00:00Z"}}}
+        {
+            "source": {
+                "digest": {
+                    "pullstring": f"r.example/x@{DIGEST}",
+                    "tag": "r.example/x:3",
+                    "creation_timestamp_override": "2020-01-01T00:00:00Z",
+                }
+            }
+        }
     )
     assert r.digest == DIGEST and r.reference.tag == "3" and r.created_at and r.created_at.year == 2020
     with pytest.raises(BadRequest):

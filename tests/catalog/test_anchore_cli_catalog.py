@@ -75,7 +75,9 @@ def test_repo_and_registry_with_anchore_cli(server: ServerProcess, auth_registry
     assert bad.returncode != 0 and "406" in bad.stdout + bad.stderr
     ok(anchore_cli(server, "registry", "add", host, "tester", "secret", "--insecure"))
     assert host in ok(anchore_cli(server, "registry", "list"))
-    assert json.loads(ok(anchore_cli(server, "--json", "registry", "get", host)))[0]["registry_user"] == "tester"
+    assert (
+        json.loads(ok(anchore_cli(server, "--json", "registry", "get", host)))[0]["registry_user"] == "tester"
+    )
     ok(anchore_cli(server, "registry", "update", host, "tester", "secret", "--insecure"))
 
     repo = unique("repo")

@@ -64,10 +64,23 @@ def test_add_analyze_and_read_content(api: TestClient, registry: RunningRegistry
     by_tag = api.get("/v1/images", params={"fulltag": f"{registry.host}/{repo}:v1"}).json()
     assert [i["imageDigest"] for i in by_tag] == [digest]
 
-    subs = {(s["subscription_type"], s["active"]) for s in api.get("/v1/subscriptions", params={"subscription_key": f"{registry.host}/{repo}:v1"}).json()}
-    assert subs == {("analysis_update", True), ("tag_update", True), ("policy_eval", False), ("vuln_update", False)}
+    subs = {
+        (s["subscription_type"], s["active"])
+        for s in api.get(
+            "/v1/subscriptions", params={"subscription_key": f"{registry.host}/{repo}:v1"}
+        ).json()
+    }
+    assert subs == {
+        ("analysis_update", True),
+        ("tag_update", True),
+        ("policy_eval", False),
+        ("vuln_update", False),
+    }
 
-    evs = api.get("/v1/events", params={"event_type": "user.image.analysis.completed", "resource_id": f"{registry.host}/{repo}:v1"}).json()
+    evs = api.get(
+        "/v1/events",
+        params={"event_type": "user.image.analysis.completed", "resource_id": f"{registry.host}/{repo}:v1"},
+    ).json()
     assert evs["item_count"] == 1 and evs["results"][0]["event"]["resource"]["type"] == "image_digest"
 
 
@@ -79,7 +92,10 @@ def test_readd_is_idempotent_and_force_reanalyzes(api: TestClient, registry: Run
     wait_analyzed(api, digest)
     again = api.post("/v1/images", json={"tag": tag, "annotations": {"team": "a"}}).json()[0]
     assert again["analysis_status"] == "analyzed" and again["annotations"] == {"team": "a"}
-    assert api.post("/v1/images", json={"tag": tag, "annotations": {"team": "null"}}).json()[0]["annotations"] == {}
+    assert (
+        api.post("/v1/images", json={"tag": tag, "annotations": {"team": "null"}}).json()[0]["annotations"]
+        == {}
+    )
     # a second tag for the same digest: one image, two tags in its history
     push_files(registry, f"{repo}:v2")
     two = api.post("/v1/images", json={"tag": f"{registry.host}/{repo}:v2"}).json()[0]
@@ -100,7 +116,9 @@ def test_tag_history(api: TestClient, registry: RunningRegistry) -> None:
     history = api.get("/v1/images", params={"fulltag": tag, "history": "true"}).json()
     assert {i["imageDigest"] for i in history} == {first, second}
     summaries = [s for s in api.get("/v1/summaries/imagetags").json() if s["fulltag"] == tag]
-    assert {s["imageDigest"] for s in summaries} == {first, second} and isinstance(summaries[0]["created_at"], int)
+    assert {s["imageDigest"] for s in summaries} == {first, second} and isinstance(
+        summaries[0]["created_at"], int
+    )
     assert api.get("/v1/images", params={"history": "true"}).status_code == 400
 
 
@@ -138,11 +156,26 @@ def _push_corrupt_image(registry: RunningRegistry, reference: str) -> str:
         {
             "schemaVersion": 2,
             "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": sha(config), "size": len(config)},
-            "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": sha(blob), "size": len(blob)}],
+            "config": {
+                "mediaType": "application/vnd.oci.image.config.v1+json",
+                "digest": sha(config),
+                "size": len(config),
+            },
+            "layers": [
+                {
+                    "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                    "digest": sha(blob),
+                    "size": len(blob),
+                }
+            ],
         }
     ).encode()
-    return push_image(f"{registry.host}/{reference}", manifest, {sha(config): config, sha(blob): blob}, access=registry.access())
+    return push_image(
+        f"{registry.host}/{reference}",
+        manifest,
+        {sha(config): config, sha(blob): blob},
+        access=registry.access(),
+    )
 
 
 def test_corrupt_layer_marks_analysis_failed(api: TestClient, registry: RunningRegistry) -> None:
@@ -152,7 +185,10 @@ def test_corrupt_layer_marks_analysis_failed(api: TestClient, registry: RunningR
     image = wait_analyzed(api, digest)
     assert image["analysis_status"] == "analysis_failed"
     assert "layer" in image["analysis_failure_reason"]
-    failed = api.get("/v1/events", params={"event_type": "user.image.analysis.failed", "resource_id": f"{registry.host}/{repo}:v1"}).json()
+    failed = api.get(
+        "/v1/events",
+        params={"event_type": "user.image.analysis.failed", "resource_id": f"{registry.host}/{repo}:v1"},
+    ).json()
     assert failed["item_count"] == 1
     assert api.get(f"/v1/images/{digest}/content/os").status_code == 404
 
@@ -167,21 +203,41 @@ def test_delete_is_async_and_guarded(api: TestClient, registry: RunningRegistry)
     assert api.delete(f"/v1/images/{digest}", params={"force": "true"}).json()["status"] == "deleting"
     wait_until(lambda: api.get(f"/v1/images/{digest}").status_code == 404)
     batch = api.delete("/v1/images", params={"imageDigests": ["sha256:" + "1" * 64]}).json()
-    assert batch == [{"digest": "sha256:" + "1" * 64, "status": "not_found", "detail": "No image found with the given digest"}]
+    assert batch == [
+        {
+            "digest": "sha256:" + "1" * 64,
+            "status": "not_found",
+            "detail": "No image found with the given digest",
+        }
+    ]
 
 
 def test_registries(api: TestClient, auth_registry: RunningRegistry, catalog_runtime: Runtime) -> None:
     host = auth_registry.host
-    bad = api.post("/v1/registries", json={"registry": host, "registry_user": "tester", "registry_pass": "wrong"})
+    bad = api.post(
+        "/v1/registries", json={"registry": host, "registry_user": "tester", "registry_pass": "wrong"}
+    )
     assert bad.status_code == 406
-    r = api.post("/v1/registries", json={"registry": host, "registry_user": "tester", "registry_pass": "secret", "registry_verify": False})
+    r = api.post(
+        "/v1/registries",
+        json={
+            "registry": host,
+            "registry_user": "tester",
+            "registry_pass": "secret",
+            "registry_verify": False,
+        },
+    )
     assert r.status_code == 200, r.text
     rec = r.json()[0]
     assert rec["registry"] == host and "registry_pass" not in rec and rec["registry_user"] == "tester"
-    assert api.post("/v1/registries", params={"validate": "false"}, json={"registry": host}).status_code == 400
+    assert (
+        api.post("/v1/registries", params={"validate": "false"}, json={"registry": host}).status_code == 400
+    )
     assert api.get(f"/v1/registries/{host}").json()[0]["registry"] == host
     with catalog_runtime.db.session() as s:
-        stored = s.execute(text("SELECT registry_pass_encrypted FROM catalog_registries WHERE registry = :r"), {"r": host}).scalar()
+        stored = s.execute(
+            text("SELECT registry_pass_encrypted FROM catalog_registries WHERE registry = :r"), {"r": host}
+        ).scalar()
     assert stored and "secret" not in stored
     # with the stored credentials the catalog can pull from the protected registry
     repo = unique("private")
@@ -189,7 +245,11 @@ def test_registries(api: TestClient, auth_registry: RunningRegistry, catalog_run
     added = api.post("/v1/images", json={"tag": f"{host}/{repo}:v1"})
     assert added.status_code == 200, added.text
     assert wait_analyzed(api, digest)["analysis_status"] == "analyzed"
-    upd = api.put(f"/v1/registries/{host}", params={"validate": "false"}, json={"registry": host, "registry_user": "u2", "registry_pass": "p2"})
+    upd = api.put(
+        f"/v1/registries/{host}",
+        params={"validate": "false"},
+        json={"registry": host, "registry_user": "u2", "registry_pass": "p2"},
+    )
     assert upd.json()[0]["registry_user"] == "u2"
     assert api.delete(f"/v1/registries/{host}").status_code == 200
     assert api.get(f"/v1/registries/{host}").status_code == 404
@@ -201,8 +261,18 @@ def test_subscriptions_crud(api: TestClient) -> None:
     assert r.status_code == 200
     sub = r.json()[0]
     assert sub["active"] is False and len(sub["subscription_id"]) == 32
-    assert api.post("/v1/subscriptions", json={"subscription_key": key, "subscription_type": "tag_update"}).status_code == 400
-    assert api.post("/v1/subscriptions", json={"subscription_key": key, "subscription_type": "bogus"}).status_code == 400
+    assert (
+        api.post(
+            "/v1/subscriptions", json={"subscription_key": key, "subscription_type": "tag_update"}
+        ).status_code
+        == 400
+    )
+    assert (
+        api.post(
+            "/v1/subscriptions", json={"subscription_key": key, "subscription_type": "bogus"}
+        ).status_code
+        == 400
+    )
     assert api.get("/v1/subscriptions", params={"subscription_type": "bogus"}).status_code == 400
     sid = sub["subscription_id"]
     assert api.put(f"/v1/subscriptions/{sid}", json={"active": True}).json()[0]["active"] is True
@@ -228,7 +298,12 @@ def test_events_api(api: TestClient) -> None:
 def test_account_isolation_and_purge(api: TestClient, registry: RunningRegistry) -> None:
     account = unique("iso")
     assert api.post("/v1/accounts", json={"name": account}).status_code == 200
-    assert api.post(f"/v1/accounts/{account}/users", json={"username": unique("u"), "password": "pw-123456"}).status_code == 200
+    assert (
+        api.post(
+            f"/v1/accounts/{account}/users", json={"username": unique("u"), "password": "pw-123456"}
+        ).status_code
+        == 200
+    )
     repo = unique("iso")
     digest = push_files(registry, f"{repo}:v1", {"etc/i": b"i"})
     hdr = {"x-anchore-account": account}
@@ -259,7 +334,10 @@ def test_repositories(api: TestClient, registry: RunningRegistry) -> None:
     assert sub["subscription_type"] == "repo_update" and sub["active"] is True
     assert len(api.get("/v1/images", params={"fulltag": f"{key}:a"}).json()) == 1
     assert len(api.get("/v1/images", params={"fulltag": f"{key}:b"}).json()) == 1
-    assert api.post("/v1/repositories", params={"repository": f"{registry.host}/{unique('none')}"}).status_code == 400
+    assert (
+        api.post("/v1/repositories", params={"repository": f"{registry.host}/{unique('none')}"}).status_code
+        == 400
+    )
 
 
 def test_users_without_roles_are_denied(api: TestClient) -> None:

@@ -18,10 +18,18 @@ def test_accounts_are_isolated(api: TestClient, registry: RunningRegistry) -> No
     repo = unique("secret")
     digest = push_files(registry, f"{repo}:v1", {"etc/a": b"alpha"})
     tag = f"{registry.host}/{repo}:v1"
-    assert api.post("/v1/images", json={"tag": tag}, params={"autosubscribe": "true"}, auth=a_user).status_code == 200
+    assert (
+        api.post("/v1/images", json={"tag": tag}, params={"autosubscribe": "true"}, auth=a_user).status_code
+        == 200
+    )
     wait_analyzed(api, digest, alpha)
     image_id = api.get(f"/v1/images/{digest}", auth=a_user).json()[0]["image_detail"][0]["imageId"]
-    r = api.post("/v1/registries", params={"validate": "false"}, json={"registry": "alpha.example", "registry_user": "u", "registry_pass": "p"}, auth=a_user)
+    r = api.post(
+        "/v1/registries",
+        params={"validate": "false"},
+        json={"registry": "alpha.example", "registry_user": "u", "registry_pass": "p"},
+        auth=a_user,
+    )
     assert r.status_code == 200
     a_events = api.get("/v1/events", auth=a_user).json()
     assert a_events["item_count"] > 0

@@ -36,11 +36,15 @@ def _wait_all(client: httpx.Client, digests: set[str], timeout: float) -> dict[s
         if all(images.get(d, {}).get("analysis_status") in ("analyzed", "analysis_failed") for d in digests):
             return images
         time.sleep(0.5)
-    raise AssertionError(f"not all analyzed: { {d: _images(client).get(d, {}).get('analysis_status') for d in digests} }")
+    raise AssertionError(
+        f"not all analyzed: { {d: _images(client).get(d, {}).get('analysis_status') for d in digests} }"
+    )
 
 
 def _completions(client: httpx.Client, digest: str) -> int:
-    events = client.get("/v1/events", params={"event_type": "user.image.analysis.completed", "limit": 1000}).json()
+    events = client.get(
+        "/v1/events", params={"event_type": "user.image.analysis.completed", "limit": 1000}
+    ).json()
     return sum(1 for e in events["results"] if e["event"]["details"].get("imageDigest") == digest)
 
 
@@ -64,12 +68,16 @@ def test_twenty_images_two_workers_each_once(
         digests = {push_files(registry, f"{prefix}{i}:v1", {f"etc/n{i}": str(i).encode()}) for i in range(20)}
         with api.client() as c:
             for i in range(20):
-                assert c.post("/v1/images", json={"tag": f"{registry.host}/{prefix}{i}:v1"}).status_code == 200
+                assert (
+                    c.post("/v1/images", json={"tag": f"{registry.host}/{prefix}{i}:v1"}).status_code == 200
+                )
             images = _wait_all(c, digests, timeout=240)
             assert {images[d]["analysis_status"] for d in digests} == {"analyzed"}
             for d in digests:
                 assert _completions(c, d) == 1
-            services = {s["hostid"] for s in c.get("/v1/system/services").json() if s["servicename"] == "analyzer"}
+            services = {
+                s["hostid"] for s in c.get("/v1/system/services").json() if s["servicename"] == "analyzer"
+            }
             assert services == {"worker-0", "worker-1"}
         analyzed_by = [w.log().count('"image analyzed"') for w in workers]
         assert sum(analyzed_by) == 20 and all(n > 0 for n in analyzed_by), analyzed_by
@@ -79,7 +87,9 @@ def test_twenty_images_two_workers_each_once(
         api.stop()
 
 
-def test_worker_killed_mid_analysis(pg_only: None, fresh_database: str, tmp_path: Path, registry: RunningRegistry) -> None:
+def test_worker_killed_mid_analysis(
+    pg_only: None, fresh_database: str, tmp_path: Path, registry: RunningRegistry
+) -> None:
     api = _start(tmp_path, fresh_database, "api,rbac,catalog,queue", "api-host")
     first = _start(tmp_path, fresh_database, "analyzer", "doomed-worker")
     second: ServerProcess | None = None

@@ -33,6 +33,8 @@ def tenant(client: TestClient) -> tuple[str, str, str]:
     """A fresh user account with one user: (account, username, password)."""
     account, user, password = unique("acct"), unique("user"), "pw-" + unique("")
     assert client.post("/v1/accounts", json={"name": account}, auth=ADMIN).status_code == 200
-    r = client.post(f"/v1/accounts/{account}/users", json={"username": user, "password": password}, auth=ADMIN)
+    r = client.post(
+        f"/v1/accounts/{account}/users", json={"username": user, "password": password}, auth=ADMIN
+    )
     assert r.status_code == 200, r.text
     return account, user, password

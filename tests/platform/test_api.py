@@ -70,7 +70,9 @@ def test_account_lifecycle_and_duplicates(admin: TestClient) -> None:
     _is_error_body(dup, 400)
     assert dup.json()["message"] == "Account already exists"
     assert name in [a["name"] for a in admin.get("/v1/accounts").json()]
-    assert [a["name"] for a in admin.get("/v1/accounts", params={"state": "disabled"}).json()].count(name) == 0
+    assert [a["name"] for a in admin.get("/v1/accounts", params={"state": "disabled"}).json()].count(
+        name
+    ) == 0
     # an enabled account cannot be deleted
     _is_error_body(admin.delete(f"/v1/accounts/{name}"), 400)
     assert admin.put(f"/v1/accounts/{name}/state", json={"state": "disabled"}).json() == {"state": "disabled"}
@@ -94,7 +96,9 @@ def test_users_and_credentials(admin: TestClient, tenant: tuple[str, str, str]) 
     assert creds[0]["type"] == "password" and password not in str(creds) and set(creds[0]["value"]) == {"*"}
     # the user can authenticate, then the password changes and the old one stops working
     assert admin.get("/v1/user", auth=(user, password)).json()["username"] == user
-    r = admin.post(f"/v1/accounts/{account}/users/{user}/credentials", json={"type": "password", "value": "n3w-pw"})
+    r = admin.post(
+        f"/v1/accounts/{account}/users/{user}/credentials", json={"type": "password", "value": "n3w-pw"}
+    )
     assert r.status_code == 200
     assert admin.get("/v1/user", auth=(user, password)).status_code == 401
     assert admin.get("/v1/user", auth=(user, "n3w-pw")).status_code == 200
@@ -108,9 +112,17 @@ def test_user_self_service(client: TestClient, tenant: tuple[str, str, str]) -> 
     me = (user, password)
     assert client.get("/v1/account", auth=me).json()["name"] == account
     assert client.get("/v1/user/credentials", auth=me).json()[0]["type"] == "password"
-    assert client.post("/v1/user/credentials", json={"type": "password", "value": "changed-1"}, auth=me).status_code == 200
+    assert (
+        client.post(
+            "/v1/user/credentials", json={"type": "password", "value": "changed-1"}, auth=me
+        ).status_code
+        == 200
+    )
     assert client.get("/v1/user", auth=(user, "changed-1")).status_code == 200
-    _is_error_body(client.post("/v1/user/credentials", json={"type": "token", "value": "x"}, auth=(user, "changed-1")), 400)
+    _is_error_body(
+        client.post("/v1/user/credentials", json={"type": "token", "value": "x"}, auth=(user, "changed-1")),
+        400,
+    )
 
 
 def test_non_admin_boundaries(client: TestClient, tenant: tuple[str, str, str]) -> None:
@@ -128,7 +140,9 @@ def test_non_admin_boundaries(client: TestClient, tenant: tuple[str, str, str]) 
     _is_error_body(r, 403)
     assert "Not authorized" in r.json()["message"]
     # disabling the account cuts access at once
-    assert client.put(f"/v1/accounts/{account}/state", json={"state": "disabled"}, auth=ADMIN).status_code == 200
+    assert (
+        client.put(f"/v1/accounts/{account}/state", json={"state": "disabled"}, auth=ADMIN).status_code == 200
+    )
     _is_error_body(client.get("/v1/account", auth=me), 403)
 
 
@@ -165,7 +179,15 @@ def test_status_system_and_metrics(admin: TestClient) -> None:
     names = {s["servicename"] for s in system["service_states"]}
     assert {"apiext", "catalog", "policy_engine", "simplequeue", "analyzer"} <= names
     for s in system["service_states"]:
-        assert {"hostid", "servicename", "base_url", "status", "status_message", "version", "service_detail"} <= set(s)
+        assert {
+            "hostid",
+            "servicename",
+            "base_url",
+            "status",
+            "status_message",
+            "version",
+            "service_detail",
+        } <= set(s)
     metrics = admin.get("/metrics").text
     assert 'drydock_http_requests_total{method="GET",route="/v1/status",status="200"}' in metrics
     assert "drydock_http_request_duration_seconds_bucket" in metrics

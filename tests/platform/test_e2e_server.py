@@ -37,7 +37,9 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.2):  # type: 
     raise AssertionError("condition not met in time")
 
 
-def anchore_cli(server: ServerProcess, *args: str, user: str = "admin", password: str = ADMIN_PASSWORD) -> subprocess.CompletedProcess[str]:
+def anchore_cli(
+    server: ServerProcess, *args: str, user: str = "admin", password: str = ADMIN_PASSWORD
+) -> subprocess.CompletedProcess[str]:
     if not ANCHORE_CLI.exists():
         if os.environ.get("CI"):
             pytest.fail(f"anchore-cli not installed at {ANCHORE_CLI} (scripts/test installs it)")
@@ -76,7 +78,11 @@ def test_anchore_cli_accounts_and_users(server: ServerProcess) -> None:
     users = json.loads(ok(anchore_cli(server, "--json", "account", "user", "list", "--account", "acme")))
     assert [u["username"] for u in users] == ["bob"]
     assert "Name: bob" in ok(anchore_cli(server, "account", "user", "get", "--account", "acme", "bob"))
-    ok(anchore_cli(server, "account", "user", "setpassword", "--account", "acme", "--username", "bob", "newpass2"))
+    ok(
+        anchore_cli(
+            server, "account", "user", "setpassword", "--account", "acme", "--username", "bob", "newpass2"
+        )
+    )
     assert "Username: bob" in ok(anchore_cli(server, "account", "whoami", user="bob", password="newpass2"))
     assert anchore_cli(server, "account", "whoami", user="bob", password="bobpass1").returncode != 0
     # a user may not list accounts
@@ -132,7 +138,10 @@ def test_split_services_share_one_database(backend: str, fresh_database: str, tm
     try:
         with api.client() as c:
             found = wait_for(
-                lambda: {(s["servicename"], s["hostid"], s["base_url"], s["status"]) for s in c.get("/v1/system/services").json()}
+                lambda: {
+                    (s["servicename"], s["hostid"], s["base_url"], s["status"])
+                    for s in c.get("/v1/system/services").json()
+                }
             )
         assert ("apiext", "host-a", api.url, True) in found
         assert ("catalog", "host-b", catalog.url, True) in found
@@ -145,7 +154,8 @@ def test_split_services_share_one_database(backend: str, fresh_database: str, tm
         with api.client() as c:
             wait_for(
                 lambda: any(
-                    s["servicename"] == "catalog" and not s["status"] for s in c.get("/v1/system/services").json()
+                    s["servicename"] == "catalog" and not s["status"]
+                    for s in c.get("/v1/system/services").json()
                 )
             )
     finally:

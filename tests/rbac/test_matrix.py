@@ -28,7 +28,11 @@ PUBLIC = {("GET", "/v1/"), ("GET", "/v1/health"), ("GET", "/v1/version"), ("POST
 def api_routes(app) -> Iterator[tuple[str, str, APIRoute]]:  # type: ignore[no-untyped-def]
     for route in app.routes:
         inner = getattr(route, "original_router", None)
-        candidates = [(API_PREFIX + r.path, r) for r in inner.routes] if inner is not None else [(getattr(route, "path", ""), route)]
+        candidates = (
+            [(API_PREFIX + r.path, r) for r in inner.routes]
+            if inner is not None
+            else [(getattr(route, "path", ""), route)]
+        )
         for path, r in candidates:
             if isinstance(r, APIRoute) and path.startswith(API_PREFIX):
                 for method in sorted(r.methods - {"HEAD", "OPTIONS"}):
@@ -79,7 +83,9 @@ def test_role_matrix(api: TestClient, rbac_runtime: Runtime, role: str) -> None:
         url = _fill(path, account, target)
         kwargs = {"json": {}} if method in ("POST", "PUT") else {}
         r = api.request(method, url, auth=(user, password), **kwargs)
-        allowed = action is Action.AUTHENTICATED or (action not in SYSTEM_ACTIONS and ROLES[role].allows(action))
+        allowed = action is Action.AUTHENTICATED or (
+            action not in SYSTEM_ACTIONS and ROLES[role].allows(action)
+        )
         if allowed == (r.status_code == 403):
             failures.append(f"{method} {path} [{action.value}] -> {r.status_code}: {r.text[:120]}")
     assert not failures, "\n".join(failures)
@@ -91,5 +97,10 @@ def test_no_role_means_no_access(api: TestClient, rbac_runtime: Runtime) -> None
     for method, path, action in _operations(rbac_runtime):
         if action is Action.AUTHENTICATED:
             continue
-        r = api.request(method, _fill(path, account, user), auth=(user, password), json={} if method in ("POST", "PUT") else None)
+        r = api.request(
+            method,
+            _fill(path, account, user),
+            auth=(user, password),
+            json={} if method in ("POST", "PUT") else None,
+        )
         assert r.status_code == 403, f"{method} {path}: {r.status_code}"

@@ -18,7 +18,13 @@ from tests.support.tenants import make_account, make_user
 def test_roles_listed_and_immutable(api: TestClient) -> None:
     roles = {r["name"]: r for r in api.get("/v1/roles", auth=ADMIN).json()}
     assert set(roles) >= {
-        "full-control", "account-users-admin", "read-write", "read-only", "policy-editor", "image-analyzer", "inventory-agent"
+        "full-control",
+        "account-users-admin",
+        "read-write",
+        "read-only",
+        "policy-editor",
+        "image-analyzer",
+        "inventory-agent",
     }
     assert roles["full-control"]["permissions"] == [{"action": "*", "target": "*"}]
     assert {"action": "listImages", "target": "*"} in roles["read-only"]["permissions"]
@@ -32,7 +38,9 @@ def test_roles_listed_and_immutable(api: TestClient) -> None:
 def test_membership_lifecycle_and_bad_input(api: TestClient) -> None:
     account = make_account(api)
     user, password = make_user(api, account, "read-only")
-    members = api.get("/v1/roles/read-only/members", auth=ADMIN, headers={"x-anchore-account": account}).json()
+    members = api.get(
+        "/v1/roles/read-only/members", auth=ADMIN, headers={"x-anchore-account": account}
+    ).json()
     assert [m["username"] for m in members] == [user]
     dup = api.post("/v1/roles/read-only/members", json={"username": user, "for_account": account}, auth=ADMIN)
     assert dup.status_code == 409
@@ -41,23 +49,43 @@ def test_membership_lifecycle_and_bad_input(api: TestClient) -> None:
         ({"username": user, "for_account": "ghost-account"}, 404),
     ):
         assert api.post("/v1/roles/read-only/members", json=body, auth=ADMIN).status_code == code
-    assert api.post("/v1/roles/ghost-role/members", json={"username": user, "for_account": account}, auth=ADMIN).status_code == 404
+    assert (
+        api.post(
+            "/v1/roles/ghost-role/members", json={"username": user, "for_account": account}, auth=ADMIN
+        ).status_code
+        == 404
+    )
     assert api.get("/v1/my_roles", auth=(user, password)).json()[0]["role"] == "read-only"
-    r = api.delete("/v1/roles/read-only/members", params={"username": user, "for_account": account}, auth=ADMIN)
+    r = api.delete(
+        "/v1/roles/read-only/members", params={"username": user, "for_account": account}, auth=ADMIN
+    )
     assert r.status_code == 204
     assert api.get("/v1/my_roles", auth=(user, password)).json() == []
-    assert api.delete("/v1/roles/read-only/members", params={"username": user, "for_account": account}, auth=ADMIN).status_code == 404
+    assert (
+        api.delete(
+            "/v1/roles/read-only/members", params={"username": user, "for_account": account}, auth=ADMIN
+        ).status_code
+        == 404
+    )
 
 
 def test_last_admin_cannot_be_removed(api: TestClient) -> None:
     account = make_account(api)
     boss, _ = make_user(api, account, "full-control")
-    r = api.delete("/v1/roles/full-control/members", params={"username": boss, "for_account": account}, auth=ADMIN)
+    r = api.delete(
+        "/v1/roles/full-control/members", params={"username": boss, "for_account": account}, auth=ADMIN
+    )
     assert r.status_code == 400 and "last administrator" in r.json()["message"]
     deputy, _ = make_user(api, account, "account-users-admin")
-    r = api.delete("/v1/roles/full-control/members", params={"username": boss, "for_account": account}, auth=ADMIN)
+    r = api.delete(
+        "/v1/roles/full-control/members", params={"username": boss, "for_account": account}, auth=ADMIN
+    )
     assert r.status_code == 204, r.text
-    r = api.delete("/v1/roles/account-users-admin/members", params={"username": deputy, "for_account": account}, auth=ADMIN)
+    r = api.delete(
+        "/v1/roles/account-users-admin/members",
+        params={"username": deputy, "for_account": account},
+        auth=ADMIN,
+    )
     assert r.status_code == 400
 
 
@@ -67,7 +95,9 @@ def test_account_users_admin_manages_members_in_own_account_only(api: TestClient
     worker, _ = make_user(api, account)
     ok = api.post("/v1/roles/read-write/members", json={"username": worker}, auth=(manager, mpw))
     assert ok.status_code == 200 and ok.json()["for_account"] == account
-    denied = api.post("/v1/roles/read-write/members", json={"username": worker, "for_account": other}, auth=(manager, mpw))
+    denied = api.post(
+        "/v1/roles/read-write/members", json={"username": worker, "for_account": other}, auth=(manager, mpw)
+    )
     assert denied.status_code == 403
     assert api.get("/v1/accounts", auth=(manager, mpw)).status_code == 403
 
@@ -79,11 +109,19 @@ def test_cross_account_role_with_header(api: TestClient) -> None:
     hdr = {"x-anchore-account": away}
     assert api.get(f"/v1/accounts/{away}/users", auth=me).status_code == 403
     assert api.get("/v1/roles/read-only/members", auth=me, headers=hdr).status_code == 403
-    assert api.post("/v1/roles/account-users-admin/members", json={"username": user, "for_account": away}, auth=ADMIN).status_code == 200
+    assert (
+        api.post(
+            "/v1/roles/account-users-admin/members", json={"username": user, "for_account": away}, auth=ADMIN
+        ).status_code
+        == 200
+    )
     assert api.get("/v1/roles/read-only/members", auth=me, headers=hdr).status_code == 200
     assert api.get(f"/v1/accounts/{away}/users", auth=me).status_code == 200
     roles = api.get(f"/v1/users/{user}/roles", auth=ADMIN).json()
-    assert {(m["role"], m["for_account"]) for m in roles} == {("full-control", home), ("account-users-admin", away)}
+    assert {(m["role"], m["for_account"]) for m in roles} == {
+        ("full-control", home),
+        ("account-users-admin", away),
+    }
     assert api.get("/v1/users/ghost-user/roles", auth=ADMIN).status_code == 404
 
 
@@ -103,7 +141,12 @@ def test_api_keys(api: TestClient) -> None:
     assert api.delete(f"/v1/user/api_keys/{key_id}", auth=(user, password)).json()["revoked"] is True
     assert api.get("/v1/user", auth=(user, key)).status_code == 401
     past = (datetime.now(UTC) - timedelta(seconds=5)).isoformat()
-    assert api.post("/v1/user/api_keys", json={"name": "old", "expires_at": past}, auth=(user, password)).status_code == 400
+    assert (
+        api.post(
+            "/v1/user/api_keys", json={"name": "old", "expires_at": past}, auth=(user, password)
+        ).status_code
+        == 400
+    )
     assert api.delete("/v1/user/api_keys/nope", auth=(user, password)).status_code == 404
 
 
@@ -128,7 +171,9 @@ def test_deleting_user_cuts_access_and_memberships(api: TestClient) -> None:
     assert api.delete(f"/v1/accounts/{account}/users/{user}", auth=ADMIN).status_code == 204
     assert api.get("/v1/user", auth=(user, password)).status_code == 401
     assert api.get("/v1/user", auth=(user, key)).status_code == 401
-    members = api.get("/v1/roles/read-write/members", auth=ADMIN, headers={"x-anchore-account": account}).json()
+    members = api.get(
+        "/v1/roles/read-write/members", auth=ADMIN, headers={"x-anchore-account": account}
+    ).json()
     assert members == []
 
 
@@ -139,7 +184,10 @@ def test_audit_log(api: TestClient) -> None:
     events = api.get("/v1/system/audit", params={"username": user}, auth=ADMIN).json()
     denied = [e for e in events if not e["allowed"]]
     assert denied and denied[0]["action"] == "listAccounts" and denied[0]["path"] == "/v1/accounts"
-    assert api.get("/v1/system/audit", params={"username": user, "allowed": "true"}, auth=ADMIN).status_code == 200
+    assert (
+        api.get("/v1/system/audit", params={"username": user, "allowed": "true"}, auth=ADMIN).status_code
+        == 200
+    )
     assert api.get("/v1/system/audit", auth=(user, password)).status_code == 403
 
 
@@ -161,8 +209,14 @@ def test_membership_change_seen_by_another_process(
     account = make_account(api)
     user, password = make_user(api, account, "read-only")
     with TestClient(build_app(other_rt), raise_server_exceptions=False) as other:
-        assert other.get(f"/v1/accounts/{account}/users", auth=(user, password)).status_code == 403  # cached: no listUsers
-        r = api.post("/v1/roles/account-users-admin/members", json={"username": user, "for_account": account}, auth=ADMIN)
+        assert (
+            other.get(f"/v1/accounts/{account}/users", auth=(user, password)).status_code == 403
+        )  # cached: no listUsers
+        r = api.post(
+            "/v1/roles/account-users-admin/members",
+            json={"username": user, "for_account": account},
+            auth=ADMIN,
+        )
         assert r.status_code == 200
         import time
 
@@ -176,5 +230,7 @@ def test_membership_change_seen_by_another_process(
 def test_roles_cannot_manage_users(api: TestClient, role: str) -> None:
     account = make_account(api)
     user, password = make_user(api, account, role)
-    r = api.post(f"/v1/accounts/{account}/users", json={"username": "newbie1", "password": "x"}, auth=(user, password))
+    r = api.post(
+        f"/v1/accounts/{account}/users", json={"username": "newbie1", "password": "x"}, auth=(user, password)
+    )
     assert r.status_code == 403

@@ -14,7 +14,9 @@ from tests.support.registry import RunningRegistry, push
 DPKG_ROOT = SHARED / "fixtures" / "pkgdb" / "dpkg" / "image-dpkg"
 
 
-def push_files(reg: RunningRegistry, reference: str, files: dict[str, bytes] | None = None, **kw: object) -> str:
+def push_files(
+    reg: RunningRegistry, reference: str, files: dict[str, bytes] | None = None, **kw: object
+) -> str:
     """Push a one-layer image (default: the Debian dpkg fixture) and return its digest. A file
     naming the repository keeps images of different repositories distinct (tests share one
     registry and one database), while tags of one repository can share a digest."""

@@ -37,7 +37,10 @@ class ServerProcess:
 
     def client(self, user: str = "admin", password: str | None = None, **kw: object) -> httpx.Client:
         return httpx.Client(
-            base_url=self.url, auth=(user, password or self.admin_password), timeout=30.0, **kw  # type: ignore[arg-type]
+            base_url=self.url,
+            auth=(user, password or self.admin_password),
+            timeout=30.0,
+            **kw,  # type: ignore[arg-type]
         )
 
     def log(self) -> str:

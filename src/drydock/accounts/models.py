@@ -40,16 +40,14 @@ class Account(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_updated: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    users: Mapped[list["User"]] = relationship(back_populates="account", cascade="all, delete-orphan")
+    users: Mapped[list[User]] = relationship(back_populates="account", cascade="all, delete-orphan")
 
 
 class User(Base):
     __tablename__ = "account_users"
 
     username: Mapped[str] = mapped_column(String(128), primary_key=True)
-    account_name: Mapped[str] = mapped_column(
-        ForeignKey("accounts.name", ondelete="CASCADE"), index=True
-    )
+    account_name: Mapped[str] = mapped_column(ForeignKey("accounts.name", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(String(16), default=UserType.NATIVE.value)
     source: Mapped[str | None] = mapped_column(String(256), nullable=True)
     uuid: Mapped[str] = mapped_column(String(36), default=lambda: uuid.uuid4().hex)
@@ -57,9 +55,7 @@ class User(Base):
     last_updated: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     account: Mapped[Account] = relationship(back_populates="users")
-    credentials: Mapped[list["Credential"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
-    )
+    credentials: Mapped[list[Credential]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
 
 class Credential(Base):

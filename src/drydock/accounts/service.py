@@ -121,13 +121,13 @@ def delete_account(session: Session, *, name: str) -> Account:
 AccountPurger = Callable[[Session, str], None]
 
 
-def purge_deleting_accounts(session: Session, *, purgers: Sequence[AccountPurger], limit: int = 10) -> list[str]:
+def purge_deleting_accounts(
+    session: Session, *, purgers: Sequence[AccountPurger], limit: int = 10
+) -> list[str]:
     """Remove the data of accounts in state ``deleting`` (through each service's purger) and
     then the accounts themselves."""
     names = list(
-        session.scalars(
-            select(Account.name).where(Account.state == AccountState.DELETING.value).limit(limit)
-        )
+        session.scalars(select(Account.name).where(Account.state == AccountState.DELETING.value).limit(limit))
     )
     for name in names:
         for purge in purgers:
@@ -151,7 +151,9 @@ def get_user(session: Session, *, account_name: str, username: str) -> User:
 
 def list_users(session: Session, *, account_name: str) -> list[User]:
     get_account(session, account_name)
-    return list(session.scalars(select(User).where(User.account_name == account_name).order_by(User.username)))
+    return list(
+        session.scalars(select(User).where(User.account_name == account_name).order_by(User.username))
+    )
 
 
 def create_user(
@@ -254,7 +256,9 @@ def bootstrap_admin(session: Session, *, password: str | None, email: str | None
     if session.get(Account, ADMIN_ACCOUNT) is not None:
         return None
     session.add(
-        Account(name=ADMIN_ACCOUNT, type=AccountType.ADMIN.value, state=AccountState.ENABLED.value, email=email)
+        Account(
+            name=ADMIN_ACCOUNT, type=AccountType.ADMIN.value, state=AccountState.ENABLED.value, email=email
+        )
     )
     session.flush()
     generated = None

@@ -26,7 +26,9 @@ router = APIRouter(tags=["Identity"])
 
 @router.get("/accounts")
 def list_accounts(
-    session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.LIST_ACCOUNTS)], state: str | None = None
+    session: SessionDep,
+    ctx: Annotated[RequestContext, Authorized(Action.LIST_ACCOUNTS)],
+    state: str | None = None,
 ) -> list[dict[str, Any]]:
     return [account_out(a) for a in service.list_accounts(session, state=state)]
 
@@ -42,7 +44,9 @@ def create_account(
 
 @router.get("/accounts/{accountname}")
 def get_account(
-    accountname: str, session: SessionDep, ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.GET_ACCOUNT)]
+    accountname: str,
+    session: SessionDep,
+    ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.GET_ACCOUNT)],
 ) -> dict[str, Any]:
     return account_out(service.get_account(session, accountname))
 
@@ -72,7 +76,9 @@ def update_account_state(
 
 @router.get("/accounts/{accountname}/users")
 def list_users(
-    accountname: str, session: SessionDep, ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.LIST_USERS)]
+    accountname: str,
+    session: SessionDep,
+    ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.LIST_USERS)],
 ) -> list[dict[str, Any]]:
     return [user_out(u) for u in service.list_users(session, account_name=accountname)]
 
@@ -85,7 +91,9 @@ def create_user(
     runtime: RuntimeDep,
     ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.CREATE_USER)],
 ) -> dict[str, Any]:
-    user = service.create_user(session, account_name=accountname, username=body.username, password=body.password)
+    user = service.create_user(
+        session, account_name=accountname, username=body.username, password=body.password
+    )
     default_role = runtime.settings.rbac.default_user_role
     if default_role:
         rbac.add_member(session, role=default_role, username=user.username, for_account=accountname)
@@ -110,7 +118,9 @@ def delete_user(
     runtime: RuntimeDep,
     ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.DELETE_USER)],
 ) -> Response:
-    service.delete_user(session, account_name=accountname, username=username, acting_username=ctx.principal.username)
+    service.delete_user(
+        session, account_name=accountname, username=username, acting_username=ctx.principal.username
+    )
     rbac.forget_user(session, username)
     session.commit()
     runtime.authorizer.invalidate()
@@ -124,7 +134,10 @@ def list_user_credentials(
     session: SessionDep,
     ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.GET_USER)],
 ) -> list[dict[str, Any]]:
-    return [credential_out(c) for c in service.list_credentials(session, account_name=accountname, username=username)]
+    return [
+        credential_out(c)
+        for c in service.list_credentials(session, account_name=accountname, username=username)
+    ]
 
 
 @router.post("/accounts/{accountname}/users/{username}/credentials")
@@ -136,7 +149,9 @@ def create_user_credential(
     ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.UPDATE_USER)],
 ) -> dict[str, Any]:
     _password_only(body)
-    return credential_out(service.set_password(session, account_name=accountname, username=username, password=body.value))
+    return credential_out(
+        service.set_password(session, account_name=accountname, username=username, password=body.value)
+    )
 
 
 @router.delete("/accounts/{accountname}/users/{username}/credentials", status_code=204)
@@ -147,7 +162,9 @@ def delete_user_credential(
     ctx: Annotated[RequestContext, AuthorizedForPathAccount(Action.UPDATE_USER)],
     credential_type: Annotated[str, Query()] = "password",
 ) -> Response:
-    service.delete_credential(session, account_name=accountname, username=username, credential_type=credential_type)
+    service.delete_credential(
+        session, account_name=accountname, username=username, credential_type=credential_type
+    )
     return Response(status_code=204)
 
 
@@ -159,7 +176,9 @@ def get_my_account(
 
 
 @router.get("/user")
-def get_my_user(session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)]) -> dict[str, Any]:
+def get_my_user(
+    session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)]
+) -> dict[str, Any]:
     p = ctx.principal
     return user_out(service.get_user(session, account_name=p.account_name, username=p.username))
 
@@ -169,16 +188,23 @@ def get_my_credentials(
     session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)]
 ) -> list[dict[str, Any]]:
     p = ctx.principal
-    return [credential_out(c) for c in service.list_credentials(session, account_name=p.account_name, username=p.username)]
+    return [
+        credential_out(c)
+        for c in service.list_credentials(session, account_name=p.account_name, username=p.username)
+    ]
 
 
 @router.post("/user/credentials")
 def update_my_credentials(
-    body: AccessCredential, session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)]
+    body: AccessCredential,
+    session: SessionDep,
+    ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)],
 ) -> dict[str, Any]:
     _password_only(body)
     p = ctx.principal
-    return credential_out(service.set_password(session, account_name=p.account_name, username=p.username, password=body.value))
+    return credential_out(
+        service.set_password(session, account_name=p.account_name, username=p.username, password=body.value)
+    )
 
 
 def _password_only(body: AccessCredential) -> None:

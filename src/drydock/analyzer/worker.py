@@ -117,7 +117,9 @@ def _analysis_config(runtime: Runtime, tag: ImageTag) -> AnalyzerConfig:
 
     settings = runtime.settings.analyzer
     dockerfile = base64.b64decode(tag.dockerfile).decode("utf-8", "replace") if tag.dockerfile else None
-    return AnalyzerConfig(workers=settings.layer_workers, scratch_dir=settings.scratch_dir, dockerfile=dockerfile)
+    return AnalyzerConfig(
+        workers=settings.layer_workers, scratch_dir=settings.scratch_dir, dockerfile=dockerfile
+    )
 
 
 def _finish(
@@ -159,7 +161,9 @@ def _finish(
             )
 
 
-def _fail(runtime: Runtime, msg: Message, image: CatalogImage, tags: list[ImageTag], reason: str, *, retry: bool) -> None:
+def _fail(
+    runtime: Runtime, msg: Message, image: CatalogImage, tags: list[ImageTag], reason: str, *, retry: bool
+) -> None:
     """Record the failure; transient errors are retried by the queue while attempts remain."""
     with runtime.db.session() as session:
         row = session.get(CatalogImage, (image.account, image.image_digest))
@@ -210,14 +214,18 @@ def process(runtime: Runtime, msg: Message, holder: str) -> None:
         _finish(runtime, msg, image, tags, analysis)
         log.info("image analyzed", extra={"digest": image.image_digest, "packages": len(analysis.packages)})
     except StaleReceipt:
-        log.warning("analysis result discarded: lease lost to another worker", extra={"digest": image.image_digest})
+        log.warning(
+            "analysis result discarded: lease lost to another worker", extra={"digest": image.image_digest}
+        )
     except (AnalysisError, SourceError) as exc:
         keeper.stop.set()
         _fail(runtime, msg, image, tags, str(exc), retry=False)
         log.warning("image analysis failed", extra={"digest": image.image_digest, "error": str(exc)})
     except Exception as exc:  # a bug or an environment problem: retry, keep the trace in the log
         keeper.stop.set()
-        log.error("image analysis crashed", extra={"digest": image.image_digest, "trace": traceback.format_exc()})
+        log.error(
+            "image analysis crashed", extra={"digest": image.image_digest, "trace": traceback.format_exc()}
+        )
         _fail(runtime, msg, image, tags, f"internal error: {type(exc).__name__}: {exc}", retry=True)
     finally:
         keeper.stop.set()
@@ -234,7 +242,9 @@ class AnalyzerWorker:
 
     def start(self) -> None:
         for i in range(self.settings.concurrency):
-            t = threading.Thread(target=self._loop, args=(f"{self.runtime.hostid}:{id(self)}:{i}",), daemon=True)
+            t = threading.Thread(
+                target=self._loop, args=(f"{self.runtime.hostid}:{id(self)}:{i}",), daemon=True
+            )
             t.start()
             self._threads.append(t)
 
@@ -248,7 +258,9 @@ class AnalyzerWorker:
         while not self._stop.is_set():
             try:
                 with self.runtime.db.session() as session:
-                    msgs = queue.lease(session, ANALYZE_QUEUE, holder, visibility_timeout=self.settings.lease_seconds)
+                    msgs = queue.lease(
+                        session, ANALYZE_QUEUE, holder, visibility_timeout=self.settings.lease_seconds
+                    )
             except Exception:
                 log.exception("cannot lease analysis work")
                 msgs = []

@@ -17,8 +17,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from drydock.accounts import service as accounts
-from drydock.accounts.service import Principal
 from drydock.accounts.models import Account
+from drydock.accounts.service import Principal
 from drydock.core.errors import NotFound, Unauthorized
 from drydock.core.security import decode_token
 from drydock.rbac import service as rbac
@@ -143,11 +143,11 @@ def _path_account(request: Request, principal: Principal) -> str:
     return request.path_params["accountname"]
 
 
-def Authorized(action: Action) -> Any:  # noqa: N802 - reads as a type in signatures
+def Authorized(action: Action) -> Any:
     """Acting in the caller's account, or the one named by ``x-anchore-account``."""
     return _authorized(action, _header_account)
 
 
-def AuthorizedForPathAccount(action: Action) -> Any:  # noqa: N802
+def AuthorizedForPathAccount(action: Action) -> Any:
     """Acting in the account named by the ``{accountname}`` path parameter."""
     return _authorized(action, _path_account)

@@ -16,7 +16,9 @@ from drydock.core.errors import DrydockError, Unauthorized
 log = logging.getLogger(__name__)
 
 
-def error_response(status: int, message: str, detail: dict | None = None, headers: dict | None = None) -> JSONResponse:
+def error_response(
+    status: int, message: str, detail: dict | None = None, headers: dict | None = None
+) -> JSONResponse:
     body_detail = dict(detail or {})
     body_detail.setdefault("error_codes", [])
     return JSONResponse(

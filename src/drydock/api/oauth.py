@@ -41,4 +41,9 @@ def token(
     runtime.throttle.succeeded(username, client)
     expires = runtime.settings.auth.token_expiration_seconds
     access = issue_token(runtime.token_secret, principal.username, expires, acct=principal.account_name)
-    return {"access_token": access, "token_type": "bearer", "expires_in": expires, "client_id": client_id or "anonymous"}
+    return {
+        "access_token": access,
+        "token_type": "bearer",
+        "expires_in": expires,
+        "client_id": client_id or "anonymous",
+    }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,9 @@ class DatabaseDriver(ArchiveDriver):
         blob = compress(data)
         doc = session.get(ArchiveDocument, (account, bucket, key))
         if doc is None:
-            session.add(ArchiveDocument(account=account, bucket=bucket, key=key, content=blob, size=len(data)))
+            session.add(
+                ArchiveDocument(account=account, bucket=bucket, key=key, content=blob, size=len(data))
+            )
         else:
             doc.content, doc.size = blob, len(data)
         session.flush()
@@ -79,7 +82,9 @@ class DatabaseDriver(ArchiveDriver):
         _check(account, bucket, key)
         blob = session.scalar(
             select(ArchiveDocument.content).where(
-                ArchiveDocument.account == account, ArchiveDocument.bucket == bucket, ArchiveDocument.key == key
+                ArchiveDocument.account == account,
+                ArchiveDocument.bucket == bucket,
+                ArchiveDocument.key == key,
             )
         )
         if blob is None:
@@ -90,7 +95,9 @@ class DatabaseDriver(ArchiveDriver):
         _check(account, bucket, key)
         session.execute(
             delete(ArchiveDocument).where(
-                ArchiveDocument.account == account, ArchiveDocument.bucket == bucket, ArchiveDocument.key == key
+                ArchiveDocument.account == account,
+                ArchiveDocument.bucket == bucket,
+                ArchiveDocument.key == key,
             )
         )
 
@@ -128,8 +135,6 @@ class FilesystemDriver(ArchiveDriver):
 
     def delete_account(self, session: Session, account: str) -> None:
         _check(account)
-        import shutil
-
         shutil.rmtree(self.root / account, ignore_errors=True)
 
 
@@ -168,7 +173,9 @@ class S3Driver(ArchiveDriver):
 
             self._client = boto3.client(
                 "s3",
-                config=Config(connect_timeout=10, read_timeout=60, retries={"max_attempts": 5, "mode": "standard"}),
+                config=Config(
+                    connect_timeout=10, read_timeout=60, retries={"max_attempts": 5, "mode": "standard"}
+                ),
                 **{k: v for k, v in self._client_args.items() if v is not None},
             )
             if self._create_bucket:

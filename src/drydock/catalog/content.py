@@ -97,7 +97,9 @@ def _file_row(f: FileEntry) -> dict[str, Any]:
         "mode": f"{f.mode:05o}",
         "sha256": f.digests.get("sha256"),
         "size": f.size,
-        "type": {"regular": "file", "directory": "dir", "symlink": "slink", "hardlink": "hlink"}.get(str(f.type), str(f.type)),
+        "type": {"regular": "file", "directory": "dir", "symlink": "slink", "hardlink": "hlink"}.get(
+            str(f.type), str(f.type)
+        ),
     }
 
 
@@ -128,7 +130,9 @@ _METADATA: dict[str, Callable[[ImageAnalysis], str]] = {
 
 def metadata(analysis: ImageAnalysis, mtype: str) -> str:
     if mtype not in _METADATA:
-        raise BadRequest(f"metadata type '{mtype}' not available; available types: {', '.join(METADATA_TYPES)}")
+        raise BadRequest(
+            f"metadata type '{mtype}' not available; available types: {', '.join(METADATA_TYPES)}"
+        )
     return _METADATA[mtype](analysis)
 
 

@@ -35,7 +35,9 @@ class CatalogContext:
     def max_compressed_mb(self) -> float:
         return self.runtime.settings.catalog.max_compressed_image_size_mb
 
-    def access(self, session: Session, account: str, ref: ImageReference) -> tuple[tuple[str, str] | None, bool]:
+    def access(
+        self, session: Session, account: str, ref: ImageReference
+    ) -> tuple[tuple[str, str] | None, bool]:
         """(credentials, insecure) for pulling ``ref`` in ``account``."""
         creds, verify = registries.credentials_for(
             session, account=account, cipher=self.cipher, registry=ref.registry, repository=ref.repository
@@ -44,7 +46,9 @@ class CatalogContext:
 
     def resolve(self, ref: ImageReference, credentials: tuple[str, str] | None, insecure: bool) -> Resolved:
         """Manifest, config and sizes of ``ref`` from its registry (network; no DB)."""
-        source = open_source(str(ref), credentials=credentials, insecure=insecure, settings=self.registry_settings)
+        source = open_source(
+            str(ref), credentials=credentials, insecure=insecure, settings=self.registry_settings
+        )
         try:
             return resolved_from_info(source.info())
         finally:
@@ -91,7 +95,9 @@ def catalog_context(runtime: Runtime) -> CatalogContext:
             archive=make_driver(archive_cfg, runtime.settings.data_dir),
             cipher=CredentialCipher(secret),
             registry_settings=RegistrySettings(
-                connect_timeout=s.registry_connect_timeout, read_timeout=s.registry_read_timeout, retries=s.registry_retries
+                connect_timeout=s.registry_connect_timeout,
+                read_timeout=s.registry_read_timeout,
+                retries=s.registry_retries,
             ),
         )
         _contexts[runtime] = ctx

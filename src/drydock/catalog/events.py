@@ -107,7 +107,11 @@ def list_events(
     base = _filtered(select(Event).where(Event.account == account), **filters)
     total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     rows = list(
-        session.scalars(base.order_by(Event.timestamp.desc(), Event.generated_uuid).offset((page - 1) * limit).limit(limit))
+        session.scalars(
+            base.order_by(Event.timestamp.desc(), Event.generated_uuid)
+            .offset((page - 1) * limit)
+            .limit(limit)
+        )
     )
     return rows, page * limit < total, total
 
@@ -126,7 +130,9 @@ def delete_event(session: Session, *, account: str, event_id: str) -> None:
 def delete_events(
     session: Session, *, account: str, before: datetime | None, since: datetime | None, level: str | None
 ) -> list[str]:
-    stmt = _filtered(select(Event.generated_uuid).where(Event.account == account), before=before, since=since, level=level)
+    stmt = _filtered(
+        select(Event.generated_uuid).where(Event.account == account), before=before, since=since, level=level
+    )
     ids = list(session.scalars(stmt))
     if ids:
         session.execute(delete(Event).where(Event.generated_uuid.in_(ids)))
@@ -171,7 +177,8 @@ def event_types_tree() -> list[dict[str, Any]]:
             "name": category,
             "description": f"{category} events",
             "subcategories": [
-                {"name": sub, "description": f"{sub} events", "events": events} for sub, events in sorted(subs.items())
+                {"name": sub, "description": f"{sub} events", "events": events}
+                for sub, events in sorted(subs.items())
             ],
         }
         for category, subs in sorted(tree.items())

@@ -77,18 +77,27 @@ def normalize_add_request(body: dict[str, Any]) -> AddRequest:
     if source is not None:
         if any(body.get(k) for k in ("tag", "digest", "dockerfile")):
             raise BadRequest("'source' cannot be combined with top-level tag, digest or dockerfile")
-        if not isinstance(source, dict) or len([k for k in ("tag", "digest", "archive", "import") if k in source]) != 1:
+        if (
+            not isinstance(source, dict)
+            or len([k for k in ("tag", "digest", "archive", "import") if k in source]) != 1
+        ):
             raise BadRequest("'source' must hold exactly one of tag or digest")
         if "tag" in source:
             spec = source["tag"] or {}
             ref = _parse(str(spec.get("pullstring", "")))
-            return AddRequest(ref, dockerfile=_b64_dockerfile(spec.get("dockerfile")), annotations=annotations)
+            return AddRequest(
+                ref, dockerfile=_b64_dockerfile(spec.get("dockerfile")), annotations=annotations
+            )
         if "digest" in source:
             spec = source["digest"] or {}
             ref = _parse(str(spec.get("pullstring", "")))
             if not ref.digest:
                 raise BadRequest("source.digest.pullstring must be registry/repo@sha256:...")
-            tag_ref = _parse(str(spec["tag"])) if spec.get("tag") else ImageReference(ref.registry, ref.repository, "latest")
+            tag_ref = (
+                _parse(str(spec["tag"]))
+                if spec.get("tag")
+                else ImageReference(ref.registry, ref.repository, "latest")
+            )
             created = spec.get("creation_timestamp_override")
             return AddRequest(
                 ImageReference(tag_ref.registry, tag_ref.repository, tag_ref.tag, ref.digest),
@@ -120,7 +129,9 @@ def normalize_add_request(body: dict[str, Any]) -> AddRequest:
         )
     if not tag:
         raise BadRequest("one of tag, digest or source is required")
-    return AddRequest(_parse(str(tag)), dockerfile=_b64_dockerfile(body.get("dockerfile")), annotations=annotations)
+    return AddRequest(
+        _parse(str(tag)), dockerfile=_b64_dockerfile(body.get("dockerfile")), annotations=annotations
+    )
 
 
 def fulltag(ref: ImageReference) -> str:
@@ -199,7 +210,9 @@ def add_image(
         )
         session.add(image)
     elif request.dockerfile and not force:
-        raise BadRequest("a Dockerfile can be supplied for an image already in the catalog only with force=true")
+        raise BadRequest(
+            "a Dockerfile can be supplied for an image already in the catalog only with force=true"
+        )
     annotations = dict(image.annotations or {})
     for k, v in request.annotations.items():
         if v == "null":
@@ -245,7 +258,11 @@ def add_image(
         enqueue(session, account, resolved.digest)
     if new:
         events.add_event(
-            session, account=account, type="user.image.added", resource_id=resolved.digest, details={"tag": fulltag(ref)}
+            session,
+            account=account,
+            type="user.image.added",
+            resource_id=resolved.digest,
+            details={"tag": fulltag(ref)},
         )
     subscriptions.autosubscribe_tag(session, account=account, fulltag=fulltag(ref), watch=autosubscribe)
     session.flush()
@@ -377,7 +394,10 @@ def image_out(image: CatalogImage, tags: list[ImageTag]) -> dict[str, Any]:
 def summaries(session: Session, *, account: str, image_statuses: list[str]) -> list[dict[str, Any]]:
     rows = session.execute(
         select(CatalogImage, ImageTag)
-        .join(ImageTag, (ImageTag.account == CatalogImage.account) & (ImageTag.image_digest == CatalogImage.image_digest))
+        .join(
+            ImageTag,
+            (ImageTag.account == CatalogImage.account) & (ImageTag.image_digest == CatalogImage.image_digest),
+        )
         .where(CatalogImage.account == account, CatalogImage.image_status.in_(image_statuses))
         .order_by(ImageTag.tag_detected_at.desc())
     )
@@ -410,15 +430,29 @@ def request_delete(session: Session, *, account: str, digest: str, force: bool) 
         return {"digest": digest, "status": "not_found", "detail": "No image found with the given digest"}
     if not force:
         if image.analysis_status == AnalysisStatus.ANALYZING.value:
-            return {"digest": digest, "status": "delete_failed", "detail": "cannot delete an image that is being analyzed; use force"}
-        for tag in session.scalars(select(ImageTag).where(ImageTag.account == account, ImageTag.image_digest == digest)):
+            return {
+                "digest": digest,
+                "status": "delete_failed",
+                "detail": "cannot delete an image that is being analyzed; use force",
+            }
+        for tag in session.scalars(
+            select(ImageTag).where(ImageTag.account == account, ImageTag.image_digest == digest)
+        ):
             key = f"{tag.registry_host}/{tag.repo}:{tag.tag}"
             active = [
-                s for s in subscriptions.list_subscriptions(session, account=account, key=key, type="tag_update", active=True)
+                s
+                for s in subscriptions.list_subscriptions(
+                    session, account=account, key=key, type="tag_update", active=True
+                )
             ]
             latest = session.scalars(
                 select(ImageTag.image_digest)
-                .where(ImageTag.account == account, ImageTag.registry_host == tag.registry_host, ImageTag.repo == tag.repo, ImageTag.tag == tag.tag)
+                .where(
+                    ImageTag.account == account,
+                    ImageTag.registry_host == tag.registry_host,
+                    ImageTag.repo == tag.repo,
+                    ImageTag.tag == tag.tag,
+                )
                 .order_by(ImageTag.tag_detected_at.desc())
             ).first()
             if active and latest == digest:
@@ -427,10 +461,14 @@ def request_delete(session: Session, *, account: str, digest: str, force: bool) 
                     "status": "delete_failed",
                     "detail": f"cannot delete image that is the latest of its tags, and has active subscription ({key}); use force",
                 }
-    elif force:
-        for tag in session.scalars(select(ImageTag).where(ImageTag.account == account, ImageTag.image_digest == digest)):
+    else:
+        for tag in session.scalars(
+            select(ImageTag).where(ImageTag.account == account, ImageTag.image_digest == digest)
+        ):
             key = f"{tag.registry_host}/{tag.repo}:{tag.tag}"
-            for sub in subscriptions.list_subscriptions(session, account=account, key=key, type="tag_update", active=True):
+            for sub in subscriptions.list_subscriptions(
+                session, account=account, key=key, type="tag_update", active=True
+            ):
                 sub.active = False
     image.image_status = ImageStatus.DELETING.value
     return {"digest": digest, "status": "deleting", "detail": None}
@@ -439,7 +477,9 @@ def request_delete(session: Session, *, account: str, digest: str, force: bool) 
 PurgeHook = Callable[[Session, str, str], None]
 
 
-def purge_deleting_images(session: Session, *, purge_documents: PurgeHook, limit: int = 50) -> list[tuple[str, str]]:
+def purge_deleting_images(
+    session: Session, *, purge_documents: PurgeHook, limit: int = 50
+) -> list[tuple[str, str]]:
     """Image GC: remove rows and documents of images marked ``deleting``."""
     doomed = list(
         session.execute(
@@ -451,7 +491,9 @@ def purge_deleting_images(session: Session, *, purge_documents: PurgeHook, limit
     for account, digest in doomed:
         purge_documents(session, account, digest)
         session.execute(delete(ImageTag).where(ImageTag.account == account, ImageTag.image_digest == digest))
-        session.execute(delete(CatalogImage).where(CatalogImage.account == account, CatalogImage.image_digest == digest))
+        session.execute(
+            delete(CatalogImage).where(CatalogImage.account == account, CatalogImage.image_digest == digest)
+        )
         events.add_event(session, account=account, type="user.image.deleted", resource_id=digest)
     return [(a, d) for a, d in doomed]
 

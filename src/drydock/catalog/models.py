@@ -34,7 +34,9 @@ class CatalogImage(Base):
     image_digest: Mapped[str] = mapped_column(String(80), primary_key=True)
     parent_digest: Mapped[str | None] = mapped_column(String(80), nullable=True)
     image_id: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
-    analysis_status: Mapped[str] = mapped_column(String(20), default=AnalysisStatus.NOT_ANALYZED.value, index=True)
+    analysis_status: Mapped[str] = mapped_column(
+        String(20), default=AnalysisStatus.NOT_ANALYZED.value, index=True
+    )
     image_status: Mapped[str] = mapped_column(String(20), default=ImageStatus.ACTIVE.value, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     annotations: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -22,7 +22,9 @@ class CredentialCipher:
     """Encrypts registry passwords; the key is derived from a deployment-wide secret."""
 
     def __init__(self, secret: str) -> None:
-        key = base64.urlsafe_b64encode(hashlib.sha256(b"drydock-registry-credentials:" + secret.encode()).digest())
+        key = base64.urlsafe_b64encode(
+            hashlib.sha256(b"drydock-registry-credentials:" + secret.encode()).digest()
+        )
         self._fernet = Fernet(key)
 
     def encrypt(self, value: str) -> str:
@@ -32,7 +34,9 @@ class CredentialCipher:
         try:
             return self._fernet.decrypt(token.encode()).decode()
         except InvalidToken:
-            raise BadRequest("stored registry credentials cannot be decrypted with this deployment's key") from None
+            raise BadRequest(
+                "stored registry credentials cannot be decrypted with this deployment's key"
+            ) from None
 
 
 def normalize_registry(value: str) -> str:
@@ -56,7 +60,13 @@ def get_registry(session: Session, *, account: str, registry: str) -> RegistryRe
 
 
 def list_registries(session: Session, *, account: str) -> list[RegistryRecord]:
-    return list(session.scalars(select(RegistryRecord).where(RegistryRecord.account == account).order_by(RegistryRecord.registry_host)))
+    return list(
+        session.scalars(
+            select(RegistryRecord)
+            .where(RegistryRecord.account == account)
+            .order_by(RegistryRecord.registry_host)
+        )
+    )
 
 
 def upsert_registry(
@@ -108,9 +118,9 @@ def credentials_for(
     best: RegistryRecord | None = None
     target = f"{registry}/{repository}" if repository else registry
     for record in list_registries(session, account=account):
-        if target == record.registry_host or target.startswith(record.registry_host + "/"):
-            if best is None or len(record.registry_host) > len(best.registry_host):
-                best = record
+        matches = target == record.registry_host or target.startswith(record.registry_host + "/")
+        if matches and (best is None or len(record.registry_host) > len(best.registry_host)):
+            best = record
     if best is None:
         return None, True
     if best.registry_user and best.registry_pass_encrypted:

@@ -27,11 +27,18 @@ def subscription_id(account: str, key: str, type: str) -> str:
 
 def _check_type(type: str) -> None:
     if type not in SUBSCRIPTION_TYPES:
-        raise BadRequest(f"Invalid subscription type '{type}': must be one of {', '.join(SUBSCRIPTION_TYPES)}")
+        raise BadRequest(
+            f"Invalid subscription type '{type}': must be one of {', '.join(SUBSCRIPTION_TYPES)}"
+        )
 
 
 def list_subscriptions(
-    session: Session, *, account: str, key: str | None = None, type: str | None = None, active: bool | None = None
+    session: Session,
+    *,
+    account: str,
+    key: str | None = None,
+    type: str | None = None,
+    active: bool | None = None,
 ) -> list[Subscription]:
     stmt = select(Subscription).where(Subscription.account == account)
     if type:
@@ -71,7 +78,12 @@ def create_subscription(
     if session.get(Subscription, sid) is not None:
         raise BadRequest("subscription already exists in DB")
     sub = Subscription(
-        subscription_id=sid, account=account, subscription_key=key, subscription_type=type, subscription_value=value, active=active
+        subscription_id=sid,
+        account=account,
+        subscription_key=key,
+        subscription_type=type,
+        subscription_value=value,
+        active=active,
     )
     session.add(sub)
     session.flush()
@@ -79,12 +91,20 @@ def create_subscription(
 
 
 def ensure_subscription(
-    session: Session, *, account: str, key: str, type: str, active: bool | None = None, value: str | None = None
+    session: Session,
+    *,
+    account: str,
+    key: str,
+    type: str,
+    active: bool | None = None,
+    value: str | None = None,
 ) -> Subscription:
     """Create if missing; ``active`` (when given) is set either way."""
     sub = session.get(Subscription, subscription_id(account, key, type))
     if sub is None:
-        return create_subscription(session, account=account, key=key, type=type, value=value, active=bool(active))
+        return create_subscription(
+            session, account=account, key=key, type=type, value=value, active=bool(active)
+        )
     if active is not None:
         sub.active = active
     if value is not None:
@@ -111,9 +131,7 @@ def autosubscribe_tag(session: Session, *, account: str, fulltag: str, watch: bo
     """On image add: every tag subscription exists; analysis_update is active, tag_update is
     active when the caller asked to watch the tag, the others keep their state (new: off)."""
     for type in TAG_TYPES:
-        if type == "analysis_update":
-            ensure_subscription(session, account=account, key=fulltag, type=type, active=True)
-        elif type == "tag_update" and watch:
+        if type == "analysis_update" or type == "tag_update" and watch:
             ensure_subscription(session, account=account, key=fulltag, type=type, active=True)
         else:
             ensure_subscription(session, account=account, key=fulltag, type=type)

@@ -72,7 +72,9 @@ def reset_stale_analyses(runtime: Runtime) -> None:
             image.analysis_status = AnalysisStatus.NOT_ANALYZED.value
             image.progress = None
             cat.enqueue_analysis(session, image.account, image.image_digest)
-            log.warning("stale analysis requeued", extra={"account": image.account, "digest": image.image_digest})
+            log.warning(
+                "stale analysis requeued", extra={"account": image.account, "digest": image.image_digest}
+            )
 
 
 def _latest_digest(session: Session, account: str, ref: ImageReference) -> str | None:
@@ -152,7 +154,11 @@ def repo_watcher(runtime: Runtime) -> None:
         except SourceError as exc:
             with runtime.db.session() as session:
                 events.add_event(
-                    session, account=account, type="system.repository.list_tags_fail", resource_id=key, details={"error": str(exc)}
+                    session,
+                    account=account,
+                    type="system.repository.list_tags_fail",
+                    resource_id=key,
+                    details={"error": str(exc)},
                 )
             continue
         new_tags = sorted(set(tags) - set(known.get("repotags") or []))
@@ -161,7 +167,9 @@ def repo_watcher(runtime: Runtime) -> None:
         with runtime.db.session() as session:
             added = add_tags(session, runtime, account, key, new_tags, bool(known.get("autosubscribe")))
             known.update(repotags=sorted(set(tags)), tagcount=len(tags))
-            subscriptions.ensure_subscription(session, account=account, key=key, type="repo_update", value=json.dumps(known))
+            subscriptions.ensure_subscription(
+                session, account=account, key=key, type="repo_update", value=json.dumps(known)
+            )
             events.add_event(
                 session,
                 account=account,

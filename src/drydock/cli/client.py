@@ -14,7 +14,10 @@ err = Console(stderr=True)
 UrlOpt = Annotated[str, typer.Option("--url", envvar="DRYDOCK_URL", help="Drydock API URL.")]
 UserOpt = Annotated[str, typer.Option("--user", "-u", envvar="DRYDOCK_USER", help="Username.")]
 PasswordOpt = Annotated[
-    str, typer.Option("--password", "-p", envvar="DRYDOCK_PASSWORD", help="Password or API key.", show_default=False)
+    str,
+    typer.Option(
+        "--password", "-p", envvar="DRYDOCK_PASSWORD", help="Password or API key.", show_default=False
+    ),
 ]
 AccountOpt = Annotated[
     str | None, typer.Option("--account", "-a", help="Act in this account (x-anchore-account).")

@@ -31,12 +31,18 @@ def list_roles(
     url: UrlOpt = DEFAULT_URL, user: UserOpt = "admin", password: PasswordOpt = "", as_json: JsonOpt = False
 ) -> None:
     """List the roles."""
-    _print(request("GET", "/v1/roles", url=url, user=user, password=password), as_json, ["name", "description"])
+    _print(
+        request("GET", "/v1/roles", url=url, user=user, password=password), as_json, ["name", "description"]
+    )
 
 
 @roles_app.command("get")
 def get_role(
-    role: str, url: UrlOpt = DEFAULT_URL, user: UserOpt = "admin", password: PasswordOpt = "", as_json: JsonOpt = False
+    role: str,
+    url: UrlOpt = DEFAULT_URL,
+    user: UserOpt = "admin",
+    password: PasswordOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
     """Show a role and the actions it grants."""
     data = request("GET", f"/v1/roles/{role}", url=url, user=user, password=password)
@@ -73,7 +79,9 @@ def add_member(
 ) -> None:
     """Grant ROLE to USERNAME within an account (default: the caller's)."""
     body = {"username": username, **({"for_account": account} if account else {})}
-    data = request("POST", f"/v1/roles/{role}/members", url=url, user=user, password=password, account=account, json=body)
+    data = request(
+        "POST", f"/v1/roles/{role}/members", url=url, user=user, password=password, account=account, json=body
+    )
     out.print(f"granted {data['role']} to {data['username']} in account {data['for_account']}")
 
 
@@ -88,13 +96,25 @@ def remove_member(
 ) -> None:
     """Revoke ROLE from USERNAME within an account (default: the caller's)."""
     params = {"username": username, **({"for_account": account} if account else {})}
-    request("DELETE", f"/v1/roles/{role}/members", url=url, user=user, password=password, account=account, params=params)
+    request(
+        "DELETE",
+        f"/v1/roles/{role}/members",
+        url=url,
+        user=user,
+        password=password,
+        account=account,
+        params=params,
+    )
     out.print(f"revoked {role} from {username}")
 
 
 @roles_app.command("user")
 def user_roles(
-    username: str, url: UrlOpt = DEFAULT_URL, user: UserOpt = "admin", password: PasswordOpt = "", as_json: JsonOpt = False
+    username: str,
+    url: UrlOpt = DEFAULT_URL,
+    user: UserOpt = "admin",
+    password: PasswordOpt = "",
+    as_json: JsonOpt = False,
 ) -> None:
     """List every role a user holds, per account."""
     data = request("GET", f"/v1/users/{username}/roles", url=url, user=user, password=password)

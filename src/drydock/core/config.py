@@ -174,7 +174,7 @@ class Settings(BaseSettings):
         return v
 
     @model_validator(mode="after")
-    def _defaults_from_data_dir(self) -> "Settings":
+    def _defaults_from_data_dir(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / 'drydock.db'}"
         return self

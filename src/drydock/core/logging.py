@@ -20,15 +20,15 @@ service_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("servic
 
 _SECRET_PATTERNS = [
     # scheme://user:password@host
-    (re.compile(r"(?P<pre>\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)(?P<secret>[^@\s/]+)(?=@)", re.I), "***"),
+    (re.compile(r"(?P<pre>\b[a-z][a-z0-9+.-]*://[^/\s:@]+:)(?P<secret>[^@\s/]+)(?=@)", re.IGNORECASE), "***"),
     # Authorization headers
-    (re.compile(r"(?P<pre>\b(?:basic|bearer)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{8,})", re.I), "***"),
+    (re.compile(r"(?P<pre>\b(?:basic|bearer)\s+)(?P<secret>[A-Za-z0-9._~+/=-]{8,})", re.IGNORECASE), "***"),
     # key=value / "key": "value" with secret-ish keys
     (
         re.compile(
             r"(?P<pre>\b(?:password|passwd|secret|token|api_key|apikey|access_key|registry_pass)"
             r"[\"']?\s*[:=]\s*[\"']?)(?P<secret>[^\s\"',}]+)",
-            re.I,
+            re.IGNORECASE,
         ),
         "***",
     ),
@@ -37,7 +37,7 @@ _SECRET_PATTERNS = [
 
 def redact(text: str) -> str:
     for pattern, mask in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: m.group("pre") + mask, text)
+        text = pattern.sub(lambda m, mask=mask: m.group("pre") + mask, text)
     return text
 
 

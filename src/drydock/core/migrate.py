@@ -11,10 +11,11 @@ one database migrate it exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -84,20 +85,18 @@ def run_alembic_env(family: str) -> None:
     version_table, version_schema = _version_table(family, is_sqlite)
     metadata = Base.metadata if family == "engine" else EnterpriseBase.metadata
     connection: Connection = cfg.attributes["connection"]
-    options: dict[str, Any] = dict(
-        connection=connection,
-        target_metadata=metadata,
-        version_table=version_table,
-        version_table_schema=version_schema,
-        render_as_batch=is_sqlite,
-        compare_type=True,
-        render_item=_render_item,
-        include_schemas=family == "enterprise" and not is_sqlite,
-    )
+    options: dict[str, Any] = {
+        "connection": connection,
+        "target_metadata": metadata,
+        "version_table": version_table,
+        "version_table_schema": version_schema,
+        "render_as_batch": is_sqlite,
+        "compare_type": True,
+        "render_item": _render_item,
+        "include_schemas": family == "enterprise" and not is_sqlite,
+    }
     if family == "enterprise" and not is_sqlite:
-        options["include_name"] = lambda name, type_, parent: (
-            type_ != "schema" or name == ENTERPRISE_SCHEMA
-        )
+        options["include_name"] = lambda name, type_, parent: type_ != "schema" or name == ENTERPRISE_SCHEMA
     context.configure(**options)
     with context.begin_transaction():
         context.run_migrations()
@@ -140,7 +139,11 @@ def status(url: str) -> list[FamilyStatus]:
             ctx = MigrationContext.configure(
                 conn, opts={"version_table": version_table, "version_table_schema": version_schema}
             )
-            out.append(FamilyStatus(family=family, current=ctx.get_current_revision(), head=script.get_current_head() or ""))
+            out.append(
+                FamilyStatus(
+                    family=family, current=ctx.get_current_revision(), head=script.get_current_head() or ""
+                )
+            )
     return out
 
 

@@ -51,9 +51,7 @@ class Decision:
     reason: str
 
 
-def decide(
-    principal: Principal, action: Action, domain: str, roles_in_domain: frozenset[str]
-) -> Decision:
+def decide(principal: Principal, action: Action, domain: str, roles_in_domain: frozenset[str]) -> Decision:
     """Pure decision function (rules in the module docstring)."""
     if principal.account_state != AccountState.ENABLED.value:
         return Decision(False, "account disabled")
@@ -126,7 +124,11 @@ class Authorizer:
         path: str | None = None,
     ) -> None:
         """Raise Forbidden unless allowed; record the decision per the audit mode."""
-        if principal.is_admin or principal.account_state != AccountState.ENABLED.value or action in SYSTEM_ACTIONS:
+        if (
+            principal.is_admin
+            or principal.account_state != AccountState.ENABLED.value
+            or action in SYSTEM_ACTIONS
+        ):
             roles: frozenset[str] = frozenset()
         else:
             roles = self._memberships(session, principal.username).get(domain, frozenset())
@@ -149,7 +151,9 @@ class Authorizer:
             if decision.reason == "account disabled":
                 raise Forbidden("Not authorized: the account of this user is disabled")
             target = SYSTEM_DOMAIN if action in SYSTEM_ACTIONS else domain
-            raise Forbidden(f"Not authorized. Requires permissions: domain={target} action={action.value} target=*")
+            raise Forbidden(
+                f"Not authorized. Requires permissions: domain={target} action={action.value} target=*"
+            )
 
     def flush_audit(self, session: Session | None = None) -> int:
         """Write buffered audit records (in ``session`` if given — a request reading the log

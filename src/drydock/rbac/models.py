@@ -29,7 +29,10 @@ class RoleMember(EnterpriseBase):
     for_account: Mapped[str] = mapped_column(String(128), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (Index("ix_role_members_username", "username"), Index("ix_role_members_account", "for_account"))
+    __table_args__ = (
+        Index("ix_role_members_username", "username"),
+        Index("ix_role_members_account", "for_account"),
+    )
 
 
 class ApiKey(EnterpriseBase):
@@ -52,7 +55,9 @@ class AuditEvent(EnterpriseBase):
 
     __tablename__ = "audit_events"
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     timestamp: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     username: Mapped[str] = mapped_column(String(128), index=True)
     account: Mapped[str] = mapped_column(String(128))

@@ -57,7 +57,9 @@ def _require_account(session: Session, name: str) -> Account:
 
 def bump_generation(session: Session) -> None:
     """Tell every process that memberships changed (their caches compare this number)."""
-    result = session.execute(update(RbacState).where(RbacState.id == 1).values(generation=RbacState.generation + 1))
+    result = session.execute(
+        update(RbacState).where(RbacState.id == 1).values(generation=RbacState.generation + 1)
+    )
     if result.rowcount == 0:
         session.add(RbacState(id=1, generation=1))
     session.flush()
@@ -128,7 +130,9 @@ def user_roles(session: Session, *, username: str) -> list[RoleMember]:
     _require_user(session, username)
     return list(
         session.scalars(
-            select(RoleMember).where(RoleMember.username == username).order_by(RoleMember.for_account, RoleMember.role)
+            select(RoleMember)
+            .where(RoleMember.username == username)
+            .order_by(RoleMember.for_account, RoleMember.role)
         )
     )
 
@@ -163,14 +167,18 @@ def create_api_key(
         raise BadRequest("expires_at must be in the future")
     key_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
-    key = ApiKey(key_id=key_id, username=username, name=name, secret_hash=_hash_secret(secret), expires_at=expires_at)
+    key = ApiKey(
+        key_id=key_id, username=username, name=name, secret_hash=_hash_secret(secret), expires_at=expires_at
+    )
     session.add(key)
     session.flush()
     return key, f"{API_KEY_PREFIX}{key_id}.{secret}"
 
 
 def list_api_keys(session: Session, *, username: str) -> list[ApiKey]:
-    return list(session.scalars(select(ApiKey).where(ApiKey.username == username).order_by(ApiKey.created_at)))
+    return list(
+        session.scalars(select(ApiKey).where(ApiKey.username == username).order_by(ApiKey.created_at))
+    )
 
 
 def revoke_api_key(session: Session, *, username: str, key_id: str) -> ApiKey:

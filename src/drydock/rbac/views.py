@@ -34,11 +34,20 @@ class ApiKeyRequest(BaseModel):
 
 def role_out(role: Role) -> dict[str, Any]:
     actions = ["*"] if role.all_actions else sorted(a.value for a in role.actions)
-    return {"name": role.name, "description": role.description, "permissions": [{"action": a, "target": "*"} for a in actions]}
+    return {
+        "name": role.name,
+        "description": role.description,
+        "permissions": [{"action": a, "target": "*"} for a in actions],
+    }
 
 
 def member_out(m: RoleMember) -> dict[str, Any]:
-    return {"role": m.role, "username": m.username, "for_account": m.for_account, "created_at": iso_z(m.created_at)}
+    return {
+        "role": m.role,
+        "username": m.username,
+        "for_account": m.for_account,
+        "created_at": iso_z(m.created_at),
+    }
 
 
 def key_out(k: ApiKey) -> dict[str, Any]:

@@ -66,14 +66,18 @@ def register(
 def heartbeat(session: Session, *, hostid: str, servicenames: list[str], detail: dict[str, Any]) -> None:
     now = utcnow()
     for record in session.scalars(
-        select(ServiceRecord).where(ServiceRecord.hostid == hostid, ServiceRecord.servicename.in_(servicenames))
+        select(ServiceRecord).where(
+            ServiceRecord.hostid == hostid, ServiceRecord.servicename.in_(servicenames)
+        )
     ):
         record.heartbeat, record.detail, record.status_message = now, detail, "available"
 
 
 def mark_stopped(session: Session, *, hostid: str, servicenames: list[str]) -> None:
     for record in session.scalars(
-        select(ServiceRecord).where(ServiceRecord.hostid == hostid, ServiceRecord.servicename.in_(servicenames))
+        select(ServiceRecord).where(
+            ServiceRecord.hostid == hostid, ServiceRecord.servicename.in_(servicenames)
+        )
     ):
         record.status_message = "unavailable"
         record.heartbeat = utcnow() - timedelta(days=1)

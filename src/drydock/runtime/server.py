@@ -43,7 +43,9 @@ def build_runtime(settings: Settings) -> Runtime:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     assert settings.database_url
     statuses = migrate.upgrade(settings.database_url)
-    db = init_database(settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
+    db = init_database(
+        settings.database_url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
     with db.session() as session:
         admin_pw = settings.admin_password.get_secret_value() if settings.admin_password else None
         generated = bootstrap_admin(session, password=admin_pw, email=settings.admin_email)

@@ -37,8 +37,8 @@ class Background(Protocol):
 @dataclass(frozen=True, slots=True)
 class ServiceSpec:
     key: str
-    routers: Callable[[], list[APIRouter]] = lambda: []
-    tasks: Callable[[], list[PeriodicTask]] = lambda: []
+    routers: Callable[[], list[APIRouter]] = list
+    tasks: Callable[[], list[PeriodicTask]] = list
     # Run once at start-up, before serving (e.g. build per-process state that needs the DB).
     init: Callable[[Runtime], None] | None = None
     background: Callable[[Runtime], Background] | None = None
@@ -85,21 +85,38 @@ def _catalog_init(runtime: Runtime) -> None:
     catalog_context(runtime)
 
 
+def _catalog_interval(attr: str) -> Callable[[Runtime], float]:
+    return lambda rt: float(getattr(rt.settings.catalog, attr))
+
+
 def _catalog_tasks() -> list[PeriodicTask]:
     from drydock.catalog import watchers
 
-    timers = lambda attr: lambda rt: getattr(rt.settings.catalog, attr)  # noqa: E731
     return [
         PeriodicTask(
             name="account_resource_cleanup",
             interval=lambda rt: rt.settings.timers.account_cleanup_seconds,
             run=watchers.singleton("account_resource_cleanup", _purge_accounts),
         ),
-        PeriodicTask("image_gc", timers("image_gc_seconds"), watchers.singleton("image_gc", watchers.image_gc)),
-        PeriodicTask("tag_watcher", timers("tag_watcher_seconds"), watchers.singleton("tag_watcher", watchers.tag_watcher)),
-        PeriodicTask("repo_watcher", timers("repo_watcher_seconds"), watchers.singleton("repo_watcher", watchers.repo_watcher)),
         PeriodicTask(
-            "analysis_reset", timers("image_gc_seconds"), watchers.singleton("analysis_reset", watchers.reset_stale_analyses)
+            "image_gc",
+            _catalog_interval("image_gc_seconds"),
+            watchers.singleton("image_gc", watchers.image_gc),
+        ),
+        PeriodicTask(
+            "tag_watcher",
+            _catalog_interval("tag_watcher_seconds"),
+            watchers.singleton("tag_watcher", watchers.tag_watcher),
+        ),
+        PeriodicTask(
+            "repo_watcher",
+            _catalog_interval("repo_watcher_seconds"),
+            watchers.singleton("repo_watcher", watchers.repo_watcher),
+        ),
+        PeriodicTask(
+            "analysis_reset",
+            _catalog_interval("image_gc_seconds"),
+            watchers.singleton("analysis_reset", watchers.reset_stale_analyses),
         ),
     ]
 
@@ -144,7 +161,9 @@ SERVICES: dict[str, ServiceSpec] = {
         ServiceSpec("policy", description="Policy engine and vulnerability matching"),
         ServiceSpec("queue", routers=_queue_routers, description="SimpleQueue on the database"),
         ServiceSpec("feeds", routers=_feeds_routers, tasks=_feeds_tasks, description="Feed service"),
-        ServiceSpec("analyzer", init=_catalog_init, background=_analyzer_background, description="Analyzer worker"),
+        ServiceSpec(
+            "analyzer", init=_catalog_init, background=_analyzer_background, description="Analyzer worker"
+        ),
         ServiceSpec("notifications", description="Notification delivery"),
         ServiceSpec("ui", description="Web UI"),
     )

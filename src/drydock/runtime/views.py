@@ -50,12 +50,17 @@ def version(runtime: RuntimeDep) -> dict[str, Any]:
     return {
         "service": {"version": ENGINE_COMPAT_VERSION, "drydock_version": __version__},
         "api": {"version": API_VERSION},
-        "db": {"schema_version": db_version(runtime), **{f"{f}_schema": runtime.schema_versions.get(f) for f in FAMILIES}},
+        "db": {
+            "schema_version": db_version(runtime),
+            **{f"{f}_schema": runtime.schema_versions.get(f) for f in FAMILIES},
+        },
     }
 
 
 @router.get("/status")
-def status(runtime: RuntimeDep, ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)]) -> dict[str, Any]:
+def status(
+    runtime: RuntimeDep, ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)]
+) -> dict[str, Any]:
     return status_detail(runtime)
 
 
@@ -110,7 +115,9 @@ def get_service_host(
     session: SessionDep,
     ctx: Annotated[RequestContext, Authorized(Action.GET_SERVICE)],
 ) -> list[dict[str, Any]]:
-    states = registry.list_services(session, stale_after=runtime.stale_after, servicename=servicename, hostid=hostid)
+    states = registry.list_services(
+        session, stale_after=runtime.stale_after, servicename=servicename, hostid=hostid
+    )
     return [_service_out(s) for s in states]
 
 

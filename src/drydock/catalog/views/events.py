@@ -43,7 +43,12 @@ def list_events(
         since=since,
         before=before,
     )
-    return {"results": [events.event_out(e) for e in rows], "next_page": next_page, "item_count": total, "page": page}
+    return {
+        "results": [events.event_out(e) for e in rows],
+        "next_page": next_page,
+        "item_count": total,
+        "page": page,
+    }
 
 
 @router.delete("/events")

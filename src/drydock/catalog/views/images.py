@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Response
@@ -15,21 +14,16 @@ from drydock.api.deps import Authorized, RequestContext, RuntimeDep, SessionDep
 from drydock.catalog import content, events, images
 from drydock.catalog.context import catalog_context
 from drydock.catalog.models import AnalysisStatus, CatalogImage
-from drydock.core.errors import BadRequest, DrydockError, NotFound
+from drydock.core.errors import BadRequest, NotFound
 from drydock.rbac.permissions import Action
 from drydock.runtime.context import Runtime
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["Images"])
 
 
 def _out(session: Session, rows: list[CatalogImage]) -> list[dict[str, Any]]:
     tags = images.tags_of(session, rows)
     return [images.image_out(i, tags[i.image_digest]) for i in rows]
-
-
-class RegistryLookupFailed(DrydockError):
-    status_code = 400
 
 
 @router.post("/images")
@@ -58,7 +52,7 @@ def add_image(
             details={"error": str(exc), "auth": isinstance(exc, AuthError)},
         )
         session.commit()
-        raise RegistryLookupFailed(reason, {"pullstring": str(ref)}) from None
+        raise BadRequest(reason, {"pullstring": str(ref)}) from None
     image = images.add_image(
         session,
         account=ctx.account,
@@ -209,7 +203,11 @@ def get_metadata(
     ctx: Annotated[RequestContext, Authorized(Action.GET_IMAGE)],
 ) -> dict[str, Any]:
     analysis = analysis_of(session, runtime, ctx.account, image_digest)
-    return {"imageDigest": image_digest, "metadata_type": mtype, "metadata": content.metadata(analysis, mtype)}
+    return {
+        "imageDigest": image_digest,
+        "metadata_type": mtype,
+        "metadata": content.metadata(analysis, mtype),
+    }
 
 
 @router.get("/images/{image_digest}/artifacts/{kind}")

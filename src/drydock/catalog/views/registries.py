@@ -34,7 +34,9 @@ def _validate(runtime: Any, body: RegistryRequest) -> None:
     cat = catalog_context(runtime)
     creds = (body.registry_user, body.registry_pass) if body.registry_user and body.registry_pass else None
     host = registries.normalize_registry(body.registry).split("/", 1)[0]
-    access = RegistryAccess.build(host, creds, insecure=not body.registry_verify, settings=cat.registry_settings)
+    access = RegistryAccess.build(
+        host, creds, insecure=not body.registry_verify, settings=cat.registry_settings
+    )
     try:
         check_auth(host, access=access)
     except AuthError as exc:
@@ -70,7 +72,11 @@ def add_registry(
 def get_registry(
     registry: str, session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.GET_REGISTRY)]
 ) -> list[dict[str, Any]]:
-    return [registries.registry_out(registries.get_registry(session, account=ctx.account, registry=unquote(registry)))]
+    return [
+        registries.registry_out(
+            registries.get_registry(session, account=ctx.account, registry=unquote(registry))
+        )
+    ]
 
 
 @router.put("/registries/{registry:path}")
@@ -86,7 +92,11 @@ def update_registry(
     if validate:
         _validate(runtime, body)
     record = registries.upsert_registry(
-        session, account=ctx.account, cipher=catalog_context(runtime).cipher, create=False, **body.model_dump()
+        session,
+        account=ctx.account,
+        cipher=catalog_context(runtime).cipher,
+        create=False,
+        **body.model_dump(),
     )
     return [registries.registry_out(record)]
 

@@ -7,16 +7,18 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
 from drydock.analyzer.sources.base import SourceError
 from drydock.analyzer.sources.reference import ImageReference
 from drydock.analyzer.sources.registry import RegistryAccess, list_tags
 from drydock.api.deps import Authorized, RequestContext, RuntimeDep, SessionDep
 from drydock.catalog import images, subscriptions
-from drydock.catalog.models import Subscription
 from drydock.catalog.context import catalog_context
+from drydock.catalog.models import Subscription
 from drydock.core.errors import BadRequest
 from drydock.rbac.permissions import Action
+from drydock.runtime.context import Runtime
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["Repositories"])
@@ -46,7 +48,12 @@ def add_repository(
         raise BadRequest(f"cannot list the tags of {ref.registry}/{ref.repository}: {exc}") from None
     key = f"{ref.registry}/{ref.repository}"
     value = json.dumps(
-        {"autosubscribe": autosubscribe, "lookuptag": lookuptag or "latest", "tagcount": len(tags), "repotags": tags}
+        {
+            "autosubscribe": autosubscribe,
+            "lookuptag": lookuptag or "latest",
+            "tagcount": len(tags),
+            "repotags": tags,
+        }
     )
     if dryrun:
         preview = Subscription(
@@ -59,12 +66,16 @@ def add_repository(
         )
         return [subscriptions.subscription_out(preview)]
     added = add_tags(session, runtime, ctx.account, key, tags, autosubscribe)
-    sub = subscriptions.ensure_subscription(session, account=ctx.account, key=key, type="repo_update", active=True, value=value)
+    sub = subscriptions.ensure_subscription(
+        session, account=ctx.account, key=key, type="repo_update", active=True, value=value
+    )
     log.info("repository added", extra={"repository": key, "tags": len(tags), "images": added})
     return [subscriptions.subscription_out(sub)]
 
 
-def add_tags(session: Any, runtime: Any, account: str, repo_key: str, tags: list[str], watch: bool) -> int:
+def add_tags(
+    session: Session, runtime: Runtime, account: str, repo_key: str, tags: list[str], watch: bool
+) -> int:
     """Add ``repo:tag`` for each tag; a tag that cannot be resolved is skipped with a log line
     (one broken tag must not block a whole repository). Returns how many were added."""
     cat = catalog_context(runtime)

@@ -35,7 +35,9 @@ def list_subscriptions(
     subscription_key: str | None = None,
     subscription_type: str | None = None,
 ) -> list[dict[str, Any]]:
-    rows = subscriptions.list_subscriptions(session, account=ctx.account, key=subscription_key, type=subscription_type)
+    rows = subscriptions.list_subscriptions(
+        session, account=ctx.account, key=subscription_key, type=subscription_type
+    )
     return [subscriptions.subscription_out(s) for s in rows]
 
 
@@ -58,9 +60,15 @@ def add_subscription(
 
 @router.get("/subscriptions/{subscription_id}")
 def get_subscription(
-    subscription_id: str, session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.GET_SUBSCRIPTION)]
+    subscription_id: str,
+    session: SessionDep,
+    ctx: Annotated[RequestContext, Authorized(Action.GET_SUBSCRIPTION)],
 ) -> list[dict[str, Any]]:
-    return [subscriptions.subscription_out(subscriptions.get_subscription(session, account=ctx.account, sid=subscription_id))]
+    return [
+        subscriptions.subscription_out(
+            subscriptions.get_subscription(session, account=ctx.account, sid=subscription_id)
+        )
+    ]
 
 
 @router.put("/subscriptions/{subscription_id}")
@@ -78,7 +86,9 @@ def update_subscription(
 
 @router.delete("/subscriptions/{subscription_id}")
 def delete_subscription(
-    subscription_id: str, session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.DELETE_SUBSCRIPTION)]
+    subscription_id: str,
+    session: SessionDep,
+    ctx: Annotated[RequestContext, Authorized(Action.DELETE_SUBSCRIPTION)],
 ) -> Response:
     subscriptions.delete_subscription(session, account=ctx.account, sid=subscription_id)
     return Response(status_code=200)
