@@ -31,7 +31,7 @@ def test_snippet_case(case_dir: Path, tmp_path: Path) -> None:
             p.version,
             p.purl,
             [loc.path.lstrip("/") for loc in p.locations],
-            [m["classifier"] for m in p.metadata["matches"]],
+            [m["classifier"] for m in p.metadata["Matches"]],
         )
         for p in result.packages
     )
@@ -103,3 +103,29 @@ def test_unreadable_and_garbage_files_do_not_crash(tmp_path: Path) -> None:
     (tmp_path / "dangling").symlink_to("nowhere")
     (tmp_path / "node").symlink_to("dangling")
     assert _catalog(tmp_path).packages == []
+
+
+def test_classifiers_stay_linear_on_hostile_content() -> None:
+    """Long NUL runs, long lines and many near-miss version strings: what made RE2 patterns
+    quadratic under a backtracking engine. Every classifier must get through quickly."""
+    import time
+
+    from drydock.analyzer.catalogers.binary.matchers import MatchContext
+
+    data = b"\x00" * 400_000 + b"a" * 100_000 + b"1.2.3\x00\x00" * 10_000 + b"HEAD\x00" + b"b" * 50_000
+    for cls in default_classifiers():
+        start = time.perf_counter()
+        cls.identity.matcher(MatchContext(path="/usr/bin/x", data=data))
+        assert time.perf_counter() - start < 2.0, cls.identity.cls
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="syft's PE version-resource cataloger (Windows .exe/.dll/.bpl) is not implemented: Windows "
+    "binaries are outside this analyzer's Linux-image scope; the corpus has only its glob list",
+)
+def test_pe_package_cataloger_globs() -> None:
+    from drydock.analyzer.catalogers.base import all_catalogers, all_scanners
+
+    names = {c.name for c in all_catalogers()} | {s.name for s in all_scanners()}
+    assert "pe-binary-package-cataloger" in names

@@ -92,9 +92,7 @@ def _package(identity: Identity, hit: Hit, real: str, access: str, layer: str | 
         purl=purl_string(identity, version),
         cpes=cpe_strings(identity, hit.groups),
         metadata_type="BinarySignature",
-        metadata={
-            "matches": [{"classifier": identity.cls, "location": {"path": real, "accessPath": access}}]
-        },
+        metadata={"Matches": [{"classifier": identity.cls, "realPath": real, "virtualPath": access}]},
     )
 
 
@@ -115,7 +113,7 @@ class _Merger:
             return
         known = {loc.path for loc in existing.locations}
         existing.locations.extend(loc for loc in pkg.locations if loc.path not in known)
-        existing.metadata["matches"].extend(pkg.metadata["matches"])
+        existing.metadata["Matches"].extend(pkg.metadata["Matches"])
         existing.cpes.extend(c for c in pkg.cpes if c not in existing.cpes)
 
 

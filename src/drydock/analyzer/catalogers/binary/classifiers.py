@@ -19,8 +19,10 @@ from drydock.analyzer.catalogers.binary.matchers import (
     any_of,
     branching,
     contents,
+    contents_before,
     contents_has,
     filename_template,
+    last_on_first_line,
     none_of,
     path_glob,
     shared_library,
@@ -86,7 +88,7 @@ def _otp_paths() -> list[bytes]:
 
 def _istio() -> Matcher:
     return alternatives(
-        rb"[0-9]+\.[0-9]+\.[0-9]+\x00+" + _ISTIO_V + rb"\x00+",
+        rb"[0-9]\.[0-9]+\.[0-9]+\x00+" + _ISTIO_V + rb"\x00+",
         rb"Clean\x00+" + _ISTIO_V + rb"\x00+",
         rb"Modified\x00+(?P<version>[0-9]+\.[0-9]+-dev)\x00+",
         rb"(?s)" + _ISTIO_V + rb"\x00+.{1,100}S?=v<y5",
@@ -319,7 +321,7 @@ def _general_classifiers() -> list[Classifier]:
         _c(
             "arangodb-binary",
             "**/arangosh",
-            contents(rb"(?m)\x00*(?P<version>[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+)?)\s(enterprise\s)?\[linux\]"),
+            contents(rb"(?P<version>[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+)?)\s(enterprise\s)?\[linux\]"),
             "arangodb",
             "pkg:generic/arangodb",
             "arangodb:arangodb",
@@ -337,7 +339,9 @@ def _general_classifiers() -> list[Classifier]:
         _c(
             "mysql-binary",
             "**/mysql",
-            alternatives(rb"\x00" + _MYSQL_V + rb"\x00+mysql", rb"(?m).*/mysql-" + _MYSQL_V),
+            any_of(
+                contents(rb"\x00" + _MYSQL_V + rb"\x00+mysql"), last_on_first_line(rb"/mysql-" + _MYSQL_V)
+            ),
             "mysql",
             "pkg:generic/mysql",
             "oracle:mysql",
@@ -345,7 +349,7 @@ def _general_classifiers() -> list[Classifier]:
         _c(
             "mysql-binary",
             "**/mysql",
-            contents(rb"(?m).*/percona-server-" + _MYSQL_V),
+            last_on_first_line(rb"/percona-server-" + _MYSQL_V),
             "percona-server",
             "pkg:generic/percona-server",
             "oracle:mysql",
@@ -354,7 +358,7 @@ def _general_classifiers() -> list[Classifier]:
         _c(
             "mysql-binary",
             "**/mysql",
-            contents(rb"(?m).*/Percona-XtraDB-Cluster-" + _MYSQL_V),
+            last_on_first_line(rb"/Percona-XtraDB-Cluster-" + _MYSQL_V),
             "percona-xtradb-cluster",
             "pkg:generic/percona-xtradb-cluster",
             "oracle:mysql",
@@ -413,7 +417,7 @@ def _general_classifiers() -> list[Classifier]:
         _c(
             "xtrabackup-binary",
             "**/xtrabackup",
-            contents(rb"(?m).*/percona-xtrabackup-" + _MYSQL_V),
+            last_on_first_line(rb"/percona-xtrabackup-" + _MYSQL_V),
             "percona-xtrabackup",
             "pkg:generic/percona-xtrabackup",
             "percona:xtrabackup",
@@ -465,7 +469,7 @@ def _general_classifiers() -> list[Classifier]:
             "**/beam.smp",
             alternatives(
                 *_otp_paths(),
-                rb"\x00+" + _OTP + rb"\x00+Erlang/OTP",
+                rb"\x00" + _OTP + rb"\x00+Erlang/OTP",
                 rb"(?s)Erlang/OTP.{1,150}\x00+" + _OTP + rb"\x00+",
             ),
             "erlang",
@@ -546,7 +550,7 @@ def _general_classifiers() -> list[Classifier]:
             alternatives(
                 rb"CONSUL_VERSION: (?P<version>\d+\.\d+\.\d+)",
                 rb'GitDescribe=(?P<version>\d+\.\d+\.\d+)"',
-                rb"\x00+v(?P<version>\d+\.\d+\.\d+)\x00+",
+                rb"\x00v(?P<version>\d+\.\d+\.\d+)\x00+",
             ),
             "consul",
             "pkg:golang/github.com/hashicorp/consul",
@@ -559,7 +563,7 @@ def _general_classifiers() -> list[Classifier]:
                 rb"(?m)revoke(?P<version>[0-9]+\.[0-9]+\.[0-9]+)",
                 rb"state(?P<version>[0-9]+\.[0-9]+\.[0-9]+\-rc[0-9])",
                 rb"016x(?P<version>1.1[1,3,4].[0-9]{1,2})",
-                rb"\x00+(?P<version>1\.[0-9][0,1]?\.[0-9]+)\x00+",
+                rb"\x00(?P<version>1\.[0-9][0,1]?\.[0-9]+)\x00+",
             ),
             "github.com/hashicorp/vault",
             "pkg:golang/github.com/hashicorp/vault",
@@ -800,9 +804,9 @@ def _general_classifiers() -> list[Classifier]:
             "grafana-binary",
             "**/grafana",
             alternatives(
-                rb"\x00+(?P<version>[0-9]{2}\.[0-9]+\.[0-9]+\-[0-9]{6,})\x00+",
-                rb"\x00+release-(?P<version>[0-9]{2}\.[0-9]+\.[0-9]+" + _GRAFANA_SUFFIX + rb"\x00+",
-                rb"(?s)\x00+go1\.[0-9]+\.[0-9]+\x00+(?P<version>[0-9]{2}\.[0-9]+\.[0-9]+"
+                rb"\x00(?P<version>[0-9]{2}\.[0-9]+\.[0-9]+\-[0-9]{6,})\x00+",
+                rb"\x00release-(?P<version>[0-9]{2}\.[0-9]+\.[0-9]+" + _GRAFANA_SUFFIX + rb"\x00+",
+                rb"(?s)\x00go1\.[0-9]+\.[0-9]+\x00+(?P<version>[0-9]{2}\.[0-9]+\.[0-9]+"
                 + _GRAFANA_SUFFIX
                 + rb"\x00+.{1,500}\+DT",
                 rb"(?P<version>[0-9]{2}\.[0-9]+\.[0-9]+" + _GRAFANA_SUFFIX + rb"\x00+\$a",
@@ -812,7 +816,7 @@ def _general_classifiers() -> list[Classifier]:
                 + rb"\x00+.{1,100}\x00go1\.[0-9]+\.[0-9]+\x00.{1,100}\+DT",
                 rb"(?P<version>[0-9]+\.[0-9]+\.[0-9]+" + _GRAFANA_SUFFIX + rb"\x00+v[0-9]+\.[0-9]+\.x\x00+",
                 rb"HEAD\x00+.*\x00+(?P<version>[0-9]\.[0-9]+\.[0-9]+" + _GRAFANA_SUFFIX + rb"\x00+",
-                rb"[a-z0-9]+\x00+(?P<version>[0-9]\.[0-9]+\.[0-9]+"
+                rb"[a-z0-9]\x00+(?P<version>[0-9]\.[0-9]+\.[0-9]+"
                 + _GRAFANA_SUFFIX
                 + rb"\x00+\/usr\/local\/go",
             ),
@@ -823,10 +827,14 @@ def _general_classifiers() -> list[Classifier]:
         _c(
             "grafana-binary",
             "**/grafana-server",
-            alternatives(
-                rb"[a-z0-9]+\x00+(?P<version>[0-9]\.[0-9]+\.[0-9]+(-beta[0-9]|-test)?)\x00+\/usr\/local\/go",
-                rb"HEAD\x00+.*\x00+(?P<version>[0-9]\.[0-9]+\.[0-9]+(-beta[0-9]|-test)?)\x00+",
-                rb"(?s)\x00+(?P<version>[0-9]\.[0-9]+\.[0-9]+(-beta[0-9]|-test)?)\x00+.*\x00+.{1,1000}\x00+\/u",
+            any_of(
+                alternatives(
+                    rb"[a-z0-9]\x00+(?P<version>[0-9]\.[0-9]+\.[0-9]+(-beta[0-9]|-test)?)\x00+\/usr\/local\/go",
+                    rb"HEAD\x00+.*\x00+(?P<version>[0-9]\.[0-9]+\.[0-9]+(-beta[0-9]|-test)?)\x00+",
+                ),
+                # syft: (?s)\x00+(version)\x00+.*\x00+.{1,1000}\x00+/u, i.e. a NUL-delimited version
+                # somewhere before the last "\x00/u"
+                contents_before(rb"\x00(?P<version>[0-9]\.[0-9]+\.[0-9]+(-beta[0-9]|-test)?)\x00", b"\x00/u"),
             ),
             "grafana",
             "pkg:generic/grafana",
@@ -870,9 +878,9 @@ def _general_classifiers() -> list[Classifier]:
             alternatives(
                 rb"v(?P<version>[0-9]+\.[0-9]+\.[0-9]+)\x00+.{0,50}go[0-9]+\.[0-9]+(\-(alpha|beta)\.[0-9])?\.[0-9]+\x00+",
                 rb"v" + _INGRESS_V + rb"\x00+.{0,800}\$a.{0,10}\x00+",
-                rb"\x00+v?" + _INGRESS_V + rb"\x00+.{0,100}S=v<y5",
-                rb"\x00+go[0-9]+\.[0-9]+\.[0-9]+\x00+v" + _INGRESS_V + rb"\x00+",
-                rb"\x00+v(?P<version>[0-9]+\.[0-9]+\.[0-9]+\-(alpha|beta)\.[0-9])\x00+",
+                rb"\x00v?" + _INGRESS_V + rb"\x00+.{0,100}S=v<y5",
+                rb"\x00go[0-9]+\.[0-9]+\.[0-9]+\x00+v" + _INGRESS_V + rb"\x00+",
+                rb"\x00v(?P<version>[0-9]+\.[0-9]+\.[0-9]+\-(alpha|beta)\.[0-9])\x00+",
                 # arm/arm64/s390x: the version follows a float constant in rodata
                 rb"(?:\xa0L|L\xa0\x00\x00|_\x02)v" + _INGRESS_V + rb"\x00\x00",
             ),

@@ -21,7 +21,7 @@ def needed_libraries(data: bytes) -> list[str]:
         out: list[str] = []
         for section in elf.iter_sections():
             if isinstance(section, DynamicSection):
-                out.extend(tag.needed for tag in section.iter_tags() if tag.entry.d_tag == "DT_NEEDED")
+                out.extend(str(tag.needed) for tag in section.iter_tags() if tag.entry.d_tag == "DT_NEEDED")  # type: ignore[attr-defined]
         return out
     except (ELFError, ValueError, KeyError, IndexError, OSError, AssertionError):
         return []

@@ -5,9 +5,12 @@ for sibling or linked files) and answers either ``None`` (no match) or a list of
 An empty list means "matched, but found nothing to report" — path and negative conditions use
 it so that ``all_of`` can tell a passing guard from a failure, as syft's ``MatchAll`` does.
 
-Regexes run on bytes. They were written for Go's RE2, so two differences matter and are handled
-where the patterns are written: ``.`` counts bytes here (runes in Go), and Go sees every invalid
-UTF-8 byte as U+FFFD, which a pattern must spell as a byte class here.
+Regexes run on bytes. They were written for Go's RE2, so three differences matter and are handled
+where the patterns are written: ``.`` counts bytes here (runes in Go); Go sees every invalid
+UTF-8 byte as U+FFFD, which a pattern must spell as a byte class here; and RE2 is linear while
+Python's engine backtracks, so a leading unbounded repeat (``\x00+X``, ``(?m).*/X``) is reduced
+to one character or dropped (the captured version is the same, the cost no longer quadratic in
+long NUL runs or lines) and ``X.*Y`` under (?s) becomes ``contents_before``.
 """
 
 from __future__ import annotations
@@ -82,6 +85,46 @@ def contents(*patterns: bytes) -> Matcher:
         if not groups.get("version"):
             return None
         return [Hit(groups=groups)]
+
+    return match
+
+
+def contents_before(pattern: bytes, literal: bytes) -> Matcher:
+    """``pattern`` must match somewhere before the last occurrence of ``literal``. Stands in for
+    RE2 patterns of the form ``X.*literal`` under (?s), which backtracking engines run in
+    quadratic time on large binaries."""
+    rx = re.compile(pattern)
+
+    def match(ctx: MatchContext) -> list[Hit] | None:
+        end = ctx.data.rfind(literal)
+        if end < 0:
+            return None
+        m = rx.search(ctx.data, 0, end)
+        if m is None or not m.group("version"):
+            return None
+        return [Hit(groups={k: (v or b"").decode("utf-8", "replace") for k, v in m.groupdict().items()})]
+
+    return match
+
+
+def last_on_first_line(pattern: bytes) -> Matcher:
+    """The RE2 pattern ``(?m).*X`` in linear time: greedy ``.*`` makes Go report the *last*
+    match of ``X`` on the first line that has one."""
+    rx = re.compile(pattern)
+
+    def match(ctx: MatchContext) -> list[Hit] | None:
+        chosen: re.Match[bytes] | None = None
+        line_end = -1
+        for m in rx.finditer(ctx.data):
+            if chosen is None:
+                line_end = ctx.data.find(b"\n", m.start())
+                line_end = len(ctx.data) if line_end < 0 else line_end
+            elif m.start() >= line_end:
+                break
+            chosen = m
+        if chosen is None or not chosen.group("version"):
+            return None
+        return [Hit(groups={k: (v or b"").decode("utf-8", "replace") for k, v in chosen.groupdict().items()})]
 
     return match
 
