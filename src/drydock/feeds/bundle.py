@@ -15,6 +15,7 @@ import io
 import json
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -96,10 +97,10 @@ def _open_tar(path: Path, mode: str) -> Iterator[tarfile.TarFile]:
             ):
                 yield tar
     elif path.name.endswith((".tar.gz", ".tgz")):
-        with tarfile.open(path, mode=f"{mode}|gz") as tar:
+        with tarfile.open(str(path), mode=f"{mode}|gz") as tar:
             yield tar
     elif path.name.endswith(".tar"):
-        with tarfile.open(path, mode=f"{mode}|") as tar:
+        with tarfile.open(str(path), mode=f"{mode}|") as tar:
             yield tar
     else:
         raise BundleError(f"{path.name}: bundle name must end in .tar.zst, .tar.gz, .tgz or .tar")
@@ -147,18 +148,27 @@ def _spool_group(session: Session, tmp: Path, feed: str, group: str, driver: str
     return entry, local
 
 
-def _members(path: Path) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
+_DAMAGE = (tarfile.TarError, zstandard.ZstdError, EOFError, OSError, zlib.error)
+
+
+@contextmanager
+def _damage_is_bundle_error(path: Path) -> Iterator[None]:
+    """Archive-level failures (truncation, bad compression) anywhere while streaming."""
     try:
-        with _open_tar(path, "r") as tar:
-            for info in tar:
-                if not info.isfile():
-                    raise BundleError(f"{path.name}: unexpected non-file member {info.name!r}")
-                fh = tar.extractfile(info)
-                if fh is None:  # pragma: no cover - isfile() members always have data
-                    raise BundleError(f"{path.name}: unreadable member {info.name!r}")
-                yield info, fh
-    except (tarfile.TarError, zstandard.ZstdError, EOFError, OSError) as exc:
+        yield
+    except _DAMAGE as exc:
         raise BundleError(f"{path.name}: damaged or truncated bundle ({type(exc).__name__}: {exc})") from None
+
+
+def _members(path: Path) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
+    with _damage_is_bundle_error(path), _open_tar(path, "r") as tar:
+        for info in tar:
+            if not info.isfile():
+                raise BundleError(f"{path.name}: unexpected non-file member {info.name!r}")
+            fh = tar.extractfile(info)
+            if fh is None:  # pragma: no cover - isfile() members always have data
+                raise BundleError(f"{path.name}: unreadable member {info.name!r}")
+            yield info, fh
 
 
 def _read_manifest(info: tarfile.TarInfo, fh: IO[bytes], name: str) -> Manifest:
@@ -172,8 +182,14 @@ def _read_manifest(info: tarfile.TarInfo, fh: IO[bytes], name: str) -> Manifest:
 def _verified_lines(path: Path, on_file: Callable[[BundleFile, list[bytes]], None] | None) -> Manifest:
     """Stream the bundle, checking every member against the manifest; hands each verified
     member's lines to ``on_file`` (only after its digest matched)."""
+    with _damage_is_bundle_error(path):
+        return _verify_stream(path, on_file)
+
+
+def _verify_stream(path: Path, on_file: Callable[[BundleFile, list[bytes]], None] | None) -> Manifest:
     manifest: Manifest | None = None
     seen: set[str] = set()
+    expected: dict[str, BundleFile] = {}
     for info, fh in _members(path):
         if manifest is None:
             manifest = _read_manifest(info, fh, path.name)

@@ -31,6 +31,9 @@ _OSV_ID = re.compile(
 #: First matching rule wins; order puts the most specific signatures first.
 RULES: tuple[Rule, ...] = (
     ("kev", _has('"catalogVersion"')),
+    # Debian's tracker JSON (package -> CVE -> releases) and vunnel's legacy debian dumps.
+    ("debian", lambda name, head: '"releases"' in head and '"CVE-' in head and '"scope"' in head),
+    ("debian", lambda name, head: name.startswith("vulnerabilities-debian")),
     ("epss", lambda name, head: head.startswith("#model_version") or head.lower().startswith("cve,epss")),
     ("anchore-feed", lambda name, head: '"identifier"' in head and '"schema"' in head and '"item"' in head),
     ("anchore-feed", lambda name, head: '"next_token"' in head or '"NamespaceName"' in head),

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from drydock.core.db import utcnow
@@ -224,14 +225,16 @@ def _epss_row(score: EpssScore, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _insert_batches(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Core executemany in batches (the ORM bulk path adds per-row bookkeeping)."""
+    statement = table.__table__.insert()
     batch: list[dict[str, Any]] = []
     for row in rows:
         batch.append(row)
         if len(batch) >= _BATCH:
-            session.execute(insert(table), batch)
+            session.execute(statement, batch)
             batch = []
     if batch:
-        session.execute(insert(table), batch)
+        session.execute(statement, batch)
 
 
 def record_key(record: Record) -> str:
@@ -255,14 +258,27 @@ def generation(session: Session) -> int:
     return int(value or 0)
 
 
+def lock_store(session: Session) -> None:
+    """Serialize feed writers: hold the state row's lock until the caller's transaction ends.
+
+    Two syncs of one group (the periodic task and a POST, or two replicas) would otherwise both
+    delete the old rows and both insert, leaving the group doubled. On SQLite, BEGIN IMMEDIATE
+    already serializes writers and FOR UPDATE is a no-op.
+    """
+    locked = select(FeedStoreState.id).where(FeedStoreState.id == 1).with_for_update()
+    if session.execute(locked).first() is None:
+        try:
+            with session.begin_nested():
+                session.add(FeedStoreState(id=1, generation=0))
+        except IntegrityError:
+            pass  # created by a concurrent writer meanwhile
+        session.execute(locked)
+
+
 def bump_generation(session: Session) -> int:
     """Increment the generation inside the caller's transaction (visible when it commits)."""
-    updated = session.execute(
-        update(FeedStoreState).where(FeedStoreState.id == 1).values(generation=FeedStoreState.generation + 1)
-    )
-    if updated.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(FeedStoreState(id=1, generation=1))
-        session.flush()
+    lock_store(session)
+    session.execute(update(FeedStoreState).where(FeedStoreState.id == 1).values(generation=FeedStoreState.generation + 1))
     return generation(session)
 
 
@@ -300,6 +316,7 @@ def replace_group(
     Unchanged content (same digest) only refreshes ``last_sync``; ``force`` rewrites anyway.
     """
     now = now or utcnow()
+    lock_store(session)
     row = ensure_group(session, data.feed, data.group, now)
     digest = data.digest()
     if row.digest == digest and not force:

@@ -83,9 +83,9 @@ def toggle_feed(feed: str, session: SessionDep, ctx: UpdateFeeds, enabled: bool 
 @router.put("/system/feeds/{feed}/{group}")
 def toggle_group(
     feed: str, group: str, session: SessionDep, ctx: UpdateFeeds, enabled: bool = Query(...)
-) -> list[dict[str, Any]]:
-    _lookup(store.set_group_enabled, session, feed, group, enabled)
-    return [_metadata_of(session, feed)]
+) -> dict[str, Any]:
+    """Returns the group's metadata (anchore-cli prints it as a one-row group table)."""
+    return _group_out(_lookup(store.set_group_enabled, session, feed, group, enabled))
 
 
 @router.delete("/system/feeds/{feed}")
