@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -28,7 +27,10 @@ def tenant_user(api: TestClient) -> tuple[str, str]:
     """A user with full control of its own (non-admin) account."""
     account, user, password = unique("acct"), unique("user"), unique("pw-")
     assert api.post("/v1/accounts", json={"name": account}).status_code == 200
-    assert api.post(f"/v1/accounts/{account}/users", json={"username": user, "password": password}).status_code == 200
+    assert (
+        api.post(f"/v1/accounts/{account}/users", json={"username": user, "password": password}).status_code
+        == 200
+    )
     r = api.post("/v1/roles/full-control/members", json={"username": user, "for_account": account})
     assert r.status_code in (200, 409), r.text  # 409: the default user role already is full-control
     return user, password
@@ -39,21 +41,42 @@ def test_worker_cycle(api: TestClient, queue: str) -> None:
     assert r.status_code == 200, r.text
     first = r.json()["id"]
     assert api.post(f"/v1/queues/{queue}/messages", json={"payload": {"image": "a"}}).json()["id"] == first
-    second = api.post(f"/v1/queues/{queue}/messages", json={"payload": {"image": "b"}, "max_attempts": 1}).json()["id"]
+    second = api.post(
+        f"/v1/queues/{queue}/messages", json={"payload": {"image": "b"}, "max_attempts": 1}
+    ).json()["id"]
 
-    leased = api.post(f"/v1/queues/{queue}/lease", params={"count": 5, "visibility_timeout": 30, "holder": "w1"}).json()
+    leased = api.post(
+        f"/v1/queues/{queue}/lease", params={"count": 5, "visibility_timeout": 30, "holder": "w1"}
+    ).json()
     assert [m["id"] for m in leased] == [first, second]
-    assert leased[0]["holder"] == "w1" and leased[0]["state"] == "inflight" and leased[0]["visible_at"].endswith("Z")
+    assert (
+        leased[0]["holder"] == "w1"
+        and leased[0]["state"] == "inflight"
+        and leased[0]["visible_at"].endswith("Z")
+    )
     a, b = leased
-    r = api.put(f"/v1/queues/{queue}/messages/{first}/lease", json={"holder": "w1", "receipt": a["receipt"], "visibility_timeout": 60})
+    r = api.put(
+        f"/v1/queues/{queue}/messages/{first}/lease",
+        json={"holder": "w1", "receipt": a["receipt"], "visibility_timeout": 60},
+    )
     assert r.status_code == 200 and r.json()["visible_at"] > a["visible_at"]
-    assert api.delete(f"/v1/queues/{queue}/messages/{first}", params={"receipt": a["receipt"]}).status_code == 204
+    assert (
+        api.delete(f"/v1/queues/{queue}/messages/{first}", params={"receipt": a["receipt"]}).status_code
+        == 204
+    )
     r = api.delete(f"/v1/queues/{queue}/messages/{first}", params={"receipt": a["receipt"]})
     assert r.status_code == 404 and r.json()["detail"]["error_codes"] == ["message_not_found"]
 
-    r = api.post(f"/v1/queues/{queue}/messages/{second}/fail", json={"receipt": b["receipt"], "error": "registry timeout"})
-    assert r.status_code == 200 and r.json()["state"] == "dead" and r.json()["last_error"] == "registry timeout"
-    r = api.post(f"/v1/queues/{queue}/messages/{second}/fail", json={"receipt": b["receipt"], "error": "again"})
+    r = api.post(
+        f"/v1/queues/{queue}/messages/{second}/fail",
+        json={"receipt": b["receipt"], "error": "registry timeout"},
+    )
+    assert (
+        r.status_code == 200 and r.json()["state"] == "dead" and r.json()["last_error"] == "registry timeout"
+    )
+    r = api.post(
+        f"/v1/queues/{queue}/messages/{second}/fail", json={"receipt": b["receipt"], "error": "again"}
+    )
     assert r.status_code == 409 and r.json()["detail"]["error_codes"] == ["stale_receipt"]
 
     shown = api.get(f"/v1/queues/{queue}", params={"state": "dead"}).json()
@@ -73,12 +96,19 @@ def test_stale_receipt_after_redelivery(api: TestClient, queue: str) -> None:
     [old] = api.post(f"/v1/queues/{queue}/lease", params={"visibility_timeout": 0.1}).json()
     time.sleep(0.2)
     [new] = api.post(f"/v1/queues/{queue}/lease", params={"visibility_timeout": 30}).json()
-    assert new["id"] == mid and new["attempts"] == 2 and new["holder"] == "admin"  # default holder: the caller
+    assert (
+        new["id"] == mid and new["attempts"] == 2 and new["holder"] == "admin"
+    )  # default holder: the caller
     r = api.delete(f"/v1/queues/{queue}/messages/{mid}", params={"receipt": old["receipt"]})
     assert r.status_code == 409 and "stale" in r.json()["message"]
-    r = api.put(f"/v1/queues/{queue}/messages/{mid}/lease", json={"holder": "admin", "receipt": old["receipt"]})
+    r = api.put(
+        f"/v1/queues/{queue}/messages/{mid}/lease", json={"holder": "admin", "receipt": old["receipt"]}
+    )
     assert r.status_code == 409
-    assert api.delete(f"/v1/queues/{queue}/messages/{mid}", params={"receipt": new["receipt"]}).status_code == 204
+    assert (
+        api.delete(f"/v1/queues/{queue}/messages/{mid}", params={"receipt": new["receipt"]}).status_code
+        == 204
+    )
 
 
 def test_retry_all_and_purge(api: TestClient, queue: str) -> None:
@@ -96,9 +126,15 @@ def test_singleton_leases_over_http(api: TestClient) -> None:
     r = api.post(f"/v1/leases/{lease_id}/acquire", params={"holder": "r1", "ttl": 30})
     assert r.status_code == 200 and r.json()["epoch"] == 1
     r = api.post(f"/v1/leases/{lease_id}/acquire", params={"holder": "r2", "ttl": 30})
-    assert r.status_code == 409 and r.json()["detail"]["error_codes"] == ["lease_held"] and "r1" in r.json()["message"]
+    assert (
+        r.status_code == 409
+        and r.json()["detail"]["error_codes"] == ["lease_held"]
+        and "r1" in r.json()["message"]
+    )
     assert api.get(f"/v1/leases/{lease_id}").json()["holder"] == "r1"
-    assert api.put(f"/v1/leases/{lease_id}", params={"holder": "r1", "epoch": 1, "ttl": 30}).status_code == 200
+    assert (
+        api.put(f"/v1/leases/{lease_id}", params={"holder": "r1", "epoch": 1, "ttl": 30}).status_code == 200
+    )
     r = api.put(f"/v1/leases/{lease_id}", params={"holder": "r2", "epoch": 1, "ttl": 30})
     assert r.status_code == 409 and r.json()["detail"]["error_codes"] == ["lease_lost"]
     assert api.delete(f"/v1/leases/{lease_id}", params={"holder": "r1", "epoch": 1}).status_code == 204
@@ -118,7 +154,9 @@ def test_singleton_leases_over_http(api: TestClient) -> None:
         ("POST", "/v1/leases/l1/acquire", {"params": {"holder": "x", "ttl": 1}}),
     ],
 )
-def test_non_admin_is_forbidden(api: TestClient, tenant_user: tuple[str, str], method: str, path: str, kwargs: dict) -> None:
+def test_non_admin_is_forbidden(
+    api: TestClient, tenant_user: tuple[str, str], method: str, path: str, kwargs: dict
+) -> None:
     assert api.request(method, path, auth=tenant_user, **kwargs).status_code == 403
     assert api.request(method, path, auth=None, **kwargs).status_code == 401
 
@@ -130,7 +168,12 @@ def test_non_admin_is_forbidden(api: TestClient, tenant_user: tuple[str, str], m
         ("POST", "/v1/queues/{q}/messages", {"json": {"payload": [1, 2]}}, 400),
         ("POST", "/v1/queues/{q}/messages", {"json": {"payload": {}, "unknown": 1}}, 400),
         ("POST", "/v1/queues/{q}/messages", {"json": {"payload": {}, "max_attempts": 0}}, 400),
-        ("POST", "/v1/queues/{q}/messages", {"content": b"{not json", "headers": {"content-type": "application/json"}}, 400),
+        (
+            "POST",
+            "/v1/queues/{q}/messages",
+            {"content": b"{not json", "headers": {"content-type": "application/json"}},
+            400,
+        ),
         ("POST", "/v1/queues/{q}/lease", {"params": {"count": 0}}, 400),
         ("POST", "/v1/queues/{q}/lease", {"params": {"visibility_timeout": "soon"}}, 400),
         ("GET", "/v1/queues/{q}", {"params": {"state": "sleeping"}}, 400),

@@ -15,14 +15,24 @@ pytestmark = pytest.mark.e2e
 
 
 def run(server: ServerProcess, *args: str, password: str | None = None):  # type: ignore[no-untyped-def]
-    env = {"DRYDOCK_URL": server.url, "DRYDOCK_USER": "admin", "DRYDOCK_PASSWORD": password or server.admin_password}
+    env = {
+        "DRYDOCK_URL": server.url,
+        "DRYDOCK_USER": "admin",
+        "DRYDOCK_PASSWORD": password or server.admin_password,
+    }
     return CliRunner().invoke(queue_app, list(args), env=env)
 
 
 def dead_letters(http: httpx.Client, queue: str, n: int) -> list[int]:
-    ids = [http.post(f"/v1/queues/{queue}/messages", json={"payload": {"n": i}, "max_attempts": 1}).json()["id"] for i in range(n)]
+    ids = [
+        http.post(f"/v1/queues/{queue}/messages", json={"payload": {"n": i}, "max_attempts": 1}).json()["id"]
+        for i in range(n)
+    ]
     for m in http.post(f"/v1/queues/{queue}/lease", params={"count": n}).json():
-        r = http.post(f"/v1/queues/{queue}/messages/{m['id']}/fail", json={"receipt": m["receipt"], "error": f"E{m['payload']['n']}"})
+        r = http.post(
+            f"/v1/queues/{queue}/messages/{m['id']}/fail",
+            json={"receipt": m["receipt"], "error": f"E{m['payload']['n']}"},
+        )
         assert r.json()["state"] == "dead"
     return ids
 
@@ -34,7 +44,9 @@ def test_queue_cli(queue_server: ServerProcess, queue: str) -> None:
 
     listed = run(queue_server, "list", "--json")
     assert listed.exit_code == 0, listed.output
-    assert {"queue": queue, "available": 1, "inflight": 0, "delayed": 0, "dead": 3} in json.loads(listed.stdout)
+    assert {"queue": queue, "available": 1, "inflight": 0, "delayed": 0, "dead": 3} in json.loads(
+        listed.stdout
+    )
     assert queue in run(queue_server, "list").stdout
 
     shown = run(queue_server, "show", queue, "--state", "dead", "--json")

@@ -118,31 +118,40 @@ def _flaky_transport(failures: int, exc: type[Exception]) -> tuple[httpx.MockTra
 
 def test_http_client_retries_connection_errors() -> None:
     transport, calls = _flaky_transport(2, httpx.ConnectError)
-    with HttpQueueClient("http://queue.test", ("admin", "pw"), retries=3, retry_pause=0.001, transport=transport) as c:
+    with HttpQueueClient(
+        "http://queue.test", ("admin", "pw"), retries=3, retry_pause=0.001, transport=transport
+    ) as c:
         assert c.enqueue("q", {"n": 1}) == 7
     assert len(calls) == 3
 
 
 def test_http_client_gives_up_after_its_retries() -> None:
     transport, calls = _flaky_transport(10, httpx.ConnectError)
-    with HttpQueueClient("http://queue.test", ("admin", "pw"), retries=2, retry_pause=0.001, transport=transport) as c:
-        with pytest.raises(Unavailable, match="unreachable"):
-            c.enqueue("q", {"n": 1})
+    client = HttpQueueClient(
+        "http://queue.test", ("admin", "pw"), retries=2, retry_pause=0.001, transport=transport
+    )
+    with client, pytest.raises(Unavailable, match="unreachable"):
+        client.enqueue("q", {"n": 1})
     assert len(calls) == 3
 
 
 def test_http_client_does_not_retry_a_request_that_may_have_arrived() -> None:
     transport, calls = _flaky_transport(1, httpx.ReadTimeout)
-    with HttpQueueClient("http://queue.test", ("admin", "pw"), retries=3, retry_pause=0.001, transport=transport) as c:
-        with pytest.raises(httpx.ReadTimeout):
-            c.lease("q", "w")
+    client = HttpQueueClient(
+        "http://queue.test", ("admin", "pw"), retries=3, retry_pause=0.001, transport=transport
+    )
+    with client, pytest.raises(httpx.ReadTimeout):
+        client.lease("q", "w")
     assert len(calls) == 1
 
 
 def test_http_client_maps_plain_http_errors(queue_server: ServerProcess) -> None:
-    with HttpQueueClient(queue_server.url, ("admin", "wrong-password"), retries=0) as c:
-        with pytest.raises(Unauthorized):
-            c.stats()
+    client = HttpQueueClient(queue_server.url, ("admin", "wrong-password"), retries=0)
+    with client, pytest.raises(Unauthorized):
+        client.stats()
     transport = httpx.MockTransport(lambda r: httpx.Response(403, json={"message": "no", "detail": {}}))
-    with HttpQueueClient("http://queue.test", ("u", "p"), transport=transport) as c, pytest.raises(Forbidden, match="no"):
+    with (
+        HttpQueueClient("http://queue.test", ("u", "p"), transport=transport) as c,
+        pytest.raises(Forbidden, match="no"),
+    ):
         c.stats()

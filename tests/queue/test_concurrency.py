@@ -82,13 +82,20 @@ def test_skip_locked_does_not_wait_for_an_open_lease(pg: Database, queue: str) -
     assert {a.id, b.id} == ids
 
 
-def test_two_processes_share_a_queue_without_duplicates(pg: Database, queue: str, database_url: str, tmp_path: Path) -> None:
+def test_two_processes_share_a_queue_without_duplicates(
+    pg: Database, queue: str, database_url: str, tmp_path: Path
+) -> None:
     ids = fill(pg, queue, 200)
     start_file = tmp_path / "go"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
     worker = Path(__file__).with_name("lease_worker.py")
     procs = [
-        subprocess.Popen([sys.executable, str(worker), database_url, queue, str(start_file)], env=env, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, str(worker), database_url, queue, str(start_file)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
     time.sleep(0.5)

@@ -241,3 +241,19 @@ def test_rolled_back_enqueue_leaves_nothing(db: Database, queue: str) -> None:
         sq.enqueue(s, queue, {"n": 1})
         raise RuntimeError("worker crashed before commit")
     assert stats(db, queue) == sq.QueueStats(queue=queue)
+
+
+def test_zero_visibility_timeout_never_delivers_twice_in_one_call(db: Database, queue: str) -> None:
+    ids = [enqueue(db, queue, {"n": n}) for n in range(2)]
+    got = lease(db, queue, count=5, visibility_timeout=0)
+    assert [m.id for m in got] == ids and all(m.attempts == 1 for m in got)
+
+
+def test_exhausted_message_does_not_take_a_place_in_the_batch(db: Database, queue: str) -> None:
+    crashy = enqueue(db, queue, {"n": "crashy"}, max_attempts=1, priority=9)
+    [m] = lease(db, queue, visibility_timeout=0.05)
+    assert m.id == crashy
+    others = [enqueue(db, queue, {"n": n}) for n in range(2)]
+    time.sleep(0.1)
+    assert [m.id for m in lease(db, queue, count=2)] == others
+    assert stats(db, queue).dead == 1

@@ -103,5 +103,12 @@ def purge(
     password: PasswordOpt = "",
 ) -> None:
     """Delete every message of QUEUE in --state."""
-    data = request("DELETE", f"/v1/queues/{queue}/messages", url=url, user=user, password=password, params={"state": state})
+    data = request(
+        "DELETE",
+        f"/v1/queues/{queue}/messages",
+        url=url,
+        user=user,
+        password=password,
+        params={"state": state},
+    )
     out.print(f"deleted {data['deleted']} message(s) from {queue}")

@@ -10,12 +10,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 import httpx
 
 from drydock.core.db import Database
-from drydock.core.errors import BadRequest, Conflict, DrydockError, Forbidden, NotFound, Unauthorized, Unavailable
+from drydock.core.errors import (
+    BadRequest,
+    Conflict,
+    DrydockError,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    Unavailable,
+)
 from drydock.queue import service
 from drydock.queue.errors import QUEUE_ERRORS, LeaseHeld
 from drydock.queue.policy import DEFAULT_MAX_ATTEMPTS, DEFAULT_VISIBILITY_TIMEOUT
@@ -37,14 +45,23 @@ class QueueClient(Protocol):
     ) -> int: ...
 
     def lease(
-        self, queue: str, holder: str, *, count: int = 1, visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT
+        self,
+        queue: str,
+        holder: str,
+        *,
+        count: int = 1,
+        visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT,
     ) -> list[Message]: ...
 
-    def extend(self, queue: str, msg_id: int, holder: str, receipt: str, visibility_timeout: float) -> Message: ...
+    def extend(
+        self, queue: str, msg_id: int, holder: str, receipt: str, visibility_timeout: float
+    ) -> Message: ...
 
     def ack(self, queue: str, msg_id: int, receipt: str) -> None: ...
 
-    def fail(self, queue: str, msg_id: int, receipt: str, error: str, *, retry_after: float | None = None) -> Message: ...
+    def fail(
+        self, queue: str, msg_id: int, receipt: str, error: str, *, retry_after: float | None = None
+    ) -> Message: ...
 
     def stats(self, queue: str | None = None) -> list[QueueStats]: ...
 
@@ -86,17 +103,26 @@ class LocalQueueClient:
         )
 
     def lease(
-        self, queue: str, holder: str, *, count: int = 1, visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT
+        self,
+        queue: str,
+        holder: str,
+        *,
+        count: int = 1,
+        visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT,
     ) -> list[Message]:
         return self._run(service.lease, queue, holder, count=count, visibility_timeout=visibility_timeout)
 
-    def extend(self, queue: str, msg_id: int, holder: str, receipt: str, visibility_timeout: float) -> Message:
+    def extend(
+        self, queue: str, msg_id: int, holder: str, receipt: str, visibility_timeout: float
+    ) -> Message:
         return self._run(service.extend, msg_id, holder, receipt, visibility_timeout, queue=queue)
 
     def ack(self, queue: str, msg_id: int, receipt: str) -> None:
         self._run(service.ack, msg_id, receipt, queue=queue)
 
-    def fail(self, queue: str, msg_id: int, receipt: str, error: str, *, retry_after: float | None = None) -> Message:
+    def fail(
+        self, queue: str, msg_id: int, receipt: str, error: str, *, retry_after: float | None = None
+    ) -> Message:
         return self._run(service.fail, msg_id, receipt, error, retry_after=retry_after, queue=queue)
 
     def stats(self, queue: str | None = None) -> list[QueueStats]:
@@ -114,6 +140,7 @@ class LocalQueueClient:
 
 # Requests that certainly never reached the server: retrying them cannot double an effect.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 _BY_STATUS: dict[int, type[DrydockError]] = {
     400: BadRequest,
     401: Unauthorized,
@@ -135,19 +162,21 @@ class HttpQueueClient:
         base_url: str,
         auth: tuple[str, str],
         *,
-        timeout: httpx.Timeout | float = httpx.Timeout(30.0, connect=5.0),
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         retries: int = 3,
         retry_pause: float = 0.5,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.retries = retries
         self.retry_pause = retry_pause
-        self._http = httpx.Client(base_url=base_url.rstrip("/"), auth=auth, timeout=timeout, transport=transport)
+        self._http = httpx.Client(
+            base_url=base_url.rstrip("/"), auth=auth, timeout=timeout, transport=transport
+        )
 
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> HttpQueueClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -186,30 +215,51 @@ class HttpQueueClient:
         return int(self._request("POST", f"/v1/queues/{queue}/messages", json=body)["id"])
 
     def lease(
-        self, queue: str, holder: str, *, count: int = 1, visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT
+        self,
+        queue: str,
+        holder: str,
+        *,
+        count: int = 1,
+        visibility_timeout: float = DEFAULT_VISIBILITY_TIMEOUT,
     ) -> list[Message]:
         params = {"holder": holder, "count": count, "visibility_timeout": visibility_timeout}
-        return [Message.from_json(m) for m in self._request("POST", f"/v1/queues/{queue}/lease", params=params)]
+        return [
+            Message.from_json(m) for m in self._request("POST", f"/v1/queues/{queue}/lease", params=params)
+        ]
 
-    def extend(self, queue: str, msg_id: int, holder: str, receipt: str, visibility_timeout: float) -> Message:
+    def extend(
+        self, queue: str, msg_id: int, holder: str, receipt: str, visibility_timeout: float
+    ) -> Message:
         body = {"holder": holder, "receipt": receipt, "visibility_timeout": visibility_timeout}
-        return Message.from_json(self._request("PUT", f"/v1/queues/{queue}/messages/{msg_id}/lease", json=body))
+        return Message.from_json(
+            self._request("PUT", f"/v1/queues/{queue}/messages/{msg_id}/lease", json=body)
+        )
 
     def ack(self, queue: str, msg_id: int, receipt: str) -> None:
         self._request("DELETE", f"/v1/queues/{queue}/messages/{msg_id}", params={"receipt": receipt})
 
-    def fail(self, queue: str, msg_id: int, receipt: str, error: str, *, retry_after: float | None = None) -> Message:
+    def fail(
+        self, queue: str, msg_id: int, receipt: str, error: str, *, retry_after: float | None = None
+    ) -> Message:
         body = {"receipt": receipt, "error": error, "retry_after": retry_after}
-        return Message.from_json(self._request("POST", f"/v1/queues/{queue}/messages/{msg_id}/fail", json=body))
+        return Message.from_json(
+            self._request("POST", f"/v1/queues/{queue}/messages/{msg_id}/fail", json=body)
+        )
 
     def stats(self, queue: str | None = None) -> list[QueueStats]:
         if queue is not None:
-            return [QueueStats.from_json(self._request("GET", f"/v1/queues/{queue}", params={"limit": 1})["stats"])]
+            return [
+                QueueStats.from_json(
+                    self._request("GET", f"/v1/queues/{queue}", params={"limit": 1})["stats"]
+                )
+            ]
         return [QueueStats.from_json(s) for s in self._request("GET", "/v1/queues")]
 
     def acquire_lease(self, lease_id: str, holder: str, ttl: float) -> LeaseGrant | None:
         try:
-            data = self._request("POST", f"/v1/leases/{lease_id}/acquire", params={"holder": holder, "ttl": ttl})
+            data = self._request(
+                "POST", f"/v1/leases/{lease_id}/acquire", params={"holder": holder, "ttl": ttl}
+            )
         except LeaseHeld:
             return None
         return LeaseGrant.from_json(data)

@@ -46,5 +46,6 @@ class LeaseHeld(QueueError, Conflict):
 
 
 QUEUE_ERRORS: dict[str, type[QueueError]] = {
-    cls.code: cls for cls in (InvalidQueueRequest, MessageNotFound, StaleReceipt, NotDead, LeaseLost, LeaseHeld)
+    cls.code: cls
+    for cls in (InvalidQueueRequest, MessageNotFound, StaleReceipt, NotDead, LeaseLost, LeaseHeld)
 }

@@ -22,7 +22,9 @@ LEASED = Counter("drydock_queue_leased_total", "Message deliveries (leases grant
 ACKED = Counter("drydock_queue_acked_total", "Messages acknowledged", ["queue"])
 FAILED = Counter("drydock_queue_failed_total", "Deliveries reported failed by a worker", ["queue"])
 DEAD = Counter("drydock_queue_dead_lettered_total", "Messages moved to the dead letters", ["queue"])
-MESSAGES = Gauge("drydock_queue_messages", "Messages per queue and state at the last stats read", ["queue", "state"])
+MESSAGES = Gauge(
+    "drydock_queue_messages", "Messages per queue and state at the last stats read", ["queue", "state"]
+)
 
 _PENDING_KEY = "drydock.queue.metrics"
 _known_queues: set[str] = set()

@@ -27,7 +27,9 @@ class QueueMessage(Base):
 
     __tablename__ = "queue_messages"
 
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     queue: Mapped[str] = mapped_column(String(128))
     state: Mapped[str] = mapped_column(String(16), default=PENDING)
     priority: Mapped[int] = mapped_column(Integer, default=0)

@@ -94,6 +94,8 @@ def default_dedupe_key(canonical: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def backoff_seconds(attempts: int, base: float = BACKOFF_BASE_SECONDS, cap: float = BACKOFF_CAP_SECONDS) -> float:
+def backoff_seconds(
+    attempts: int, base: float = BACKOFF_BASE_SECONDS, cap: float = BACKOFF_CAP_SECONDS
+) -> float:
     """Delay before the next delivery after ``attempts`` failed deliveries: base·2^(n-1), capped."""
     return min(cap, base * 2 ** max(0, min(attempts - 1, 30)))

@@ -25,10 +25,10 @@ class JsonRecord:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Self:
-        values = {f.name: data.get(f.name) for f in fields(cls)}  # type: ignore[arg-type]
+        values: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls)}  # type: ignore[arg-type]
         for name in cls._datetimes:
-            if values[name] is not None:
-                values[name] = parse_iso(values[name])
+            if isinstance(text := values[name], str):
+                values[name] = parse_iso(text)
         return cls(**values)
 
 

@@ -27,7 +27,7 @@ from drydock.core.db import utcnow
 from drydock.core.errors import Conflict
 from drydock.queue import metrics
 from drydock.queue.errors import InvalidQueueRequest, LeaseLost, MessageNotFound, NotDead, StaleReceipt
-from drydock.queue.models import DEAD, PENDING, ONLY_PENDING, QueueMessage, SingletonLease
+from drydock.queue.models import DEAD, ONLY_PENDING, PENDING, QueueMessage, SingletonLease
 from drydock.queue.policy import (
     DEDUPE_KEY_MAX,
     DEFAULT_MAX_ATTEMPTS,
@@ -79,18 +79,18 @@ def enqueue(
         raise InvalidQueueRequest("not_before must carry a timezone")
     key = key or default_dedupe_key(canonical)
     now = utcnow()
-    row = dict(
-        queue=queue,
-        state=PENDING,
-        priority=int(priority),
-        payload=payload,
-        dedupe_key=key,
-        attempts=0,
-        max_attempts=int(max_attempts),
-        visible_at=max(now, not_before) if not_before else now,
-        created_at=now,
-        updated_at=now,
-    )
+    row = {
+        "queue": queue,
+        "state": PENDING,
+        "priority": int(priority),
+        "payload": payload,
+        "dedupe_key": key,
+        "attempts": 0,
+        "max_attempts": int(max_attempts),
+        "visible_at": max(now, not_before) if not_before else now,
+        "created_at": now,
+        "updated_at": now,
+    }
     for _ in range(3):  # the twin we collided with may be acknowledged in between: insert again
         stmt = (
             _insert(session, QueueMessage)
@@ -130,19 +130,25 @@ def lease(
     check_range("visibility_timeout", visibility_timeout, 0, MAX_TIMEOUT_SECONDS)
     now = utcnow()
     delivered: list[Message] = []
-    while len(delivered) < count:
+    buried = True  # scan again only while exhausted messages took places in the batch
+    while buried and len(delivered) < count:
+        stmt = select(QueueMessage).where(
+            QueueMessage.queue == queue, QueueMessage.state == PENDING, QueueMessage.visible_at <= now
+        )
+        if delivered:  # with a zero visibility timeout they would qualify again
+            stmt = stmt.where(QueueMessage.id.not_in([m.id for m in delivered]))
         rows = session.scalars(
-            select(QueueMessage)
-            .where(QueueMessage.queue == queue, QueueMessage.state == PENDING, QueueMessage.visible_at <= now)
-            .order_by(QueueMessage.priority.desc(), QueueMessage.id)
+            stmt.order_by(QueueMessage.priority.desc(), QueueMessage.id)
             .limit(count - len(delivered))
             .with_for_update(skip_locked=True)
         ).all()
-        if not rows:
-            break
+        buried = False
         for row in rows:
             if row.attempts >= row.max_attempts:
-                _bury(session, row, now, f"lease expired without acknowledgement after {row.attempts} attempts")
+                _bury(
+                    session, row, now, f"lease expired without acknowledgement after {row.attempts} attempts"
+                )
+                buried = True
                 continue
             row.attempts += 1
             row.receipt = uuid.uuid4().hex
@@ -231,7 +237,9 @@ def retry_dead(session: Session, queue: str, msg_id: int | None = None) -> int:
         if row.state != DEAD:
             raise NotDead(f"message {msg_id} is not a dead letter")
         where.append(QueueMessage.id == msg_id)
-    rows = session.scalars(select(QueueMessage).where(*where).order_by(QueueMessage.id).with_for_update()).all()
+    rows = session.scalars(
+        select(QueueMessage).where(*where).order_by(QueueMessage.id).with_for_update()
+    ).all()
     pending_keys = set(
         session.scalars(
             select(QueueMessage.dedupe_key).where(
@@ -284,7 +292,9 @@ def list_messages(session: Session, queue: str, state: str | None = None, limit:
     stmt = select(QueueMessage).where(QueueMessage.queue == queue)
     if parsed is not None:
         stmt = stmt.where(_state_filter(parsed, now))
-    rows = session.scalars(stmt.order_by(QueueMessage.priority.desc(), QueueMessage.id).limit(int(limit))).all()
+    rows = session.scalars(
+        stmt.order_by(QueueMessage.priority.desc(), QueueMessage.id).limit(int(limit))
+    ).all()
     return [_message(r, now) for r in rows]
 
 
@@ -298,7 +308,10 @@ def stats(session: Session, queue: str | None = None) -> list[QueueStats]:
     stmt = select(QueueMessage.queue, *counts).group_by(QueueMessage.queue).order_by(QueueMessage.queue)
     if queue is not None:
         stmt = stmt.where(QueueMessage.queue == queue)
-    out = [QueueStats(queue=r.queue, **{s.value: int(r._mapping[s.value]) for s in MessageState}) for r in session.execute(stmt)]
+    out = [
+        QueueStats(queue=r.queue, **{s.value: int(r._mapping[s.value]) for s in MessageState})
+        for r in session.execute(stmt)
+    ]
     if queue is not None and not out:
         out = [QueueStats(queue=queue)]
     metrics.publish_depths(out, complete=queue is None)
@@ -445,4 +458,3 @@ def _message(row: QueueMessage, now: datetime) -> Message:
 def _grant(row: SingletonLease) -> LeaseGrant:
     assert row.holder is not None
     return LeaseGrant(lease_id=row.id, holder=row.holder, epoch=row.epoch, expires_at=row.expires_at)
-

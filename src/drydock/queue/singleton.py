@@ -56,7 +56,9 @@ def hold_singleton(
                 log.warning("singleton lease lost", extra={"lease": lease_id, "epoch": grant.epoch})
                 return
             except (DrydockError, httpx.HTTPError, OSError) as exc:
-                log.warning("singleton lease renewal failed; retrying", extra={"lease": lease_id, "error": str(exc)})
+                log.warning(
+                    "singleton lease renewal failed; retrying", extra={"lease": lease_id, "error": str(exc)}
+                )
 
     renewer = threading.Thread(target=renew, name=f"lease-{lease_id}", daemon=True)
     renewer.start()

@@ -91,7 +91,9 @@ def enqueue(queue: str, body: EnqueueRequest, session: SessionDep, ctx: Manager)
 
 
 @router.delete("/queues/{queue}/messages")
-def purge(queue: str, session: SessionDep, ctx: Manager, state: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+def purge(
+    queue: str, session: SessionDep, ctx: Manager, state: Annotated[str | None, Query()] = None
+) -> dict[str, Any]:
     return _committed(session, {"deleted": service.purge(session, queue, state)})
 
 
@@ -162,7 +164,11 @@ def get_lease(lease_id: str, session: SessionDep, ctx: Reader) -> dict[str, Any]
 
 @router.post("/leases/{lease_id}/acquire")
 def acquire_lease(
-    lease_id: str, session: SessionDep, ctx: Manager, holder: Annotated[str, Query()], ttl: Annotated[float, Query()]
+    lease_id: str,
+    session: SessionDep,
+    ctx: Manager,
+    holder: Annotated[str, Query()],
+    ttl: Annotated[float, Query()],
 ) -> dict[str, Any]:
     grant = service.acquire_lease(session, lease_id, holder, ttl)
     if grant is None:
@@ -185,7 +191,11 @@ def renew_lease(
 
 @router.delete("/leases/{lease_id}")
 def release_lease(
-    lease_id: str, session: SessionDep, ctx: Manager, holder: Annotated[str, Query()], epoch: Annotated[int, Query()]
+    lease_id: str,
+    session: SessionDep,
+    ctx: Manager,
+    holder: Annotated[str, Query()],
+    epoch: Annotated[int, Query()],
 ) -> Response:
     service.release_lease(session, lease_id, holder, epoch)
     return _committed(session, Response(status_code=204))
