@@ -70,3 +70,33 @@ def license_key(lic: Any) -> tuple[str, str, str, tuple[str, ...], tuple[str, ..
         tuple(urls),
         tuple(p.lstrip("/") for p in locs),
     )
+
+
+def package_view(p: Any, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A model Package as the fields the corpus expectations state (paths made relative)."""
+    return {
+        "name": p.name,
+        "version": p.version,
+        "type": str(p.type),
+        "purl": p.purl or "",
+        "language": p.language,
+        "locations": [loc.path.lstrip("/") for loc in p.locations],
+        "licenses": sorted(license_key(lic) for lic in p.licenses),
+        "metadataType": p.metadata_type or "",
+        "metadata": p.metadata if metadata is None else metadata,
+    }
+
+
+def expected_view(p: dict[str, Any], metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An expected package object in the same shape (absent field = zero value)."""
+    return {
+        "name": p["name"],
+        "version": p.get("version", ""),
+        "type": p.get("type", ""),
+        "purl": p.get("purl", ""),
+        "language": p.get("language", ""),
+        "locations": [loc.lstrip("/") for loc in p.get("locations", [])],
+        "licenses": sorted(license_key(lic) for lic in p.get("licenses") or []),
+        "metadataType": p.get("metadataType", ""),
+        "metadata": p.get("metadata", {}) if metadata is None else metadata,
+    }

@@ -29,7 +29,7 @@ from drydock.analyzer.catalogers.java.purl import maven_purl
 from drydock.analyzer.catalogers.java.scanner import JavaArchiveScanner
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, Location, Package
 
-from .fixture_support import PKGDB, license_key, load_case
+from .fixture_support import PKGDB, expected_view, license_key, load_case, package_view
 
 JAVA = PKGDB / "java"
 JAR_CASES = [
@@ -84,31 +84,11 @@ def _comparable_metadata(
 
 
 def _package_view(p: Package) -> dict[str, Any]:
-    return {
-        "name": p.name,
-        "version": p.version,
-        "type": str(p.type),
-        "purl": p.purl,
-        "language": p.language,
-        "locations": [loc.path.lstrip("/") for loc in p.locations],
-        "licenses": sorted(license_key(lic) for lic in p.licenses),
-        "metadataType": p.metadata_type,
-        "metadata": _comparable_metadata(p.metadata),
-    }
+    return package_view(p, _comparable_metadata(p.metadata))
 
 
 def _expected_view(p: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": p["name"],
-        "version": p["version"],
-        "type": p["type"],
-        "purl": p.get("purl"),
-        "language": p.get("language", ""),
-        "locations": p["locations"],
-        "licenses": sorted(license_key(lic) for lic in p.get("licenses") or []),
-        "metadataType": p.get("metadataType"),
-        "metadata": _comparable_metadata(p.get("metadata", {})),
-    }
+    return expected_view(p, _comparable_metadata(p.get("metadata", {})))
 
 
 @pytest.mark.parametrize("case", JAR_CASES)

@@ -10,7 +10,7 @@ from drydock.analyzer.catalogers.java.jvm import JvmCataloger, cpe_string, jvm_c
 from drydock.analyzer.catalogers.java.pom_cataloger import PomCataloger, PomConfig, catalog_pom
 from drydock.analyzer.filetree import DirectoryResolver
 
-from .fixture_support import PKGDB, license_key, load_case, scan_root
+from .fixture_support import PKGDB, expected_view, load_case, package_view, scan_root
 
 JAVA = PKGDB / "java"
 
@@ -103,35 +103,14 @@ def test_non_jvm_release_files_are_ignored(tmp_path) -> None:
     assert JvmCataloger().catalog(DirectoryResolver(tmp_path), CatalogContext()).packages == []
 
 
-def _pom_view(p) -> dict:
-    return {
-        "name": p.name,
-        "version": p.version,
-        "type": str(p.type),
-        "purl": p.purl,
-        "language": p.language,
-        "locations": [loc.path.lstrip("/") for loc in p.locations],
-        "metadataType": p.metadata_type,
-        "metadata": p.metadata,
-        "licenses": sorted(license_key(x) for x in p.licenses),
-    }
-
-
-def _pom_expected(p: dict) -> dict:
-    keys = ("name", "version", "type", "purl", "language", "locations", "metadataType", "metadata")
-    return {k: p.get(k, "") for k in keys} | {
-        "licenses": sorted(license_key(x) for x in p.get("licenses") or [])
-    }
-
-
 def _pom_compare(case_dir, config: PomConfig, expected: dict) -> None:
     result = catalog_pom(DirectoryResolver(case_dir), "/pom.xml", config)
 
     def key(d: dict) -> tuple:
         return (d["name"], d["version"])
 
-    assert sorted(map(_pom_view, result.packages), key=key) == sorted(
-        map(_pom_expected, expected["packages"]), key=key
+    assert sorted(map(package_view, result.packages), key=key) == sorted(
+        map(expected_view, expected["packages"]), key=key
     )
     ids = {p.id: f"{p.name}@{p.version}" for p in result.packages}
     assert {(ids[r.from_id], ids[r.to_id], r.type) for r in result.relationships} == {

@@ -30,6 +30,7 @@ from drydock.analyzer.catalogers.java.manifest import (
     select_version,
 )
 from drydock.analyzer.catalogers.java.maven import MavenResolver
+from drydock.analyzer.catalogers.java.package import java_package
 from drydock.analyzer.catalogers.java.pom import (
     PomError,
     PomProperties,
@@ -256,16 +257,17 @@ class _ArchiveParser:
         warnings = self.result.warnings
         poms = _read_poms(self.z, warnings)
         main = self._main_package(poms)
-        aux = self._aux_packages(poms, main) if main is not None else []
         if main is not None:
+            # aux packages may rename the main one (its own pom.properties): finalize after
+            aux = self._aux_packages(poms, main)
             _finalize(main)
             self.result.packages.append(main)
             if parent is not None:
                 self.result.edges.append((main, parent))
-        for pkg in aux:
-            _finalize(pkg)
-            self.result.packages.append(pkg)
-            self.result.edges.append((pkg, main))  # type: ignore[arg-type]  (aux exists only with main)
+            for pkg in aux:
+                _finalize(pkg)
+                self.result.packages.append(pkg)
+                self.result.edges.append((pkg, main))
         self._nested(main if main is not None else parent)
         return self.result
 
@@ -305,17 +307,8 @@ class _ArchiveParser:
             metadata["PomProject"] = project_metadata(pom, resolve)
         if props is not None:
             metadata["PomProperties"] = props.to_dict()
-        return Package(
-            name=name,
-            version=version,
-            type=props.package_type if props else self.fname.package_type,
-            found_by=CATALOGER_NAME,
-            locations=[self.location],
-            licenses=licenses,
-            language="java",
-            metadata_type="JavaArchive",
-            metadata=metadata,
-        )
+        kind = props.package_type if props else self.fname.package_type
+        return java_package(name, version, CATALOGER_NAME, self.location, metadata, licenses, kind)
 
     def _aux_packages(self, poms: _PomInfo, main: Package) -> list[Package]:
         out: list[Package] = []
@@ -336,16 +329,14 @@ class _ArchiveParser:
                 metadata["PomProject"] = project_metadata(pom, resolve)
                 licenses = pom_licenses(pom.licenses, self.location)
             out.append(
-                Package(
-                    name=props.artifact_id,
-                    version=props.version,
-                    type=props.package_type,
-                    found_by=CATALOGER_NAME,
-                    locations=[self.location],
-                    licenses=licenses,
-                    language="java",
-                    metadata_type="JavaArchive",
-                    metadata=metadata,
+                java_package(
+                    props.artifact_id,
+                    props.version,
+                    CATALOGER_NAME,
+                    self.location,
+                    metadata,
+                    licenses,
+                    props.package_type,
                 )
             )
         return out

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from drydock.analyzer.catalogers.base import CatalogContext, register_cataloger
-from drydock.analyzer.catalogers.java.purl import maven_purl
+from drydock.analyzer.catalogers.java.package import java_package
 from drydock.analyzer.catalogers.lockfile_util import catalog_each, primary, read_text
 from drydock.analyzer.filetree import FileResolver
-from drydock.analyzer.model import CatalogResult, Package, PackageType
+from drydock.analyzer.model import CatalogResult, Package
 
 CATALOGER_NAME = "java-gradle-lockfile-cataloger"
 
@@ -25,19 +25,7 @@ def parse_gradle_lockfile(path: str, text: str) -> list[Package]:
         metadata = {
             "PomProject": {"GroupID": group, "ArtifactID": artifact, "Version": version, "Name": artifact}
         }
-        out.append(
-            Package(
-                name=artifact,
-                version=version,
-                type=PackageType.JAVA_ARCHIVE,
-                found_by=CATALOGER_NAME,
-                locations=[primary(path)],
-                language="java",
-                purl=maven_purl(artifact, version, metadata),
-                metadata_type="JavaArchive",
-                metadata=metadata,
-            )
-        )
+        out.append(java_package(artifact, version, CATALOGER_NAME, primary(path), metadata))
     return out
 
 

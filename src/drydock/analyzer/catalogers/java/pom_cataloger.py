@@ -13,6 +13,7 @@ from typing import Any
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
 from drydock.analyzer.catalogers.java.maven import Coordinates, MavenResolver
+from drydock.analyzer.catalogers.java.package import java_package
 from drydock.analyzer.catalogers.java.pom import (
     PomError,
     PomXML,
@@ -20,10 +21,9 @@ from drydock.analyzer.catalogers.java.pom import (
     pom_licenses,
     project_metadata,
 )
-from drydock.analyzer.catalogers.java.purl import maven_purl
 from drydock.analyzer.catalogers.lockfile_util import catalog_each, primary, read_bytes
 from drydock.analyzer.filetree import FileResolver
-from drydock.analyzer.model import CatalogResult, FileType, Location, Package, PackageType, Relationship
+from drydock.analyzer.model import CatalogResult, FileType, Location, Package, Relationship
 
 CATALOGER_NAME = "java-pom-cataloger"
 _MAX_TRANSITIVE = 2000
@@ -47,18 +47,8 @@ def _project_package(pom: PomXML, maven: MavenResolver, location: Location) -> P
     project = {k: v for k, v in project_metadata(pom, maven.resolver_for(pom)).items() if k != "Path"}
     metadata = {"PomProject": project}
     coords = maven.coordinates(pom)
-    return Package(
-        name=coords.artifact,
-        version=coords.version,
-        type=PackageType.JAVA_ARCHIVE,
-        found_by=CATALOGER_NAME,
-        locations=[location],
-        language="java",
-        licenses=pom_licenses(maven.licenses(pom), location),
-        purl=maven_purl(coords.artifact, coords.version, metadata),
-        metadata_type="JavaArchive",
-        metadata=metadata,
-    )
+    licenses = pom_licenses(maven.licenses(pom), location)
+    return java_package(coords.artifact, coords.version, CATALOGER_NAME, location, metadata, licenses)
 
 
 @dataclass(slots=True)
@@ -95,17 +85,8 @@ class _Walk:
                 }
                 # the licence is declared by a repository pom, not by the file being scanned
                 licenses = pom_licenses(self.maven.licenses(dep_pom), None)
-            pkg = Package(
-                name=coords.artifact,
-                version=coords.version,
-                type=PackageType.JAVA_ARCHIVE,
-                found_by=CATALOGER_NAME,
-                locations=[self.location],
-                language="java",
-                licenses=licenses,
-                purl=maven_purl(coords.artifact, coords.version, metadata),
-                metadata_type="JavaArchive",
-                metadata=metadata,
+            pkg = java_package(
+                coords.artifact, coords.version, CATALOGER_NAME, self.location, metadata, licenses
             )
             self.result.packages.append(pkg)
             self.result.relationships.append(Relationship(pkg.id, owner.id, "dependency-of"))
