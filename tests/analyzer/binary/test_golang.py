@@ -314,3 +314,20 @@ def test_module_licenses(row: dict[str, Any]) -> None:
     assert [license_key(x) for x in got] == [
         license_key({k: v for k, v in lic.items() if k != "Contents"}) for lic in row["expectedLicenses"]
     ]
+
+
+def test_module_licenses_through_the_cataloger_config(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/app\n\nrequire github.com/someorg/somename v0.3.2\n")
+    lic_dir = tmp_path / "vendor" / "github.com" / "someorg" / "somename"
+    lic_dir.mkdir(parents=True)
+    lic_dir.joinpath("LICENSE").write_bytes(
+        (GOLANG / "module-licenses" / "vendor/github.com/someorg/somename/LICENSE").read_bytes()
+    )
+    context = CatalogContext(
+        config={"golang": {"search_local_vendor_licenses": True, "local_vendor_dir": "vendor"}}
+    )
+    result = GoModCataloger().catalog(DirectoryResolver(tmp_path), context)
+    assert [(p.name, [lic.value for lic in p.licenses]) for p in result.packages] == [
+        ("github.com/someorg/somename", ["Apache-2.0"])
+    ]
+    assert GoModCataloger().catalog(DirectoryResolver(tmp_path), CatalogContext()).packages[0].licenses == []

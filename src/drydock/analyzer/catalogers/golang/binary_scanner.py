@@ -45,7 +45,9 @@ class GoBinaryScanner:
         info = parse_modinfo(raw.go_version, raw.modinfo)
         arch = info.setting("GOARCH") or raw.arch
         config = MainVersionConfig(
-            from_contents=bool(context.config.get("go_main_version_from_contents", False))
+            from_contents=bool(
+                context.config.get("golang", {}).get("main_module_version_from_contents", False)
+            )
         )
         ctx = BinaryContext(
             location=Location(entry.path, entry.layer, "primary"),

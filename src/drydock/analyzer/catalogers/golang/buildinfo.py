@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import Literal
 
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
@@ -75,7 +76,7 @@ def read_buildinfo(data: bytes) -> RawBuildInfo:
     else:
         if elf is None or ptr_size not in (4, 8):
             raise NotAGoBinary("pre-1.18 Go build information is only readable in ELF files")
-        order = "big" if flags & _FLAG_BIG_ENDIAN else "little"
+        order: Literal["big", "little"] = "big" if flags & _FLAG_BIG_ENDIAN else "little"
         version = _pointer_string(elf, data, start + 16, ptr_size, order)
         mod = _pointer_string(elf, data, start + 16 + ptr_size, ptr_size, order)
     return RawBuildInfo(go_version=version, modinfo=_strip_sentinels(mod), arch=_elf_arch(elf))
@@ -143,7 +144,9 @@ def _read_at(elf: ELFFile, data: bytes, addr: int, size: int) -> bytes:
     raise NotAGoBinary(f"address {addr:#x} is not mapped by the file")
 
 
-def _pointer_string(elf: ELFFile, data: bytes, at: int, ptr_size: int, order: str) -> str:
+def _pointer_string(
+    elf: ELFFile, data: bytes, at: int, ptr_size: int, order: Literal["big", "little"]
+) -> str:
     def ptr(raw: bytes) -> int:
         return int.from_bytes(raw[:ptr_size], order)
 

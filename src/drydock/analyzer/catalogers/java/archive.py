@@ -72,8 +72,8 @@ class ArchiveBudget:
 
     max_depth: int = 6
     max_entries: int = 100_000
-    max_total_bytes: int = 1 << 30
-    max_member_bytes: int = 256 << 20
+    max_total_bytes: int = 512 << 20
+    max_member_bytes: int = 128 << 20
     max_ratio: int = 200  # inflated/compressed, checked for members over 1 MiB
     spent: int = 0
 
