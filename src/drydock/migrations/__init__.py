@@ -12,6 +12,7 @@ MODEL_MODULES = (
     "drydock.feeds.models",
     "drydock.queue.models",
     "drydock.catalog.models",
+    "drydock.policy.models",
 )
 
 
