@@ -146,6 +146,19 @@ def _feeds_tasks() -> list[PeriodicTask]:
     ]
 
 
+def _policy_routers() -> list[APIRouter]:
+    from drydock.policy.views import router
+
+    return [router]
+
+
+def _policy_tasks() -> list[PeriodicTask]:
+    from drydock.catalog.watchers import singleton
+    from drydock.policy import watcher
+
+    return [PeriodicTask("policy_eval", lambda rt: watcher.INTERVAL_SECONDS, singleton("policy_eval", watcher.policy_eval))]
+
+
 SERVICES: dict[str, ServiceSpec] = {
     spec.key: spec
     for spec in (
@@ -158,7 +171,9 @@ SERVICES: dict[str, ServiceSpec] = {
             init=_catalog_init,
             description="Image catalog, archive and watchers",
         ),
-        ServiceSpec("policy", description="Policy engine and vulnerability matching"),
+        ServiceSpec(
+            "policy", routers=_policy_routers, tasks=_policy_tasks, description="Policy engine and vulnerability matching"
+        ),
         ServiceSpec("queue", routers=_queue_routers, description="SimpleQueue on the database"),
         ServiceSpec("feeds", routers=_feeds_routers, tasks=_feeds_tasks, description="Feed service"),
         ServiceSpec(

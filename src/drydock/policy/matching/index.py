@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from drydock.feeds import store
 from drydock.feeds.models import AffectedPackageRow, EpssRow, FeedGroupRow, FeedRow, KevRow, VulnerabilityRow
 from drydock.feeds.records import EpssScore, KevEntry, Record
-from drydock.versions import Constraint, InvalidConstraint, InvalidVersion, get_scheme
+from drydock.versions import Constraint, InvalidConstraint, InvalidVersion, Predicate, get_scheme
 
 _UNPARSED: Any = object()
 _BOUND_EPOCH = re.compile(r"[<>=!]+\s*(\d+):")
@@ -45,9 +45,9 @@ def parse_constraint(text: str, version_format: str) -> Constraint:
     still parsed and compared by the record's scheme.
     """
     scheme = get_scheme(version_format)
-    clauses = []
+    clauses: list[tuple[Predicate, ...]] = []
     for alternative in text.split("||"):
-        clause = []
+        clause: list[Predicate] = []
         for term in alternative.split(","):
             m = _TERM.match(term)
             if m is None:

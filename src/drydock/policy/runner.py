@@ -1,0 +1,109 @@
+"""Evaluating a catalogued image in the server: load its analysis, match its packages against
+the feed store, evaluate the bundle, store the outcome. Everything uses the caller's session
+(one transaction per request; never a second session inside it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from drydock.analyzer.document import from_document
+from drydock.analyzer.model import ImageAnalysis
+from drydock.catalog import images
+from drydock.catalog.context import catalog_context
+from drydock.catalog.models import AnalysisStatus
+from drydock.core.db import utcnow
+from drydock.core.errors import NotFound
+from drydock.feeds import store
+from drydock.feeds.models import FeedGroupRow
+from drydock.policy import service
+from drydock.policy.context import ImageContext, MalwareFinding
+from drydock.policy.evaluate import evaluate, split_tag
+from drydock.policy.matching.index import IndexCache, VulnerabilityIndex
+from drydock.policy.matching.matcher import MatcherConfig, find_namespace, match_packages
+from drydock.policy.models import PolicyBundleRecord, PolicyEvaluationRecord
+from drydock.policy.vulndata import Vulnerabilities, view_from_matches
+from drydock.runtime.context import Runtime
+
+_caches: WeakKeyDictionary[Runtime, IndexCache] = WeakKeyDictionary()
+
+
+def index_cache(runtime: Runtime) -> IndexCache:
+    cache = _caches.get(runtime)
+    if cache is None:
+        cache = _caches[runtime] = IndexCache()
+    return cache
+
+
+def normalize_tag(tag: str) -> str:
+    parts = split_tag(tag)
+    return f"{parts.registry}/{parts.repository}:{parts.tag}"
+
+
+def malware_findings(document: dict[str, Any]) -> list[MalwareFinding] | None:
+    """The analysis document's ``malware`` results. The analyzer writes them only when a
+    scanner (ClamAV) is configured, so their absence means "scan not run"."""
+    raw = document.get("malware")
+    if not isinstance(raw, list):
+        return None
+    return [
+        MalwareFinding(str(f.get("path", "")), str(f.get("signature", "")), str(f.get("scanner", "clamav")))
+        for f in raw
+        if isinstance(f, dict)
+    ]
+
+
+def vulnerabilities_for(
+    index: VulnerabilityIndex, analysis: ImageAnalysis, last_sync: datetime | None, detected_at: datetime | None
+) -> Vulnerabilities:
+    result = match_packages(index, analysis.distro, analysis.packages)
+    has_os = any(p.type.is_os for p in analysis.packages)
+    available = bool(result.namespaces) or not has_os
+    return view_from_matches(result.matches, data_available=available, last_sync=last_sync, detected_at=detected_at)
+
+
+def _last_sync(session: Session, index: VulnerabilityIndex, analysis: ImageAnalysis) -> datetime | None:
+    """Last sync of the group holding the image distro's records, else of the newest group."""
+    namespace, _ = find_namespace(index, analysis.distro, MatcherConfig())
+    if namespace:
+        row = session.get(FeedGroupRow, namespace)
+        if row is not None:
+            return row.last_sync
+    return session.scalar(select(FeedGroupRow.last_sync).where(FeedGroupRow.enabled.is_(True)).order_by(FeedGroupRow.last_sync.desc()))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    row: PolicyEvaluationRecord
+    previous_action: str | None
+
+
+def evaluate_image(
+    session: Session, runtime: Runtime, account: str, digest: str, tag: str, record: PolicyBundleRecord
+) -> Outcome:
+    image = images.get_image(session, account=account, digest=digest)
+    if image.analysis_status != AnalysisStatus.ANALYZED.value:
+        raise NotFound(f"image is not analyzed - analysis_status: {image.analysis_status}")
+    document = catalog_context(runtime).load_document(session, account, digest)
+    analysis = from_document(document)
+    index = index_cache(runtime).get(session)
+    vulns = vulnerabilities_for(index, analysis, _last_sync(session, index, analysis), image.analyzed_at)
+    ctx = ImageContext(
+        analysis=analysis,
+        image_id=image.image_id or "",
+        image_digest=digest,
+        tag=tag,
+        now=utcnow(),
+        vulnerabilities=vulns,
+        malware=malware_findings(document),
+    )
+    bundle = service.validated(record.bundle)
+    previous = service.latest_for_tag(session, account, tag)
+    result = evaluate(bundle, ctx, user_id=account)
+    row = service.store_evaluation(session, account, digest, tag, record, result, store.generation(session))
+    return Outcome(row, previous.final_action if previous else None)
