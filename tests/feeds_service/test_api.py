@@ -4,7 +4,6 @@ enable/disable, delete, and 403 for users without the feed permissions."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient

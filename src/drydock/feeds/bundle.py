@@ -78,32 +78,45 @@ class Manifest:
         return cls(files=files, created_at=str(data.get("created_at", "")))
 
 
+def _kind(path: Path) -> str:
+    for suffix, kind in ((".tar.zst", "zst"), (".tar.gz", "gz"), (".tgz", "gz"), (".tar", "")):
+        if path.name.endswith(suffix):
+            return kind
+    raise BundleError(f"{path.name}: bundle name must end in .tar.zst, .tar.gz, .tgz or .tar")
+
+
 @contextmanager
-def _open_tar(path: Path, mode: str) -> Iterator[tarfile.TarFile]:
-    """A streaming tar over zstd or gzip (by suffix); zstd has no tarfile mode of its own."""
-    if path.name.endswith(".tar.zst"):
-        if mode == "w":
+def _write_tar(path: Path) -> Iterator[tarfile.TarFile]:
+    """A streaming tar writer over zstd or gzip (by suffix); zstd has no tarfile mode."""
+    kind = _kind(path)
+    with path.open("wb") as raw:
+        if kind == "zst":
             with (
-                path.open("wb") as raw,
                 zstandard.ZstdCompressor(level=10, threads=-1).stream_writer(raw) as zw,
                 tarfile.open(fileobj=zw, mode="w|") as tar,
             ):
                 yield tar
-        else:
-            with (
-                path.open("rb") as raw,
-                zstandard.ZstdDecompressor().stream_reader(raw) as zr,
-                tarfile.open(fileobj=zr, mode="r|") as tar,
-            ):
+        elif kind == "gz":
+            with tarfile.open(fileobj=raw, mode="w|gz") as tar:
                 yield tar
-    elif path.name.endswith((".tar.gz", ".tgz")):
-        with tarfile.open(str(path), mode=f"{mode}|gz") as tar:
-            yield tar
-    elif path.name.endswith(".tar"):
-        with tarfile.open(str(path), mode=f"{mode}|") as tar:
-            yield tar
-    else:
-        raise BundleError(f"{path.name}: bundle name must end in .tar.zst, .tar.gz, .tgz or .tar")
+        else:
+            with tarfile.open(fileobj=raw, mode="w|") as tar:
+                yield tar
+
+
+@contextmanager
+def _read_tar(path: Path) -> Iterator[tarfile.TarFile]:
+    kind = _kind(path)
+    with path.open("rb") as raw:
+        if kind == "zst":
+            with zstandard.ZstdDecompressor().stream_reader(raw) as zr, tarfile.open(fileobj=zr, mode="r|") as tar:
+                yield tar
+        elif kind == "gz":
+            with tarfile.open(fileobj=raw, mode="r|gz") as tar:
+                yield tar
+        else:
+            with tarfile.open(fileobj=raw, mode="r|") as tar:
+                yield tar
 
 
 def _add(tar: tarfile.TarFile, name: str, fh: IO[bytes], size: int) -> None:
@@ -126,7 +139,7 @@ def export_bundle(session: Session, out: Path, *, groups: list[str] | None = Non
                 )
                 manifest.files.append(entry)
                 spooled.append((entry, local))
-        with _open_tar(out, "w") as tar:
+        with _write_tar(out) as tar:
             raw = manifest.to_json()
             _add(tar, MANIFEST, io.BytesIO(raw), len(raw))
             for entry, local in spooled:
@@ -161,7 +174,7 @@ def _damage_is_bundle_error(path: Path) -> Iterator[None]:
 
 
 def _members(path: Path) -> Iterator[tuple[tarfile.TarInfo, IO[bytes]]]:
-    with _damage_is_bundle_error(path), _open_tar(path, "r") as tar:
+    with _damage_is_bundle_error(path), _read_tar(path) as tar:
         for info in tar:
             if not info.isfile():
                 raise BundleError(f"{path.name}: unexpected non-file member {info.name!r}")

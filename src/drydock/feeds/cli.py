@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from drydock.core.config import Settings
 from drydock.core.db import Database
@@ -35,7 +36,19 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the raw JSON.")]
 
 
 def _settings(database_url: str | None) -> Settings:
-    return Settings(**({"database_url": database_url} if database_url else {}))
+    return Settings(database_url=database_url) if database_url else Settings()
+
+
+@contextmanager
+def _session(database_url: str | None) -> Iterator[tuple[Settings, Session]]:
+    """Settings and one committed-on-success session of this command's database."""
+    settings = _settings(database_url)
+    db = Database(settings.database_url or "")
+    try:
+        with db.session() as session:
+            yield settings, session
+    finally:
+        db.dispose()
 
 
 @contextmanager
@@ -59,6 +72,13 @@ def _progress() -> Iterator[ProgressFn]:
 
 
 def _report(report: ImportReport, as_json: bool) -> None:
+    """Print the outcome; exit 1 when any source or group failed."""
+    _print_report(report, as_json)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _print_report(report: ImportReport, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(report.feed_results(), indent=2))
         return
@@ -85,19 +105,12 @@ def import_cmd(
     if driver is not None and driver not in all_drivers():
         err.print(f"[red]unknown driver {driver}[/red]; known: {', '.join(all_drivers())}")
         raise typer.Exit(2)
-    settings = _settings(database_url)
-    db = Database(settings.database_url or "")
-    try:
-        with db.session() as session, _progress() as progress:
-            report = import_paths(
-                session, paths, driver=driver, flush=flush, progress=progress, on_event=log_event,
-                driver_configs=driver_configs(settings.feeds),
-            )
-    finally:
-        db.dispose()
+    with _session(database_url) as (settings, session), _progress() as progress:
+        report = import_paths(
+            session, paths, driver=driver, flush=flush, progress=progress, on_event=log_event,
+            driver_configs=driver_configs(settings.feeds),
+        )
     _report(report, as_json)
-    if not report.ok:
-        raise typer.Exit(1)
 
 
 @feeds_app.command("sync")
@@ -107,16 +120,9 @@ def sync_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Sync now from the configured sources (feeds.local_source and feeds.drivers)."""
-    settings = _settings(database_url)
-    db = Database(settings.database_url or "")
-    try:
-        with db.session() as session, _progress() as progress:
-            report = sync_configured(session, settings, flush=flush, progress=progress)
-    finally:
-        db.dispose()
+    with _session(database_url) as (settings, session), _progress() as progress:
+        report = sync_configured(session, settings, flush=flush, progress=progress)
     _report(report, as_json)
-    if not report.ok:
-        raise typer.Exit(1)
 
 
 @feeds_app.command("export")
@@ -126,15 +132,12 @@ def export_cmd(
     database_url: DbOpt = None,
 ) -> None:
     """Write the stored feeds to a checksummed bundle."""
-    db = Database(_settings(database_url).database_url or "")
     try:
-        with db.session() as session:
+        with _session(database_url) as (_, session):
             manifest = export_bundle(session, bundle, groups=group or None)
     except BundleError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    finally:
-        db.dispose()
     records = sum(f.records for f in manifest.files)
     out.print(f"wrote {bundle}: {len(manifest.files)} groups, {records} records")
 
@@ -153,15 +156,12 @@ def verify_cmd(bundle: Path) -> None:
 @feeds_app.command("list")
 def list_cmd(database_url: DbOpt = None) -> None:
     """Feeds and groups in the database, with record counts."""
-    db = Database(_settings(database_url).database_url or "")
-    try:
-        with db.session() as session:
-            table = Table("feed", "group", "enabled", "records", "last sync")
-            for view in store.list_feeds(session):
-                for g in view.groups:
-                    table.add_row(view.feed.name, g.name, str(g.enabled and view.feed.enabled), str(g.record_count), str(g.last_sync or ""))
-    finally:
-        db.dispose()
+    table = Table("feed", "group", "enabled", "records", "last sync")
+    with _session(database_url) as (_, session):
+        for view in store.list_feeds(session):
+            for g in view.groups:
+                enabled = str(g.enabled and view.feed.enabled)
+                table.add_row(view.feed.name, g.name, enabled, str(g.record_count), str(g.last_sync or ""))
     out.print(table)
 
 
