@@ -219,6 +219,6 @@ def make_driver(config: dict[str, Any], data_dir: Path) -> ArchiveDriver:
     if kind == "filesystem":
         return FilesystemDriver(config.get("path") or data_dir / "archive")
     if kind == "s3":
-        options = {k: v for k, v in config.items() if k != "driver"}
-        return S3Driver(**options)
+        keys = ("bucket", "prefix", "endpoint_url", "region", "access_key", "secret_key", "create_bucket")
+        return S3Driver(**{k: config[k] for k in keys if config.get(k) is not None})
     raise ValueError(f"unknown archive driver {kind!r}: use database, filesystem or s3")
