@@ -48,8 +48,9 @@ class QueueMessage(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (
-        # The lease scan: one queue's pending rows in delivery order.
-        Index("ix_queue_messages_delivery", "queue", "state", "priority", "id"),
+        # The lease scan: one queue's pending rows in delivery order (priority DESC, id ASC),
+        # so the next message is read off the index instead of sorting the whole queue.
+        Index("ix_queue_messages_delivery", "queue", "state", text("priority DESC"), "id"),
         # Dedupe among pending messages only: a dead or acknowledged twin does not block.
         Index(
             "uq_queue_messages_pending_dedupe",

@@ -48,7 +48,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_queue_messages")),
     )
     op.create_index(
-        "ix_queue_messages_delivery", "queue_messages", ["queue", "state", "priority", "id"], unique=False
+        "ix_queue_messages_delivery", "queue_messages", ["queue", "state", sa.text("priority DESC"), "id"], unique=False
     )
     op.create_index(
         "uq_queue_messages_pending_dedupe",
