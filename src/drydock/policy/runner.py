@@ -67,7 +67,7 @@ def vulnerabilities_for(
     return view_from_matches(result.matches, data_available=available, last_sync=last_sync, detected_at=detected_at)
 
 
-def _last_sync(session: Session, index: VulnerabilityIndex, analysis: ImageAnalysis) -> datetime | None:
+def last_sync(session: Session, index: VulnerabilityIndex, analysis: ImageAnalysis) -> datetime | None:
     """Last sync of the group holding the image distro's records, else of the newest group."""
     namespace, _ = find_namespace(index, analysis.distro, MatcherConfig())
     if namespace:
@@ -92,7 +92,7 @@ def evaluate_image(
     document = catalog_context(runtime).load_document(session, account, digest)
     analysis = from_document(document)
     index = index_cache(runtime).get(session)
-    vulns = vulnerabilities_for(index, analysis, _last_sync(session, index, analysis), image.analyzed_at)
+    vulns = vulnerabilities_for(index, analysis, last_sync(session, index, analysis), image.analyzed_at)
     ctx = ImageContext(
         analysis=analysis,
         image_id=image.image_id or "",
