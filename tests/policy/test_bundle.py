@@ -186,3 +186,15 @@ def test_hostile_regex_is_time_limited_and_fails_closed() -> None:
 def test_split_tag(text: str, parts: tuple[str, str, str]) -> None:
     p = split_tag(text)
     assert (p.registry, p.repository, p.tag) == parts
+
+
+def test_allowlist_reports_the_first_matching_item() -> None:
+    items = [
+        {"id": "wild-first", "gate": "vulnerabilities", "trigger_id": "CVE-1*"},
+        {"id": "exact-second", "gate": "vulnerabilities", "trigger_id": "CVE-1+openssl"},
+        {"id": "any", "gate": "vulnerabilities", "trigger_id": "*"},
+    ]
+    bundle = compile_bundle(bundle_doc([rule("vulnerabilities", "package", package_type="all")], items=items))
+    result = evaluate(bundle, context(ImageAnalysis(source={}), vulns("CVE-1", "CVE-77")))
+    assert [r[7]["matched_rule_id"] for r in rows(result)] == ["wild-first", "any"]
+    assert result["final_action"] == "go"
