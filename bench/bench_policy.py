@@ -33,17 +33,43 @@ def synthetic_image(packages: int = 1000, files_per_package: int = 10) -> ImageA
     pkgs, files = [], []
     for i in range(packages):
         owned = [f"/usr/lib/pkg{i}/file{j}" for j in range(files_per_package)]
-        meta = {"Files": [{"Path": p, "Digest": {"Algorithm": "sha256", "Value": f"{i:032x}{j:032x}"}} for j, p in enumerate(owned)]}
+        meta = {
+            "Files": [
+                {"Path": p, "Digest": {"Algorithm": "sha256", "Value": f"{i:032x}{j:032x}"}}
+                for j, p in enumerate(owned)
+            ]
+        }
         pkgs.append(Package(f"pkg{i}", f"1.{i}-1", PackageType.DEB, "bench", metadata=meta))
-        files += [FileEntry(p, FileType.REGULAR, 0o4755 if j == 0 and i % 100 == 0 else 0o644, digests={"sha256": f"{i:032x}{j:032x}"}) for j, p in enumerate(owned)]
-    return ImageAnalysis(source={}, distro=Distro("debian", "12"), packages=pkgs, files=files, image_metadata={"exposedPorts": ["80/tcp"]})
+        files += [
+            FileEntry(
+                p,
+                FileType.REGULAR,
+                0o4755 if j == 0 and i % 100 == 0 else 0o644,
+                digests={"sha256": f"{i:032x}{j:032x}"},
+            )
+            for j, p in enumerate(owned)
+        ]
+    return ImageAnalysis(
+        source={},
+        distro=Distro("debian", "12"),
+        packages=pkgs,
+        files=files,
+        image_metadata={"exposedPorts": ["80/tcp"]},
+    )
 
 
 def synthetic_vulns(count: int = 500) -> Vulnerabilities:
     matches = [
         VulnMatch(
-            f"CVE-2024-{i:05d}", SEVERITIES[i % 5], f"pkg{i % 1000}", "1.0", "deb", True,
-            fix_versions=("2.0",) if i % 2 else (), nvd_cvss_v3=(CvssScores(5.0 + i % 5, 2.0, 3.0),), detected_at=NOW - timedelta(days=i % 60),
+            f"CVE-2024-{i:05d}",
+            SEVERITIES[i % 5],
+            f"pkg{i % 1000}",
+            "1.0",
+            "deb",
+            True,
+            fix_versions=("2.0",) if i % 2 else (),
+            nvd_cvss_v3=(CvssScores(5.0 + i % 5, 2.0, 3.0),),
+            detected_at=NOW - timedelta(days=i % 60),
         )
         for i in range(count)
     ]
@@ -62,7 +88,13 @@ def with_allowlist(doc: dict[str, Any], items: int = 1000) -> dict[str, Any]:
 def file_walking_bundle() -> dict[str, Any]:
     doc = default_bundle()
     doc["policies"][0]["rules"] += [
-        {"id": "f1", "gate": "files", "trigger": "name_match", "action": "WARN", "params": [{"name": "regex", "value": ".*\\.pem$"}]},
+        {
+            "id": "f1",
+            "gate": "files",
+            "trigger": "name_match",
+            "action": "WARN",
+            "params": [{"name": "regex", "value": ".*\\.pem$"}],
+        },
         {"id": "f2", "gate": "files", "trigger": "suid_or_guid_set", "action": "WARN", "params": []},
         {"id": "f3", "gate": "packages", "trigger": "verify", "action": "WARN", "params": []},
     ]
@@ -93,7 +125,9 @@ def main() -> None:
         "default + 1,000-item allowlist": with_allowlist(default_bundle()),
         "default + file walkers (10,000 files)": file_walking_bundle(),
     }
-    print(f"image: {len(analysis.packages)} packages, {len(analysis.files)} files, {len(vulns.matches)} vulnerability matches; {rounds} rounds")
+    print(
+        f"image: {len(analysis.packages)} packages, {len(analysis.files)} files, {len(vulns.matches)} vulnerability matches; {rounds} rounds"
+    )
     for name, doc in cases.items():
         c_med, _, bundle = timed(lambda d=doc: compile_bundle(d), rounds)
         med, p95, result = timed(lambda b=bundle: evaluate(b, ctx()), rounds)

@@ -31,16 +31,34 @@ def bundle_doc(
         "whitelists": [{"id": "w1", "name": "W1", "version": "1_0", "items": items or []}],
         "mappings": mappings
         if mappings is not None
-        else [{"id": "m1", "name": "all", "registry": "*", "repository": "*", "image": {"type": "tag", "value": "*"}, "policy_id": "p1", "whitelist_ids": ["w1"]}],
+        else [
+            {
+                "id": "m1",
+                "name": "all",
+                "registry": "*",
+                "repository": "*",
+                "image": {"type": "tag", "value": "*"},
+                "policy_id": "p1",
+                "whitelist_ids": ["w1"],
+            }
+        ],
         **extra,
     }
 
 
 def rule(gate: str, trigger: str, action: str = "STOP", rid: str = "r1", **params: str) -> dict[str, Any]:
-    return {"id": rid, "gate": gate, "trigger": trigger, "action": action, "params": [{"name": k, "value": v} for k, v in params.items()]}
+    return {
+        "id": rid,
+        "gate": gate,
+        "trigger": trigger,
+        "action": action,
+        "params": [{"name": k, "value": v} for k, v in params.items()],
+    }
 
 
-def context(analysis: ImageAnalysis | None = None, vulns: VulnerabilityView | None = None, tag: str = TAG, **kw: Any) -> ImageContext:
+def context(
+    analysis: ImageAnalysis | None = None, vulns: VulnerabilityView | None = None, tag: str = TAG, **kw: Any
+) -> ImageContext:
     return ImageContext(
         analysis=analysis or ImageAnalysis(source={}),
         image_id="img1",

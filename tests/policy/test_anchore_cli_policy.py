@@ -33,17 +33,23 @@ def server(backend: str, fresh_database: str, tmp_path: Path) -> Iterator[Server
     srv.stop()
 
 
-def test_policy_and_evaluate_with_anchore_cli(server: ServerProcess, registry: RunningRegistry, tmp_path: Path) -> None:
+def test_policy_and_evaluate_with_anchore_cli(
+    server: ServerProcess, registry: RunningRegistry, tmp_path: Path
+) -> None:
     default_id = default_bundle()["id"]
     listed = ok(anchore_cli(server, "policy", "list"))
     assert default_id in listed and "True" in listed
     described = ok(anchore_cli(server, "policy", "describe"))
     assert "vulnerabilities" in described and "passwd_file" in described
-    params = ok(anchore_cli(server, "policy", "describe", "--gate", "vulnerabilities", "--trigger", "package"))
+    params = ok(
+        anchore_cli(server, "policy", "describe", "--gate", "vulnerabilities", "--trigger", "package")
+    )
     assert "package_type" in params and "max_days_since_fix" in params
 
     bundle = tmp_path / "stop.json"
-    bundle.write_text(json.dumps({**bundle_doc([rule("always", "always", "STOP")]), "id": "stop-all", "name": "stop-all"}))
+    bundle.write_text(
+        json.dumps({**bundle_doc([rule("always", "always", "STOP")]), "id": "stop-all", "name": "stop-all"})
+    )
     added = ok(anchore_cli(server, "policy", "add", str(bundle)))
     assert "Policy ID: stop-all" in added and "Active: False" in added
     got = json.loads(ok(anchore_cli(server, "policy", "get", "stop-all", "--detail")))
@@ -67,7 +73,11 @@ def test_policy_and_evaluate_with_anchore_cli(server: ServerProcess, registry: R
     assert "stop-all activated" in ok(anchore_cli(server, "policy", "activate", "stop-all"))
     failing = anchore_cli(server, "evaluate", "check", tag, "--detail")
     assert failing.returncode == 1, failing.stdout + failing.stderr
-    assert "Status: fail" in failing.stdout and "always" in failing.stdout and "Final Action: stop" in failing.stdout
+    assert (
+        "Status: fail" in failing.stdout
+        and "always" in failing.stdout
+        and "Final Action: stop" in failing.stdout
+    )
     history = anchore_cli(server, "evaluate", "check", tag, "--show-history")
     assert history.stdout.count("Status:") == 2
 

@@ -61,20 +61,39 @@ def test_policy_crud_and_activation(api: TestClient) -> None:
 
 def test_invalid_bundle_is_400_with_details(api: TestClient) -> None:
     h = new_account(api)
-    bad = {**bundle_doc([rule("dockerfile", "exposed_ports", ports="x", type="blacklist"), rule("nogate", "t")]), "id": "bad"}
+    bad = {
+        **bundle_doc([rule("dockerfile", "exposed_ports", ports="x", type="blacklist"), rule("nogate", "t")]),
+        "id": "bad",
+    }
     r = api.post("/v1/policies", json=bad, headers=h)
     assert r.status_code == 400
     body = r.json()
     assert body["message"] == "Bundle failed validation"
     details = body["detail"]["validation_details"]
-    assert {d["gate"] for d in details} == {"dockerfile", "nogate"} and any(d.get("parameter") == "ports" for d in details)
+    assert {d["gate"] for d in details} == {"dockerfile", "nogate"} and any(
+        d.get("parameter") == "ports" for d in details
+    )
     assert api.post("/v1/policies", json=["not", "a", "bundle"], headers=h).status_code == 400
 
 
 def test_policy_spec(api: TestClient) -> None:
     spec = api.get("/v1/system/policy_spec").json()
     gates = {g["name"] for g in spec if g["state"] == "active"}
-    assert gates == {"always", "dockerfile", "files", "ruby_gems", "metadata", "licenses", "malware", "npms", "packages", "passwd_file", "retrieved_files", "secret_scans", "vulnerabilities"}
+    assert gates == {
+        "always",
+        "dockerfile",
+        "files",
+        "ruby_gems",
+        "metadata",
+        "licenses",
+        "malware",
+        "npms",
+        "packages",
+        "passwd_file",
+        "retrieved_files",
+        "secret_scans",
+        "vulnerabilities",
+    }
     assert api.get("/v1/system/policy_spec", auth=None).status_code == 401
 
 
@@ -102,7 +121,9 @@ def test_check_with_policy_id_history_and_by_id(api: TestClient, registry: Runni
     h = new_account(api)
     digest, tag = analyzed_image(api, registry, h)
     api.post("/v1/policies", json=stop_bundle(), headers=h)
-    failing = api.get(f"/v1/images/{digest}/check", params={"tag": tag, "policyId": "stop-all"}, headers=h).json()
+    failing = api.get(
+        f"/v1/images/{digest}/check", params={"tag": tag, "policyId": "stop-all"}, headers=h
+    ).json()
     assert failing[0][digest][tag][0]["status"] == "fail"
     api.get(f"/v1/images/{digest}/check", params={"tag": tag}, headers=h)
     image_id = api.get(f"/v1/images/{digest}", headers=h).json()[0]["image_detail"][0]["imageId"]
@@ -110,20 +131,34 @@ def test_check_with_policy_id_history_and_by_id(api: TestClient, registry: Runni
     assert by_id.status_code == 200
     statuses = sorted(e["status"] for e in by_id.json()[0][digest][tag])
     assert statuses == ["fail", "pass"]  # one stored outcome per (policy, result)
-    assert api.get("/v1/images/sha256:" + "0" * 64 + "/check", params={"tag": tag}, headers=h).status_code == 404
+    assert (
+        api.get("/v1/images/sha256:" + "0" * 64 + "/check", params={"tag": tag}, headers=h).status_code == 404
+    )
 
 
-def test_watcher_reevaluates_on_activation(api: TestClient, registry: RunningRegistry, policy_runtime: Runtime) -> None:
+def test_watcher_reevaluates_on_activation(
+    api: TestClient, registry: RunningRegistry, policy_runtime: Runtime
+) -> None:
     h = new_account(api)
-    digest, tag = analyzed_image(api, registry, h)
+    _, tag = analyzed_image(api, registry, h)
     query = {"subscription_key": tag, "subscription_type": "policy_eval"}
     [sub] = api.get("/v1/subscriptions", params=query, headers=h).json()  # created, inactive, with the image
-    assert api.put(f"/v1/subscriptions/{sub['subscription_id']}", json={"active": True}, headers=h).status_code == 200
+    assert (
+        api.put(f"/v1/subscriptions/{sub['subscription_id']}", json={"active": True}, headers=h).status_code
+        == 200
+    )
     watcher.policy_eval(policy_runtime)
     api.post("/v1/policies", json=stop_bundle(), headers=h)
     watcher.policy_eval(policy_runtime)  # nothing changed for this tag: no new outcome
     record = api.get("/v1/policies/stop-all", headers=h).json()[0]
     api.put("/v1/policies/stop-all", json={**record, "active": True}, headers=h)
     watcher.policy_eval(policy_runtime)
-    events = [e["event"] for e in api.get("/v1/events", headers=h).json()["results"] if e["event"]["type"] == "user.checks.tag.policy_evaluation.update"]
-    assert [(e["resource"]["id"], e["details"]["curr_eval"]["final_action"]) for e in reversed(events)] == [(tag, "WARN"), (tag, "STOP")]
+    events = [
+        e["event"]
+        for e in api.get("/v1/events", headers=h).json()["results"]
+        if e["event"]["type"] == "user.checks.tag.policy_evaluation.update"
+    ]
+    assert [(e["resource"]["id"], e["details"]["curr_eval"]["final_action"]) for e in reversed(events)] == [
+        (tag, "WARN"),
+        (tag, "STOP"),
+    ]

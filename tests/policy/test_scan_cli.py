@@ -22,7 +22,9 @@ def run(tmp_path: Path, rules: list[dict], *extra: str, db: str | None = None) -
     bundle = tmp_path / "bundle.json"
     bundle.write_text(json.dumps(bundle_doc(rules)))
     url = db or f"sqlite:///{tmp_path / 'none.db'}"
-    result = CliRunner().invoke(app, ["scan", f"dir:{DPKG_ROOT}", "--policy", str(bundle), "--database-url", url, *extra])
+    result = CliRunner().invoke(
+        app, ["scan", f"dir:{DPKG_ROOT}", "--policy", str(bundle), "--database-url", url, *extra]
+    )
     return result.exit_code, result.output
 
 
@@ -36,10 +38,14 @@ def test_scan_stop_and_go(tmp_path: Path) -> None:
 def test_scan_json_and_feed_store(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'feeds.db'}"
     migrate.upgrade(url)  # a store with no feed data yet
-    code, out = run(tmp_path, [rule("vulnerabilities", "vulnerability_data_unavailable", "WARN")], "--json", db=url)
+    code, out = run(
+        tmp_path, [rule("vulnerabilities", "vulnerability_data_unavailable", "WARN")], "--json", db=url
+    )
     doc = json.loads(out)
     assert code == 0 and doc["final_action"] == "warn"
-    assert doc["result"][doc["image_id"]]["result"]["rows"][0][5].startswith("Feed data unavailable, cannot perform CVE scan for distro: debian")
+    assert doc["result"][doc["image_id"]]["result"]["rows"][0][5].startswith(
+        "Feed data unavailable, cannot perform CVE scan for distro: debian"
+    )
 
 
 def test_scan_rejects_invalid_bundle(tmp_path: Path) -> None:

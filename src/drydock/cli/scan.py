@@ -54,7 +54,9 @@ def local_vulnerabilities(database_url: str, analysis: ImageAnalysis) -> Vulnera
         db.dispose()
 
 
-def evaluate_local(bundle_doc: Any, analysis: ImageAnalysis, vulns: Vulnerabilities | None, tag: str | None) -> dict[str, Any]:
+def evaluate_local(
+    bundle_doc: Any, analysis: ImageAnalysis, vulns: Vulnerabilities | None, tag: str | None
+) -> dict[str, Any]:
     from drydock.core.db import utcnow
     from drydock.policy.context import ImageContext
     from drydock.policy.evaluate import evaluate
@@ -85,13 +87,29 @@ def print_result(result: dict[str, Any], console: Console) -> None:
 
 
 def scan(
-    source: Annotated[str, typer.Argument(help="dir:PATH, docker-archive:FILE, oci-dir:PATH, oci-archive:FILE or a registry reference.")],
-    policy: Annotated[Path, typer.Option("--policy", help="Policy bundle (Anchore 1_0 JSON) to evaluate.", exists=True, dir_okay=False)],
-    tag: Annotated[str | None, typer.Option(help="Tag the bundle's mappings see (default: the source reference).")] = None,
-    database_url: Annotated[str | None, typer.Option("--database-url", help="Feed store database (default: the configured one).")] = None,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="dir:PATH, docker-archive:FILE, oci-dir:PATH, oci-archive:FILE or a registry reference."
+        ),
+    ],
+    policy: Annotated[
+        Path,
+        typer.Option(
+            "--policy", help="Policy bundle (Anchore 1_0 JSON) to evaluate.", exists=True, dir_okay=False
+        ),
+    ],
+    tag: Annotated[
+        str | None, typer.Option(help="Tag the bundle's mappings see (default: the source reference).")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Feed store database (default: the configured one).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation document as JSON.")] = False,
     platform: Annotated[str, typer.Option(help="Platform to pick from a multi-arch image.")] = "linux/amd64",
-    insecure: Annotated[bool, typer.Option("--insecure", help="Allow plain HTTP and unverified TLS to the registry.")] = False,
+    insecure: Annotated[
+        bool, typer.Option("--insecure", help="Allow plain HTTP and unverified TLS to the registry.")
+    ] = False,
 ) -> None:
     """Evaluate a policy bundle against an image without a server; exit 1 when it says STOP."""
     from drydock.analyzer.analyze import AnalysisError

@@ -64,9 +64,9 @@ class Allowlist:
     id: str
     name: str
     items: tuple[AllowItem, ...]
-    _matchers: dict[tuple[str, ...], "_AllowMatcher"] = field(default_factory=dict, repr=False)
+    _matchers: dict[tuple[str, ...], _AllowMatcher] = field(default_factory=dict, repr=False)
 
-    def matcher(self, now: datetime) -> "_AllowMatcher":
+    def matcher(self, now: datetime) -> _AllowMatcher:
         """Matcher over the items not expired at ``now`` (built once per set of live items)."""
         live = tuple(i for i in self.items if i.expires_on is None or i.expires_on > now)
         key = tuple(i.id for i in live)
@@ -89,7 +89,7 @@ class _AllowMatcher:
         for order, item in enumerate(items):
             if "*" in item.trigger_id:
                 prefix = item.trigger_id.split("*", 1)[0]
-                pattern = re.compile(glob_regex(item.trigger_id), re.S)
+                pattern = re.compile(glob_regex(item.trigger_id), re.DOTALL)
                 self.wild.setdefault((item.gate, prefix), []).append((order, pattern, item))
             else:
                 self.exact.setdefault((item.gate, item.trigger_id), item)

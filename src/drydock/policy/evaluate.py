@@ -16,7 +16,17 @@ from drydock.policy.context import ImageContext
 from drydock.policy.gates.base import default_trigger_id
 from drydock.policy.regex import RegexTimeout
 
-HEADER = ["Image_Id", "Repo_Tag", "Trigger_Id", "Gate", "Trigger", "Check_Output", "Gate_Action", "Whitelisted", "Policy_Id"]
+HEADER = [
+    "Image_Id",
+    "Repo_Tag",
+    "Trigger_Id",
+    "Gate",
+    "Trigger",
+    "Check_Output",
+    "Gate_Action",
+    "Whitelisted",
+    "Policy_Id",
+]
 DEFAULT_REGISTRY = "docker.io"
 
 
@@ -36,7 +46,7 @@ def split_tag(fulltag: str) -> TagParts:
     first, sep, rest = text.partition("/")
     if not sep or not ("." in first or ":" in first or first == "localhost"):
         first, rest = DEFAULT_REGISTRY, text
-    name, _, digest = rest.partition("@")
+    name = rest.partition("@")[0]
     repo, colon, tag = name.rpartition(":")
     if not colon or "/" in tag:
         repo, tag = name, "latest"
@@ -68,7 +78,19 @@ def _rows(bundle: Bundle, mapping: Mapping, ctx: ImageContext) -> tuple[list[lis
                 allowed = _allowed(matchers, rule.gate, tid)
                 if not allowed:
                     final = min(final, rule.action)
-                rows.append([ctx.image_id, ctx.tag, tid, rule.gate, rule.trigger_name, f.message, rule.action.label, allowed, pid])
+                rows.append(
+                    [
+                        ctx.image_id,
+                        ctx.tag,
+                        tid,
+                        rule.gate,
+                        rule.trigger_name,
+                        f.message,
+                        rule.action.label,
+                        allowed,
+                        pid,
+                    ]
+                )
     return rows, final
 
 
@@ -76,7 +98,11 @@ def _allowed(matchers: list[tuple[Allowlist, Any]], gate: str, trigger_id: str) 
     for allowlist, matcher in matchers:
         item = matcher.match(gate, trigger_id)
         if item is not None:
-            return {"whitelist_name": allowlist.name, "whitelist_id": allowlist.id, "matched_rule_id": item.id}
+            return {
+                "whitelist_name": allowlist.name,
+                "whitelist_id": allowlist.id,
+                "matched_rule_id": item.id,
+            }
     return False
 
 
@@ -114,7 +140,12 @@ def evaluate(bundle: Bundle, ctx: ImageContext, user_id: str = "") -> dict[str, 
         "evaluation_problems": list(ctx.problems),
         "result": {
             ctx.image_id: {
-                "result": {"header": HEADER, "row_count": len(rows), "rows": rows, "final_action": policy_action.label}
+                "result": {
+                    "header": HEADER,
+                    "row_count": len(rows),
+                    "rows": rows,
+                    "final_action": policy_action.label,
+                }
             },
             "policy_data": [],
             "whitelist_data": [],
@@ -122,4 +153,3 @@ def evaluate(bundle: Bundle, ctx: ImageContext, user_id: str = "") -> dict[str, 
             "whitelist_names": [w.name for w in allowlists],
         },
     }
-

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import regex as _regex
+import regex as _regex  # type: ignore[import-untyped]
 
 DEFAULT_TIMEOUT = 0.25  # seconds per match call
 

@@ -59,12 +59,17 @@ def malware_findings(document: dict[str, Any]) -> list[MalwareFinding] | None:
 
 
 def vulnerabilities_for(
-    index: VulnerabilityIndex, analysis: ImageAnalysis, last_sync: datetime | None, detected_at: datetime | None
+    index: VulnerabilityIndex,
+    analysis: ImageAnalysis,
+    last_sync: datetime | None,
+    detected_at: datetime | None,
 ) -> Vulnerabilities:
     result = match_packages(index, analysis.distro, analysis.packages)
     has_os = any(p.type.is_os for p in analysis.packages)
     available = bool(result.namespaces) or not has_os
-    return view_from_matches(result.matches, data_available=available, last_sync=last_sync, detected_at=detected_at)
+    return view_from_matches(
+        result.matches, data_available=available, last_sync=last_sync, detected_at=detected_at
+    )
 
 
 def last_sync(session: Session, index: VulnerabilityIndex, analysis: ImageAnalysis) -> datetime | None:
@@ -74,7 +79,11 @@ def last_sync(session: Session, index: VulnerabilityIndex, analysis: ImageAnalys
         row = session.get(FeedGroupRow, namespace)
         if row is not None:
             return row.last_sync
-    return session.scalar(select(FeedGroupRow.last_sync).where(FeedGroupRow.enabled.is_(True)).order_by(FeedGroupRow.last_sync.desc()))
+    return session.scalar(
+        select(FeedGroupRow.last_sync)
+        .where(FeedGroupRow.enabled.is_(True))
+        .order_by(FeedGroupRow.last_sync.desc())
+    )
 
 
 @dataclass(frozen=True, slots=True)

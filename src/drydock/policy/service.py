@@ -42,12 +42,19 @@ def bundle_digest(doc: dict[str, Any]) -> str:
 
 def ensure_default(session: Session, account: str) -> None:
     """Install the default bundle, active, for an account that has no bundle yet."""
-    if session.scalar(select(PolicyBundleRecord.policy_id).where(PolicyBundleRecord.account == account).limit(1)):
+    if session.scalar(
+        select(PolicyBundleRecord.policy_id).where(PolicyBundleRecord.account == account).limit(1)
+    ):
         return
     doc = default_bundle()
     session.add(
         PolicyBundleRecord(
-            account=account, policy_id=doc["id"], name=doc.get("name"), description=doc.get("comment"), active=True, bundle=doc
+            account=account,
+            policy_id=doc["id"],
+            name=doc.get("name"),
+            description=doc.get("comment"),
+            active=True,
+            bundle=doc,
         )
     )
     session.flush()
@@ -56,7 +63,11 @@ def ensure_default(session: Session, account: str) -> None:
 def list_bundles(session: Session, account: str) -> list[PolicyBundleRecord]:
     ensure_default(session, account)
     return list(
-        session.scalars(select(PolicyBundleRecord).where(PolicyBundleRecord.account == account).order_by(PolicyBundleRecord.created_at))
+        session.scalars(
+            select(PolicyBundleRecord)
+            .where(PolicyBundleRecord.account == account)
+            .order_by(PolicyBundleRecord.created_at)
+        )
     )
 
 
@@ -71,7 +82,9 @@ def get_bundle(session: Session, account: str, policy_id: str) -> PolicyBundleRe
 def active_bundle(session: Session, account: str) -> PolicyBundleRecord | None:
     ensure_default(session, account)
     return session.scalars(
-        select(PolicyBundleRecord).where(PolicyBundleRecord.account == account, PolicyBundleRecord.active.is_(True))
+        select(PolicyBundleRecord).where(
+            PolicyBundleRecord.account == account, PolicyBundleRecord.active.is_(True)
+        )
     ).first()
 
 
@@ -79,7 +92,10 @@ def add_bundle(session: Session, account: str, doc: Any) -> PolicyBundleRecord:
     """Store a validated bundle, inactive; the id defaults to md5(account:name). Posting an
     existing id replaces its content and keeps its activation."""
     if isinstance(doc, dict) and not doc.get("id") and isinstance(doc.get("name"), str):
-        doc = {**doc, "id": hashlib.md5(f"{account}:{doc['name']}".encode(), usedforsecurity=False).hexdigest()}
+        doc = {
+            **doc,
+            "id": hashlib.md5(f"{account}:{doc['name']}".encode(), usedforsecurity=False).hexdigest(),
+        }
     validated(doc)
     ensure_default(session, account)
     record = session.get(PolicyBundleRecord, (account, doc["id"]))
@@ -102,12 +118,18 @@ def activate(session: Session, account: str, record: PolicyBundleRecord) -> None
     record.active = True
     session.flush()
     events.add_event(
-        session, account=account, type="user.policy.active.updated", resource_id=record.policy_id,
-        details={"policyId": record.policy_id}, source="policy_engine",
+        session,
+        account=account,
+        type="user.policy.active.updated",
+        resource_id=record.policy_id,
+        details={"policyId": record.policy_id},
+        source="policy_engine",
     )
 
 
-def update_bundle(session: Session, account: str, policy_id: str, body: dict[str, Any], active: bool | None) -> PolicyBundleRecord:
+def update_bundle(
+    session: Session, account: str, policy_id: str, body: dict[str, Any], active: bool | None
+) -> PolicyBundleRecord:
     """PUT: new content (``policybundle``) and/or activation (``?active=`` or the body's
     ``active``). The active bundle cannot be deactivated — activate another instead."""
     record = get_bundle(session, account, policy_id)
@@ -152,11 +174,19 @@ def bundle_out(record: PolicyBundleRecord, detail: bool) -> dict[str, Any]:
 
 
 def eval_id(policy_id: str, account: str, digest: str, tag: str, final_action: str) -> str:
-    return hashlib.md5(f"{policy_id}:{account}:{digest}:{tag}:{final_action.upper()}".encode(), usedforsecurity=False).hexdigest()
+    return hashlib.md5(
+        f"{policy_id}:{account}:{digest}:{tag}:{final_action.upper()}".encode(), usedforsecurity=False
+    ).hexdigest()
 
 
 def store_evaluation(
-    session: Session, account: str, digest: str, tag: str, record: PolicyBundleRecord, result: dict[str, Any], feed_generation: int
+    session: Session,
+    account: str,
+    digest: str,
+    tag: str,
+    record: PolicyBundleRecord,
+    result: dict[str, Any],
+    feed_generation: int,
 ) -> PolicyEvaluationRecord:
     action = result["final_action"]
     status = "pass" if action in ("go", "warn") else "fail"
@@ -165,10 +195,21 @@ def store_evaluation(
     row = session.get(PolicyEvaluationRecord, (account, eid))
     now = utcnow()
     if row is None:
-        row = PolicyEvaluationRecord(account=account, eval_id=eid, image_digest=digest, tag=tag, policy_id=record.policy_id, created_at=now)
+        row = PolicyEvaluationRecord(
+            account=account,
+            eval_id=eid,
+            image_digest=digest,
+            tag=tag,
+            policy_id=record.policy_id,
+            created_at=now,
+        )
         session.add(row)
     row.final_action, row.status, row.result = action.upper(), status, doc
-    row.feed_generation, row.bundle_digest, row.last_evaluation = feed_generation, bundle_digest(record.bundle), now
+    row.feed_generation, row.bundle_digest, row.last_evaluation = (
+        feed_generation,
+        bundle_digest(record.bundle),
+        now,
+    )
     session.flush()
     return row
 
@@ -178,7 +219,11 @@ def history(session: Session, account: str, digest: str, tag: str) -> list[Polic
     return list(
         session.scalars(
             select(PolicyEvaluationRecord)
-            .where(PolicyEvaluationRecord.account == account, PolicyEvaluationRecord.image_digest == digest, PolicyEvaluationRecord.tag == tag)
+            .where(
+                PolicyEvaluationRecord.account == account,
+                PolicyEvaluationRecord.image_digest == digest,
+                PolicyEvaluationRecord.tag == tag,
+            )
             .order_by(PolicyEvaluationRecord.last_evaluation.desc())
         )
     )

@@ -14,8 +14,14 @@ from drydock.policy.gates import EOL_GATES, GATES
 
 def policy_spec() -> list[dict[str, Any]]:
     active = [g.spec() for g in GATES.values()]
-    eol = [
-        {"name": name, "description": f"End-of-life gate{f'; use {new}' if new else ''}", "state": "eol", "superceded_by": new, "triggers": []}
+    eol: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "description": f"End-of-life gate{f'; use {new}' if new else ''}",
+            "state": "eol",
+            "superceded_by": new,
+            "triggers": [],
+        }
         for name, new in EOL_GATES.items()
     ]
     return active + eol

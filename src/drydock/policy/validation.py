@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from drydock.policy.bundle import Action, AllowItem, Allowlist, Bundle, Mapping, Pattern, Policy, Rule, Selector, glob_regex
+from drydock.policy.bundle import (
+    Action,
+    AllowItem,
+    Allowlist,
+    Bundle,
+    Mapping,
+    Pattern,
+    Policy,
+    Rule,
+    Selector,
+    glob_regex,
+)
 from drydock.policy.gates import EOL_GATES, GATES
-from drydock.policy.gates.base import ParamError
+from drydock.policy.gates.base import ParamError, Trigger
 from drydock.policy.regex import InvalidRegex, compile_user
 
 VERSION = "1_0"
@@ -31,7 +42,13 @@ class _Problems:
         self.items: list[dict[str, Any]] = []
 
     def add(self, description: str, kind: str = "InvalidBundle", **where: Any) -> None:
-        self.items.append({"description": description, "error_type": kind, **{k: v for k, v in where.items() if v is not None}})
+        self.items.append(
+            {
+                "description": description,
+                "error_type": kind,
+                **{k: v for k, v in where.items() if v is not None},
+            }
+        )
 
 
 def _str(obj: dict[str, Any], key: str, problems: _Problems, where: str, required: bool = True) -> str:
@@ -61,7 +78,9 @@ def _rule(raw: dict[str, Any], policy_id: str, problems: _Problems) -> Rule | No
     if gate.lower() in EOL_GATES:
         successor = EOL_GATES[gate.lower()]
         hint = f"; use gate '{successor}'" if successor else ""
-        problems.add(f"gate '{gate}' is end-of-life and no longer supported{hint}", "EndOfLifedError", **where)
+        problems.add(
+            f"gate '{gate}' is end-of-life and no longer supported{hint}", "EndOfLifedError", **where
+        )
         return None
     g = GATES.get(gate.lower())
     if g is None:
@@ -86,7 +105,9 @@ def _rule(raw: dict[str, Any], policy_id: str, problems: _Problems) -> Rule | No
     return Rule(rid, g.name, cls.name, action, trigger, values)
 
 
-def _params(raw: Any, cls: type, problems: _Problems, where: dict[str, Any]) -> dict[str, Any] | None:
+def _params(
+    raw: Any, cls: type[Trigger], problems: _Problems, where: dict[str, Any]
+) -> dict[str, Any] | None:
     if raw is None:
         raw = []
     if not isinstance(raw, list):
@@ -102,19 +123,33 @@ def _params(raw: Any, cls: type, problems: _Problems, where: dict[str, Any]) -> 
             problems.add(f"unknown parameter '{name}'", "InvalidParameterError", parameter=name, **where)
             ok = False
         elif not isinstance(value, str):
-            problems.add(f"parameter '{name}' value must be a string", "ParameterValueInvalidError", parameter=name, **where)
+            problems.add(
+                f"parameter '{name}' value must be a string",
+                "ParameterValueInvalidError",
+                parameter=name,
+                **where,
+            )
             ok = False
         else:
             try:
                 values[param.name] = param.value(value)
             except ParamError as exc:
-                problems.add(f"parameter '{name}': {exc}", "ParameterValueInvalidError", parameter=name, **where)
+                problems.add(
+                    f"parameter '{name}': {exc}", "ParameterValueInvalidError", parameter=name, **where
+                )
                 ok = False
     for param in cls.params:
-        if param.required and param.name not in values and not any(
-            isinstance(i, dict) and i.get("name") == param.name for i in raw
+        if (
+            param.required
+            and param.name not in values
+            and not any(isinstance(i, dict) and i.get("name") == param.name for i in raw)
         ):
-            problems.add(f"required parameter '{param.name}' missing", "RequiredParameterNotSetError", parameter=param.name, **where)
+            problems.add(
+                f"required parameter '{param.name}' missing",
+                "RequiredParameterNotSetError",
+                parameter=param.name,
+                **where,
+            )
             ok = False
     return values if ok else None
 
@@ -124,7 +159,9 @@ def _policies(doc: dict[str, Any], problems: _Problems) -> dict[str, Policy]:
     for raw in _list(doc, "policies", problems, "bundle"):
         pid = _str(raw, "id", problems, "policy")
         if str(raw.get("version", VERSION)) != VERSION:
-            problems.add(f"policy '{pid}': unsupported version {raw.get('version')!r} (only {VERSION})", policy_id=pid)
+            problems.add(
+                f"policy '{pid}': unsupported version {raw.get('version')!r} (only {VERSION})", policy_id=pid
+            )
         rules = [_rule(r, pid, problems) for r in _list(raw, "rules", problems, f"policy '{pid}'")]
         if pid in out:
             problems.add(f"duplicate policy id '{pid}'", policy_id=pid)
@@ -136,11 +173,11 @@ def _expiry(text: Any, problems: _Problems, where: str) -> datetime | None:
     if text is None:
         return None
     try:
-        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        value = datetime.fromisoformat(str(text))
     except ValueError:
         problems.add(f"{where}: expires_on {text!r} is not an RFC 3339 timestamp")
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _allowlists(doc: dict[str, Any], problems: _Problems) -> dict[str, Allowlist]:
@@ -151,7 +188,14 @@ def _allowlists(doc: dict[str, Any], problems: _Problems) -> dict[str, Allowlist
         for item in _list(raw, "items", problems, f"whitelist '{wid}'"):
             where = f"whitelist '{wid}' item '{item.get('id')}'"
             gate, tid = _str(item, "gate", problems, where), _str(item, "trigger_id", problems, where)
-            items.append(AllowItem(str(item.get("id") or ""), gate.lower(), tid, _expiry(item.get("expires_on"), problems, where)))
+            items.append(
+                AllowItem(
+                    str(item.get("id") or ""),
+                    gate.lower(),
+                    tid,
+                    _expiry(item.get("expires_on"), problems, where),
+                )
+            )
         out[wid] = Allowlist(wid, str(raw.get("name") or ""), tuple(items))
     return out
 
@@ -163,11 +207,11 @@ def _pattern(text: str, problems: _Problems, where: str) -> Pattern:
         except InvalidRegex as exc:
             problems.add(f"{where}: {exc}")
             return Pattern(text, glob=re.compile(re.escape(text)))
-    return Pattern(text, glob=re.compile(glob_regex(text), re.S))
+    return Pattern(text, glob=re.compile(glob_regex(text), re.DOTALL))
 
 
 def _selector(raw: dict[str, Any], problems: _Problems, where: str) -> Selector:
-    image = raw.get("image") if isinstance(raw.get("image"), dict) else {}
+    image: dict[str, Any] = raw["image"] if isinstance(raw.get("image"), dict) else {}
     if not image:
         problems.add(f"{where}: 'image' must be an object {{type, value}}")
     itype = str(image.get("type") or "tag").lower()
@@ -195,7 +239,9 @@ def _ids(raw: Any, problems: _Problems, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _mappings(doc: dict[str, Any], policies: Iterable[str], allowlists: Iterable[str], problems: _Problems) -> tuple[Mapping, ...]:
+def _mappings(
+    doc: dict[str, Any], policies: Iterable[str], allowlists: Iterable[str], problems: _Problems
+) -> tuple[Mapping, ...]:
     known_p, known_w = set(policies), set(allowlists)
     out = []
     for raw in _list(doc, "mappings", problems, "bundle"):
@@ -209,10 +255,18 @@ def _mappings(doc: dict[str, Any], policies: Iterable[str], allowlists: Iterable
         wids = _ids(raw.get("whitelist_ids"), problems, f"{where} whitelist_ids")
         for pid in pids:
             if pid not in known_p:
-                problems.add(f"{where}: references unknown policy '{pid}'", "ReferencedObjectNotFoundError", policy_id=pid)
+                problems.add(
+                    f"{where}: references unknown policy '{pid}'",
+                    "ReferencedObjectNotFoundError",
+                    policy_id=pid,
+                )
         for wid in wids:
             if wid not in known_w:
-                problems.add(f"{where}: references unknown whitelist '{wid}'", "ReferencedObjectNotFoundError", whitelist_id=wid)
+                problems.add(
+                    f"{where}: references unknown whitelist '{wid}'",
+                    "ReferencedObjectNotFoundError",
+                    whitelist_id=wid,
+                )
         out.append(Mapping(_selector(raw, problems, where), pids, wids))
     return tuple(out)
 
@@ -221,15 +275,23 @@ def compile_bundle(doc: Any) -> Bundle:
     """The compiled bundle; raises :class:`BundleInvalid` listing every problem."""
     problems = _Problems()
     if not isinstance(doc, dict):
-        raise BundleInvalid([{"description": "a bundle must be a JSON object", "error_type": "InvalidBundle"}])
+        raise BundleInvalid(
+            [{"description": "a bundle must be a JSON object", "error_type": "InvalidBundle"}]
+        )
     bid = _str(doc, "id", problems, "bundle")
     if str(doc.get("version", "")) != VERSION:
         problems.add(f"bundle version must be '{VERSION}', got {doc.get('version')!r}")
     policies = _policies(doc, problems)
     allowlists = _allowlists(doc, problems)
     mappings = _mappings(doc, policies, allowlists, problems)
-    allowed = tuple(_selector(r, problems, "whitelisted_images") for r in _list(doc, "whitelisted_images", problems, "bundle"))
-    denied = tuple(_selector(r, problems, "blacklisted_images") for r in _list(doc, "blacklisted_images", problems, "bundle"))
+    allowed = tuple(
+        _selector(r, problems, "whitelisted_images")
+        for r in _list(doc, "whitelisted_images", problems, "bundle")
+    )
+    denied = tuple(
+        _selector(r, problems, "blacklisted_images")
+        for r in _list(doc, "blacklisted_images", problems, "bundle")
+    )
     if problems.items:
         raise BundleInvalid(problems.items)
     return Bundle(bid, str(doc.get("name") or ""), policies, allowlists, mappings, allowed, denied, doc)

@@ -29,14 +29,19 @@ def add_policy(
 
 @router.get("/policies")
 def list_policies(
-    session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.LIST_POLICIES)], detail: bool = False
+    session: SessionDep,
+    ctx: Annotated[RequestContext, Authorized(Action.LIST_POLICIES)],
+    detail: bool = False,
 ) -> list[dict[str, Any]]:
     return [service.bundle_out(r, detail) for r in service.list_bundles(session, ctx.account)]
 
 
 @router.get("/policies/{policy_id}")
 def get_policy(
-    policy_id: str, session: SessionDep, ctx: Annotated[RequestContext, Authorized(Action.GET_POLICY)], detail: bool = True
+    policy_id: str,
+    session: SessionDep,
+    ctx: Annotated[RequestContext, Authorized(Action.GET_POLICY)],
+    detail: bool = True,
 ) -> list[dict[str, Any]]:
     return [service.bundle_out(service.get_bundle(session, ctx.account, policy_id), detail)]
 
@@ -68,13 +73,17 @@ def check_image(
     session: SessionDep,
     runtime: RuntimeDep,
     ctx: Annotated[RequestContext, Authorized(Action.GET_IMAGE_EVALUATION)],
-    policyId: str | None = None,  # noqa: N803 - the reference's query parameter name
+    policyId: str | None = None,
     detail: bool = True,
     history: bool = False,
 ) -> list[dict[str, Any]]:
     """A fresh evaluation with the active (or ``policyId``) bundle, stored, then returned
     (with ``history=true``: every stored outcome for the tag)."""
-    record = service.get_bundle(session, ctx.account, policyId) if policyId else service.active_bundle(session, ctx.account)
+    record = (
+        service.get_bundle(session, ctx.account, policyId)
+        if policyId
+        else service.active_bundle(session, ctx.account)
+    )
     if record is None:
         raise NotFound("user has no active policy to evaluate")
     fulltag = runner.normalize_tag(tag)
@@ -91,7 +100,7 @@ def check_image_by_id(
     session: SessionDep,
     runtime: RuntimeDep,
     ctx: Annotated[RequestContext, Authorized(Action.GET_IMAGE_EVALUATION)],
-    policyId: str | None = None,  # noqa: N803
+    policyId: str | None = None,
     detail: bool = True,
     history: bool = False,
 ) -> list[dict[str, Any]]:

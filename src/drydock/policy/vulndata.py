@@ -64,6 +64,14 @@ class Vulnerabilities:
 _OS_TYPES = frozenset({"deb", "apk", "rpm", "dpkg", "APKG"})
 
 
+def _score(value: Any) -> float:
+    """A score as a float; absent or unreadable scores are -1.0, as the reference prints them."""
+    try:
+        return float(value) if value is not None else -1.0
+    except (TypeError, ValueError):
+        return -1.0
+
+
 def _scores(entries: Iterable[Mapping[str, Any]], nvd: bool) -> tuple[CvssScores, ...]:
     out = []
     for c in entries:
@@ -74,9 +82,9 @@ def _scores(entries: Iterable[Mapping[str, Any]], nvd: bool) -> tuple[CvssScores
             continue
         out.append(
             CvssScores(
-                float(c.get("base_score") if c.get("base_score") is not None else -1.0),
-                float(c.get("exploitability_score") if c.get("exploitability_score") is not None else -1.0),
-                float(c.get("impact_score") if c.get("impact_score") is not None else -1.0),
+                _score(c.get("base_score")),
+                _score(c.get("exploitability_score")),
+                _score(c.get("impact_score")),
             )
         )
     return tuple(out)

@@ -26,7 +26,10 @@ def latest_analyzed_digest(session: Session, account: str, fulltag: str) -> str 
     parts = split_tag(fulltag)
     return session.scalars(
         select(ImageTag.image_digest)
-        .join(CatalogImage, (CatalogImage.account == ImageTag.account) & (CatalogImage.image_digest == ImageTag.image_digest))
+        .join(
+            CatalogImage,
+            (CatalogImage.account == ImageTag.account) & (CatalogImage.image_digest == ImageTag.image_digest),
+        )
         .where(
             ImageTag.account == account,
             ImageTag.registry_host == parts.registry,
@@ -62,8 +65,18 @@ def reevaluate_tag(session: Session, runtime: Runtime, account: str, key: str) -
             type="user.checks.tag.policy_evaluation.update",
             resource_id=tag,
             details={
-                "last_eval": {"image_digest": last.image_digest, "status": last.status, "final_action": last.final_action} if last else {},
-                "curr_eval": {"image_digest": digest, "status": outcome.row.status, "final_action": outcome.row.final_action},
+                "last_eval": {
+                    "image_digest": last.image_digest,
+                    "status": last.status,
+                    "final_action": last.final_action,
+                }
+                if last
+                else {},
+                "curr_eval": {
+                    "image_digest": digest,
+                    "status": outcome.row.status,
+                    "final_action": outcome.row.final_action,
+                },
                 "policyId": record.policy_id,
             },
             source="policy_engine",
@@ -73,7 +86,9 @@ def reevaluate_tag(session: Session, runtime: Runtime, account: str, key: str) -
 
 def policy_eval(runtime: Runtime) -> None:
     with runtime.db.session() as session:
-        subs = [(s.account, s.subscription_key) for s in subscriptions.list_all_active(session, "policy_eval")]
+        subs = [
+            (s.account, s.subscription_key) for s in subscriptions.list_all_active(session, "policy_eval")
+        ]
     for account, key in subs:
         try:
             with runtime.db.session() as session:

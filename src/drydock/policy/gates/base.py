@@ -107,7 +107,9 @@ class Param:
         }
 
 
-def enum_param(name: str, description: str, values: Sequence[str], *, required: bool = False, example: str | None = None) -> Param:
+def enum_param(
+    name: str, description: str, values: Sequence[str], *, required: bool = False, example: str | None = None
+) -> Param:
     return Param(name, description, example or values[0], required, enum=tuple(values), kind="enum")
 
 
@@ -156,7 +158,7 @@ class Trigger:
     description: ClassVar[str]
     params: ClassVar[tuple[Param, ...]] = ()
 
-    def evaluate(self, ctx: "ImageContext", p: dict[str, Any]) -> Iterator[Fired]:
+    def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
         raise NotImplementedError
 
     def check(self, p: dict[str, Any]) -> list[str]:

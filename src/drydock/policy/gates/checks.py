@@ -11,7 +11,15 @@ from drydock.versions import InvalidVersion, get_scheme
 
 VALUE_CHECKS = ("=", "!=", ">", "<", ">=", "<=", "exists", "not_exists", "like", "not_like", "in", "not_in")
 NEEDS_VALUE = frozenset({"=", "!=", ">", "<", ">=", "<=", "like", "not_like", "in", "not_in"})
-_SCHEMES = {"deb": "dpkg", "apk": "apk", "rpm": "rpm", "npm": "npm", "gem": "gem", "python": "pep440", "java-archive": "maven"}
+_SCHEMES = {
+    "deb": "dpkg",
+    "apk": "apk",
+    "rpm": "rpm",
+    "npm": "npm",
+    "gem": "gem",
+    "python": "pep440",
+    "java-archive": "maven",
+}
 
 
 @lru_cache(maxsize=256)

@@ -7,21 +7,38 @@ from typing import Any
 
 from drydock.analyzer.model import FileType
 from drydock.policy.context import ImageContext
-from drydock.policy.gates.base import Fired, Gate, Param, Trigger, bool_param, enum_param, parse_mode, regex_param
+from drydock.policy.gates.base import (
+    Fired,
+    Gate,
+    Param,
+    Trigger,
+    bool_param,
+    enum_param,
+    parse_mode,
+    regex_param,
+)
 
 _PERMISSIONS = 0o7777
 
 
 class ContentRegexMatchTrigger(Trigger):
     name = "content_regex_match"
-    description = "Triggers for each file where the content search analyzer has found a match using configured regexes in the analyzer_config.yaml \"content_search\" section. If the parameter is set, the trigger will only fire for files that matched the named regex. Refer to your analyzer_config.yaml for the regex values."
-    params = (Param("regex_name", "Regex string that also appears in the FILECHECK_CONTENTMATCH analyzer parameter in analyzer configuration, to limit the check to. If set, will only fire trigger when the specific named regex was found in a file.", ".*password.*"),)
+    description = 'Triggers for each file where the content search analyzer has found a match using configured regexes in the analyzer_config.yaml "content_search" section. If the parameter is set, the trigger will only fire for files that matched the named regex. Refer to your analyzer_config.yaml for the regex values.'
+    params = (
+        Param(
+            "regex_name",
+            "Regex string that also appears in the FILECHECK_CONTENTMATCH analyzer parameter in analyzer configuration, to limit the check to. If set, will only fire trigger when the specific named regex was found in a file.",
+            ".*password.*",
+        ),
+    )
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
         wanted = p.get("regex_name")
         for m in ctx.analysis.content_matches:
             if wanted is None or wanted in (m.name, m.regex):
-                yield Fired(f"File content analyzer found regexp match in container: file={m.path} regexp={m.regex}")
+                yield Fired(
+                    f"File content analyzer found regexp match in container: file={m.path} regexp={m.regex}"
+                )
 
 
 class NameMatchTrigger(Trigger):
@@ -33,7 +50,9 @@ class NameMatchTrigger(Trigger):
         rx = p["regex"]
         for f in ctx.analysis.files:
             if rx.match(f.path):
-                yield Fired(f"Application of regex matched file found in container: file={f.path} regexp={rx.pattern}")
+                yield Fired(
+                    f"Application of regex matched file found in container: file={f.path} regexp={rx.pattern}"
+                )
 
 
 class AttributeMatchTrigger(Trigger):
@@ -42,11 +61,18 @@ class AttributeMatchTrigger(Trigger):
     params = (
         Param("filename", "Filename to check against provided checksum.", "/etc/passwd", required=True),
         enum_param("checksum_algorithm", "Checksum algorithm.", ("sha256",)),
-        Param("checksum", "Checksum of file.", "832cd0f75b227d13aac82b1f70b7f90191a4186c151f9db50851d209c45ede11"),
+        Param(
+            "checksum",
+            "Checksum of file.",
+            "832cd0f75b227d13aac82b1f70b7f90191a4186c151f9db50851d209c45ede11",
+        ),
         enum_param("checksum_match", "Checksum operation to perform.", ("equals", "not_equals")),
         Param("mode", "File mode of file.", "00644", parse=parse_mode, kind="octal mode"),
         enum_param("mode_op", "File mode operation to perform.", ("equals", "not_equals")),
-        bool_param("skip_missing", "If set to true, do not fire this trigger if the file is not present. If set to false, fire this trigger ignoring the other parameter settings."),
+        bool_param(
+            "skip_missing",
+            "If set to true, do not fire this trigger if the file is not present. If set to false, fire this trigger ignoring the other parameter settings.",
+        ),
     )
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:

@@ -9,7 +9,9 @@ from drydock.analyzer.model import Package
 from drydock.policy.context import ImageContext
 from drydock.policy.gates.base import Fired, Gate, Trigger, csv_param
 
-LICENSES = csv_param("licenses", "List of license names to blacklist.", "GPLv2+,GPL-3+,BSD-2-clause", required=True)
+LICENSES = csv_param(
+    "licenses", "List of license names to blacklist.", "GPLv2+,GPL-3+,BSD-2-clause", required=True
+)
 
 
 def _licenses(package: Package) -> list[str]:
@@ -31,7 +33,9 @@ class ExactMatchTrigger(Trigger):
         for pkg in ctx.analysis.packages:
             for lic in _licenses(pkg):
                 if lic in banned:
-                    yield Fired(f"LICBLACKLIST_EXACTMATCH Package ({pkg.name}) has blacklisted license: {lic}")
+                    yield Fired(
+                        f"LICBLACKLIST_EXACTMATCH Package ({pkg.name}) has blacklisted license: {lic}"
+                    )
 
 
 class PartialMatchTrigger(Trigger):
@@ -44,7 +48,13 @@ class PartialMatchTrigger(Trigger):
             for lic in _licenses(pkg):
                 hit = next((b for b in p["licenses"] if b in lic), None)
                 if hit is not None:
-                    yield Fired(f"LICBLACKLIST_PARTIALMATCH Package ({pkg.name}) has blacklisted license: {hit} (matched {lic})")
+                    yield Fired(
+                        f"LICBLACKLIST_PARTIALMATCH Package ({pkg.name}) has blacklisted license: {hit} (matched {lic})"
+                    )
 
 
-GATE = Gate("licenses", "License checks against found software licenses in the container image", (ExactMatchTrigger, PartialMatchTrigger))
+GATE = Gate(
+    "licenses",
+    "License checks against found software licenses in the container image",
+    (ExactMatchTrigger, PartialMatchTrigger),
+)

@@ -32,7 +32,9 @@ class AttributeTrigger(Trigger):
     description = "Triggers if a named image metadata value matches the given condition."
     params = (
         enum_param("attribute", "Attribute name to be checked.", ATTRIBUTES, required=True, example="size"),
-        enum_param("check", "The operation to perform the evaluation.", VALUE_CHECKS, required=True, example=">"),
+        enum_param(
+            "check", "The operation to perform the evaluation.", VALUE_CHECKS, required=True, example=">"
+        ),
         Param("value", "Value used in comparison.", "1073741824"),
     )
 
@@ -48,4 +50,8 @@ class AttributeTrigger(Trigger):
             )
 
 
-GATE = Gate("metadata", "Checks against image metadata, such as size, OS, distro, architecture, etc.", (AttributeTrigger,))
+GATE = Gate(
+    "metadata",
+    "Checks against image metadata, such as size, OS, distro, architecture, etc.",
+    (AttributeTrigger,),
+)

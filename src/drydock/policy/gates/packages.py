@@ -17,11 +17,17 @@ NAME = Param("name", "Name of package that must be found installed in image.", "
 
 class RequiredPackageTrigger(Trigger):
     name = "required_package"
-    description = "Triggers if the specified package and optionally a specific version is not found in the image."
+    description = (
+        "Triggers if the specified package and optionally a specific version is not found in the image."
+    )
     params = (
         NAME,
         Param("version", "Optional version of package for exact version match.", "1.10.3rc3"),
-        enum_param("version_match_type", "The type of comparison to use for version if a version is provided.", ("exact", "minimum")),
+        enum_param(
+            "version_match_type",
+            "The type of comparison to use for version if a version is provided.",
+            ("exact", "minimum"),
+        ),
     )
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
@@ -55,10 +61,14 @@ def _package_files(pkg: Package) -> list[dict[str, Any]]:
 
 class VerifyTrigger(Trigger):
     name = "verify"
-    description = "Check package integrity against package db in the image. Triggers for changes or removal or content in all or the selected \"dirs\" parameter if provided, and can filter type of check with the \"check_only\" parameter."
+    description = 'Check package integrity against package db in the image. Triggers for changes or removal or content in all or the selected "dirs" parameter if provided, and can filter type of check with the "check_only" parameter.'
     params = (
         csv_param("only_packages", "List of package names to limit verification.", "libssl,openssl"),
-        csv_param("only_directories", "List of directories to limit checks so as to avoid checks on all dir.", "/usr,/var/lib"),
+        csv_param(
+            "only_directories",
+            "List of directories to limit checks so as to avoid checks on all dir.",
+            "/usr,/var/lib",
+        ),
         enum_param("check", "Check to perform instead of all.", ("changed", "missing"), example="changed"),
     )
 
@@ -68,12 +78,14 @@ class VerifyTrigger(Trigger):
             if not pkg.type.is_os or (only_pkgs and pkg.name not in only_pkgs):
                 continue
             for record in _package_files(pkg):
-                path = record.get("Path") or record.get("path")
+                path = str(record.get("Path") or record.get("path"))
                 if dirs and not any(path == d or path.startswith(d.rstrip("/") + "/") for d in dirs):
                     continue
                 status = self._status(ctx, record, path)
                 if status and check in (None, status):
-                    yield Fired(f"VERIFY check against package db for package '{pkg.name}' failed on entry '{path}' with status: '{status}'")
+                    yield Fired(
+                        f"VERIFY check against package db for package '{pkg.name}' failed on entry '{path}' with status: '{status}'"
+                    )
 
     @staticmethod
     def _status(ctx: ImageContext, record: dict[str, Any], path: str) -> str | None:
@@ -84,7 +96,10 @@ class VerifyTrigger(Trigger):
         # Config files are meant to be edited, so a changed digest there is no integrity finding.
         if entry.type is not FileType.REGULAR or not isinstance(digest, dict) or record.get("IsConfigFile"):
             return None
-        algorithm, value = _hex(str(digest.get("Algorithm") or digest.get("algorithm") or ""), str(digest.get("Value") or digest.get("value") or ""))
+        algorithm, value = _hex(
+            str(digest.get("Algorithm") or digest.get("algorithm") or ""),
+            str(digest.get("Value") or digest.get("value") or ""),
+        )
         actual = entry.digests.get(algorithm)
         if actual is None or not value:
             return None  # the analyzer did not compute this algorithm: nothing to compare

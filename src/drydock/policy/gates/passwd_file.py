@@ -30,13 +30,22 @@ class _EntryTrigger(Trigger):
         for entry in ctx.passwd or ():
             value = type(self).field(entry)
             if value is not None and value in wanted:
-                yield Fired(f"Blacklisted {self.label} '{value}' found in image's /etc/passwd: pw_entry={entry.line}")
+                yield Fired(
+                    f"Blacklisted {self.label} '{value}' found in image's /etc/passwd: pw_entry={entry.line}"
+                )
 
 
 class UsernamesTrigger(_EntryTrigger):
     name = "blacklist_usernames"
     description = "Triggers if specified username is found in the /etc/passwd file"
-    params = (csv_param("user_names", "List of usernames that will cause the trigger to fire if found in /etc/passwd.", "daemon,ftp", required=True),)
+    params = (
+        csv_param(
+            "user_names",
+            "List of usernames that will cause the trigger to fire if found in /etc/passwd.",
+            "daemon,ftp",
+            required=True,
+        ),
+    )
     label, param_name = "user", "user_names"
     field = staticmethod(lambda e: e.user)
 
@@ -44,7 +53,14 @@ class UsernamesTrigger(_EntryTrigger):
 class UserIdsTrigger(_EntryTrigger):
     name = "blacklist_userids"
     description = "Triggers if specified user id is found in the /etc/passwd file"
-    params = (csv_int_param("user_ids", "List of userids (numeric) that will cause the trigger to fire if found in /etc/passwd.", "0,1", required=True),)
+    params = (
+        csv_int_param(
+            "user_ids",
+            "List of userids (numeric) that will cause the trigger to fire if found in /etc/passwd.",
+            "0,1",
+            required=True,
+        ),
+    )
     label, param_name = "user_id", "user_ids"
     field = staticmethod(lambda e: e.uid)
 
@@ -52,7 +68,14 @@ class UserIdsTrigger(_EntryTrigger):
 class GroupIdsTrigger(_EntryTrigger):
     name = "blacklist_groupids"
     description = "Triggers if specified group id is found in the /etc/passwd file"
-    params = (csv_int_param("group_ids", "List of groupids (numeric) that will cause the trigger ot fire. If found in /etc/passwd.", "999,20", required=True),)
+    params = (
+        csv_int_param(
+            "group_ids",
+            "List of groupids (numeric) that will cause the trigger ot fire. If found in /etc/passwd.",
+            "999,20",
+            required=True,
+        ),
+    )
     label, param_name = "group_id", "group_ids"
     field = staticmethod(lambda e: e.gid)
 
@@ -60,7 +83,9 @@ class GroupIdsTrigger(_EntryTrigger):
 class ShellsTrigger(_EntryTrigger):
     name = "blacklist_shells"
     description = "Triggers if specified login shell for any user is found in the /etc/passwd file"
-    params = (csv_param("shells", "List of shell commands to blacklist.", "/bin/bash,/bin/zsh", required=True),)
+    params = (
+        csv_param("shells", "List of shell commands to blacklist.", "/bin/bash,/bin/zsh", required=True),
+    )
     label, param_name = "shell", "shells"
     field = staticmethod(lambda e: e.shell)
 
@@ -68,7 +93,14 @@ class ShellsTrigger(_EntryTrigger):
 class FullEntryTrigger(Trigger):
     name = "blacklist_full_entry"
     description = "Triggers if entire specified passwd entry is found in the /etc/passwd file."
-    params = (Param("entry", "Full entry to match in /etc/passwd.", "ftp:x:14:50:FTP User:/var/ftp:/sbin/nologin", required=True),)
+    params = (
+        Param(
+            "entry",
+            "Full entry to match in /etc/passwd.",
+            "ftp:x:14:50:FTP User:/var/ftp:/sbin/nologin",
+            required=True,
+        ),
+    )
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
         for entry in ctx.passwd or ():
@@ -79,5 +111,12 @@ class FullEntryTrigger(Trigger):
 GATE = Gate(
     "passwd_file",
     "Content checks for /etc/passwd for things like usernames, group ids, shells, or full entries.",
-    (ContentNotAvailableTrigger, UsernamesTrigger, UserIdsTrigger, GroupIdsTrigger, ShellsTrigger, FullEntryTrigger),
+    (
+        ContentNotAvailableTrigger,
+        UsernamesTrigger,
+        UserIdsTrigger,
+        GroupIdsTrigger,
+        ShellsTrigger,
+        FullEntryTrigger,
+    ),
 )

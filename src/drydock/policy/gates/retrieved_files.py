@@ -8,7 +8,12 @@ from typing import Any
 from drydock.policy.context import ImageContext
 from drydock.policy.gates.base import Fired, Gate, Param, Trigger, enum_param, regex_param
 
-PATH = Param("path", "The path of the file to verify has been retrieved during analysis", "/etc/httpd.conf", required=True)
+PATH = Param(
+    "path",
+    "The path of the file to verify has been retrieved during analysis",
+    "/etc/httpd.conf",
+    required=True,
+)
 
 
 class ContentNotAvailableTrigger(Trigger):
@@ -27,7 +32,9 @@ class ContentRegexTrigger(Trigger):
     params = (
         PATH,
         regex_param("regex", "Regex string.", ".*SSlEnabled.*", required=True),
-        enum_param("check", "The type of check to perform with the regex.", ("match", "no_match"), required=True),
+        enum_param(
+            "check", "The type of check to perform with the regex.", ("match", "no_match"), required=True
+        ),
     )
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
@@ -36,7 +43,13 @@ class ContentRegexTrigger(Trigger):
             return
         found = p["regex"].search(data.decode("utf-8", "replace"))
         if found == (p["check"] == "match"):
-            yield Fired(f"Content regex '{p['regex'].pattern}' check '{p['check']}' found in retrieved file '{p['path']}'")
+            yield Fired(
+                f"Content regex '{p['regex'].pattern}' check '{p['check']}' found in retrieved file '{p['path']}'"
+            )
 
 
-GATE = Gate("retrieved_files", "Checks against content and/or presence of files retrieved at analysis time from an image", (ContentNotAvailableTrigger, ContentRegexTrigger))
+GATE = Gate(
+    "retrieved_files",
+    "Checks against content and/or presence of files retrieved at analysis time from an image",
+    (ContentNotAvailableTrigger, ContentRegexTrigger),
+)

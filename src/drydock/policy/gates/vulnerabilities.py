@@ -38,7 +38,14 @@ def _score_params(prefix: str, whose: str) -> tuple[Param, ...]:
     for kind in SCORES:
         name = f"{prefix}cvss_v3_{kind}_score"
         out.append(float_param(name, f"{whose} CVSS v3 {kind} score to compare against.", "5.0"))
-        out.append(enum_param(f"{name}_comparison", f"The type of comparison to perform for {whose} CVSS v3 {kind} score evaluation.", OPS, example=">"))
+        out.append(
+            enum_param(
+                f"{name}_comparison",
+                f"The type of comparison to perform for {whose} CVSS v3 {kind} score evaluation.",
+                OPS,
+                example=">",
+            )
+        )
     return tuple(out)
 
 
@@ -63,16 +70,45 @@ class PackageTrigger(Trigger):
     name = "package"
     description = "Triggers if a found vulnerability in an image meets the comparison criteria."
     params = (
-        enum_param("package_type", "Only trigger for specific package type.", ("all", "os", "non-os"), required=True, example="all"),
-        enum_param("severity_comparison", "The type of comparison to perform for severity evaluation.", OPS, example=">"),
+        enum_param(
+            "package_type",
+            "Only trigger for specific package type.",
+            ("all", "os", "non-os"),
+            required=True,
+            example="all",
+        ),
+        enum_param(
+            "severity_comparison",
+            "The type of comparison to perform for severity evaluation.",
+            OPS,
+            example=">",
+        ),
         enum_param("severity", "Severity to compare against.", SEVERITIES, example="high"),
         *_score_params("", "NVD"),
-        bool_param("fix_available", "If present, the fix availability for the vulnerability record must match the value of this parameter."),
-        bool_param("vendor_only", "If True, an available fix for this CVE must not be explicitly marked as wont be addressed by the vendor"),
-        int_param("max_days_since_creation", "If provided, this CVE must be older than the days provided to trigger.", "7"),
-        int_param("max_days_since_fix", "If provided (only evaluated when fix_available option is also set to true), the fix first observed time must be older than days provided, to trigger.", "30"),
+        bool_param(
+            "fix_available",
+            "If present, the fix availability for the vulnerability record must match the value of this parameter.",
+        ),
+        bool_param(
+            "vendor_only",
+            "If True, an available fix for this CVE must not be explicitly marked as wont be addressed by the vendor",
+        ),
+        int_param(
+            "max_days_since_creation",
+            "If provided, this CVE must be older than the days provided to trigger.",
+            "7",
+        ),
+        int_param(
+            "max_days_since_fix",
+            "If provided (only evaluated when fix_available option is also set to true), the fix first observed time must be older than days provided, to trigger.",
+            "30",
+        ),
         *_score_params("vendor_", "Vendor"),
-        regex_param("package_path_exclude", "The regex to evaluate against the package path to exclude vulnerabilities", "test\\.jar"),
+        regex_param(
+            "package_path_exclude",
+            "The regex to evaluate against the package path to exclude vulnerabilities",
+            "test\\.jar",
+        ),
     )
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
@@ -91,7 +127,12 @@ class PackageTrigger(Trigger):
         sev_cmp = COMPARISONS[p.get("severity_comparison", ">")]
         sev_rank = _RANK[sev] if sev else None
         scores = [
-            (prefix == "vendor_", kind, p[f"{prefix}cvss_v3_{kind}_score"], COMPARISONS[p.get(f"{prefix}cvss_v3_{kind}_score_comparison", ">=")])
+            (
+                prefix == "vendor_",
+                kind,
+                p[f"{prefix}cvss_v3_{kind}_score"],
+                COMPARISONS[p.get(f"{prefix}cvss_v3_{kind}_score_comparison", ">=")],
+            )
             for prefix in ("", "vendor_")
             for kind in SCORES
             if p.get(f"{prefix}cvss_v3_{kind}_score") is not None
@@ -118,9 +159,7 @@ class PackageTrigger(Trigger):
                 return False
             if fix is not None and fix != bool(m.fix_versions):
                 return False
-            if fix_cutoff is not None and (m.fix_observed_at is None or m.fix_observed_at > fix_cutoff):
-                return False
-            return True
+            return fix_cutoff is None or (m.fix_observed_at is not None and m.fix_observed_at <= fix_cutoff)
 
         return accept
 
@@ -130,7 +169,12 @@ class PackageTrigger(Trigger):
         what = m.package_name if m.is_os else (m.package_path or f"{m.package_name}-{m.package_version}")
         fixed = ",".join(m.fix_versions) or "None"
         scores = ""
-        used = [(pre, kind) for pre in ("", "vendor_") for kind in SCORES if p.get(f"{pre}cvss_v3_{kind}_score") is not None]
+        used = [
+            (pre, kind)
+            for pre in ("", "vendor_")
+            for kind in SCORES
+            if p.get(f"{pre}cvss_v3_{kind}_score") is not None
+        ]
         if used:
             parts = [
                 f"{'Vendor' if pre else 'NVD'} CVSSv3 {kind} score: {_best(m.vendor_cvss_v3 if pre else m.nvd_cvss_v3, kind)}"
@@ -146,13 +190,22 @@ class PackageTrigger(Trigger):
 class StaleFeedDataTrigger(Trigger):
     name = "stale_feed_data"
     description = "Triggers if the CVE data is older than the window specified by the parameter MAXAGE (unit is number of days)."
-    params = (int_param("max_days_since_sync", "Fire the trigger if the last sync was more than this number of days ago.", "10", required=True),)
+    params = (
+        int_param(
+            "max_days_since_sync",
+            "Fire the trigger if the last sync was more than this number of days ago.",
+            "10",
+            required=True,
+        ),
+    )
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
         view = ctx.vulnerabilities
         last = view.last_sync if view is not None else None
         if last is not None and ctx.now - last > timedelta(days=p["max_days_since_sync"]):
-            yield Fired(f"The vulnerability feed for this image distro is older than MAXAGE ({p['max_days_since_sync']}) days")
+            yield Fired(
+                f"The vulnerability feed for this image distro is older than MAXAGE ({p['max_days_since_sync']}) days"
+            )
 
 
 class DataUnavailableTrigger(Trigger):
@@ -171,8 +224,16 @@ class BlacklistTrigger(Trigger):
     name = "blacklist"
     description = "Triggers if any of a list of specified vulnerabilities has been detected in the image."
     params = (
-        csv_param("vulnerability_ids", "List of vulnerability IDs, will cause the trigger to fire if any are detected.", "CVE-2019-1234", required=True),
-        bool_param("vendor_only", "If set to True, discard matches against this vulnerability if vendor has marked as will not fix in the vulnerability record."),
+        csv_param(
+            "vulnerability_ids",
+            "List of vulnerability IDs, will cause the trigger to fire if any are detected.",
+            "CVE-2019-1234",
+            required=True,
+        ),
+        bool_param(
+            "vendor_only",
+            "If set to True, discard matches against this vulnerability if vendor has marked as will not fix in the vulnerability record.",
+        ),
     )
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
@@ -180,7 +241,13 @@ class BlacklistTrigger(Trigger):
         if view is None:
             return
         wanted, vendor_only = set(p["vulnerability_ids"]), p.get("vendor_only", True)
-        found = sorted({m.vulnerability_id for m in view.matches if m.vulnerability_id in wanted and not (vendor_only and m.will_not_fix)})
+        found = sorted(
+            {
+                m.vulnerability_id
+                for m in view.matches
+                if m.vulnerability_id in wanted and not (vendor_only and m.will_not_fix)
+            }
+        )
         if found:
             yield Fired(f"Blacklisted vulnerabilities detected: {found}")
 

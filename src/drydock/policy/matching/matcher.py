@@ -180,7 +180,7 @@ class _Run:
     def vulnerable(self, candidate: Candidate, version: str) -> bool:
         try:
             constraint = candidate.constraint()
-        except InvalidConstraint:
+        except (InvalidConstraint, InvalidVersion):
             self.result.invalid_constraints += 1
             return False
         if candidate.version_format == "rpm" and ":" not in version and (epoch := candidate.bound_epoch):
