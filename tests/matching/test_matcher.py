@@ -200,3 +200,12 @@ def test_python_name_normalisation(real_index: VulnerabilityIndex) -> None:
     assert "PYSEC-2021-335" in _ids(real_index, None, pkg("accesscontrol", "4.2", T.PYTHON))
     assert "PYSEC-2019-152" in _ids(real_index, None, pkg("Ironic_Inspector", "5.0.1", T.PYTHON))
     assert "PYSEC-2019-152" not in _ids(real_index, None, pkg("Ironic_Inspector", "5.0.2", T.PYTHON))
+
+
+def test_unparseable_record_is_counted_not_matched() -> None:
+    bad = Vulnerability("CVE-3", "debian:12", affected=[AffectedPackage("bind9", VersionFormat.DPKG, ["9.10.4_p5-2"])])
+    good = Vulnerability("CVE-4", "debian:12", affected=[AffectedPackage("bind9", VersionFormat.DPKG, ["9.18.1-1"])])
+    index = index_from_records([bad, good])
+    for _ in range(2):  # the parse failure is remembered, and still only counted
+        result = match_packages(index, Distro("debian", "12"), [pkg("bind9", "9.10.1-1", T.DEB)])
+        assert [m.vulnerability_id for m in result.matches] == ["CVE-4"] and result.invalid_constraints == 1

@@ -119,8 +119,7 @@ def partition(records: Iterable[Record], driver: str) -> dict[str, GroupData]:
         feed, group = placement(record)
         feeds[group] = feed
         key = (group, record_key(record))
-        previous = by_key.get(key)
-        by_key[key] = record if previous is None else merge(previous, record)
+        by_key[key] = merge(by_key.get(key), record)
     groups: dict[str, GroupData] = {}
     for (group, _), record in by_key.items():
         data = groups.get(group)
@@ -130,27 +129,36 @@ def partition(records: Iterable[Record], driver: str) -> dict[str, GroupData]:
     return groups
 
 
-def merge(old: Record, new: Record) -> Record:
-    """Two records of one id: the newer's fields, the union of their affected packages.
+def merge(old: Record | None, new: Record) -> Record:
+    """One record per id: the newer's fields, the union of the affected packages of both.
 
-    Entries for the same package (name, module stream, arch, source flag) are joined: their
-    fix versions pooled (each names a stream that is fixed), their ranges OR-ed.
+    Entries for the same package (name, module stream, arch, source flag), within a record or
+    across two, are joined: fix versions pooled (each names a stream that is fixed), ranges
+    OR-ed. Drivers that read several advisories per CVE (Red Hat) list a package once per
+    advisory; matched one by one, the mainline fix would flag a package already carrying the
+    EUS-stream fix.
     """
-    if not isinstance(old, Vulnerability) or not isinstance(new, Vulnerability):
+    if not isinstance(new, Vulnerability) or (old is not None and not isinstance(old, Vulnerability)):
         return new
     joined: dict[tuple[Any, ...], AffectedPackage] = {}
-    for affected in [*old.affected, *new.affected]:
+    for affected in [*(old.affected if old else []), *new.affected]:
         key = (affected.name, affected.module, affected.arch, affected.is_source, affected.version_format)
         have = joined.get(key)
         if have is None:
-            joined[key] = replace(affected, fixed_versions=list(affected.fixed_versions),
-                                  vulnerable_ranges=list(affected.vulnerable_ranges))
+            joined[key] = replace(
+                affected,
+                fixed_versions=list(dict.fromkeys(affected.fixed_versions)),
+                vulnerable_ranges=list(affected.vulnerable_ranges),
+                advisories=list(affected.advisories),
+            )
             continue
         have.fixed_versions = list(dict.fromkeys([*have.fixed_versions, *affected.fixed_versions]))
         have.vulnerable_ranges += [r for r in affected.vulnerable_ranges if r not in have.vulnerable_ranges]
+        have.advisories += [a for a in affected.advisories if a not in have.advisories]
         if affected.fix_state is FixState.FIXED:
             have.fix_state = FixState.FIXED
-    return replace(new, affected=list(joined.values()), aliases=list(dict.fromkeys([*old.aliases, *new.aliases])))
+    aliases = list(dict.fromkeys([*(old.aliases if old else []), *new.aliases]))
+    return replace(new, affected=list(joined.values()), aliases=aliases)
 
 
 def constraint_text(affected: AffectedPackage) -> str | None:

@@ -173,7 +173,9 @@ class Importer:
         for done, data in enumerate(groups.values()):
             self.progress(Progress("write", source.driver, data.group, done, len(groups)))
             result.groups.append(self.write_group(data))
-        if key is not None and all(g.status != "failure" for g in result.groups):
+        # Remember the inputs only when every group took them: a failed or disabled group must
+        # be written by the next sync of the same, unchanged files.
+        if key is not None and all(g.status in ("success", "unchanged") for g in result.groups):
             store.record_source(self.session, key, digest)
             self.session.commit()
         return result
