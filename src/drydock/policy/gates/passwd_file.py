@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from drydock.policy.context import ImageContext, PasswdEntry
 from drydock.policy.gates.base import Fired, Gate, Param, Trigger, csv_int_param, csv_param
@@ -21,12 +21,11 @@ class ContentNotAvailableTrigger(Trigger):
 class _EntryTrigger(Trigger):
     """Fires once per passwd entry whose field (``field``) is in the rule's list."""
 
-    label: str
-    param_name: str
-    field: Callable[[PasswdEntry], Any]
+    label: ClassVar[str]
+    field: ClassVar[Callable[[PasswdEntry], Any]]
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
-        wanted = p[self.param_name]
+        wanted = p[self.params[0].name]
         for entry in ctx.passwd or ():
             value = type(self).field(entry)
             if value is not None and value in wanted:
@@ -35,59 +34,62 @@ class _EntryTrigger(Trigger):
                 )
 
 
-class UsernamesTrigger(_EntryTrigger):
-    name = "blacklist_usernames"
-    description = "Triggers if specified username is found in the /etc/passwd file"
-    params = (
-        csv_param(
-            "user_names",
-            "List of usernames that will cause the trigger to fire if found in /etc/passwd.",
-            "daemon,ftp",
-            required=True,
-        ),
-    )
-    label, param_name = "user", "user_names"
-    field = staticmethod(lambda e: e.user)
+def _entry_trigger(
+    name: str, description: str, param: Param, label: str, field: Callable[[PasswdEntry], Any]
+) -> type[Trigger]:
+    attrs = {
+        "name": name,
+        "description": description,
+        "params": (param,),
+        "label": label,
+        "field": staticmethod(field),
+    }
+    return type(name, (_EntryTrigger,), attrs)
 
 
-class UserIdsTrigger(_EntryTrigger):
-    name = "blacklist_userids"
-    description = "Triggers if specified user id is found in the /etc/passwd file"
-    params = (
-        csv_int_param(
-            "user_ids",
-            "List of userids (numeric) that will cause the trigger to fire if found in /etc/passwd.",
-            "0,1",
-            required=True,
-        ),
-    )
-    label, param_name = "user_id", "user_ids"
-    field = staticmethod(lambda e: e.uid)
-
-
-class GroupIdsTrigger(_EntryTrigger):
-    name = "blacklist_groupids"
-    description = "Triggers if specified group id is found in the /etc/passwd file"
-    params = (
-        csv_int_param(
-            "group_ids",
-            "List of groupids (numeric) that will cause the trigger ot fire. If found in /etc/passwd.",
-            "999,20",
-            required=True,
-        ),
-    )
-    label, param_name = "group_id", "group_ids"
-    field = staticmethod(lambda e: e.gid)
-
-
-class ShellsTrigger(_EntryTrigger):
-    name = "blacklist_shells"
-    description = "Triggers if specified login shell for any user is found in the /etc/passwd file"
-    params = (
-        csv_param("shells", "List of shell commands to blacklist.", "/bin/bash,/bin/zsh", required=True),
-    )
-    label, param_name = "shell", "shells"
-    field = staticmethod(lambda e: e.shell)
+UsernamesTrigger = _entry_trigger(
+    "blacklist_usernames",
+    "Triggers if specified username is found in the /etc/passwd file",
+    csv_param(
+        "user_names",
+        "List of usernames that will cause the trigger to fire if found in /etc/passwd.",
+        "daemon,ftp",
+        required=True,
+    ),
+    "user",
+    lambda e: e.user,
+)
+UserIdsTrigger = _entry_trigger(
+    "blacklist_userids",
+    "Triggers if specified user id is found in the /etc/passwd file",
+    csv_int_param(
+        "user_ids",
+        "List of userids (numeric) that will cause the trigger to fire if found in /etc/passwd.",
+        "0,1",
+        required=True,
+    ),
+    "user_id",
+    lambda e: e.uid,
+)
+GroupIdsTrigger = _entry_trigger(
+    "blacklist_groupids",
+    "Triggers if specified group id is found in the /etc/passwd file",
+    csv_int_param(
+        "group_ids",
+        "List of groupids (numeric) that will cause the trigger ot fire. If found in /etc/passwd.",
+        "999,20",
+        required=True,
+    ),
+    "group_id",
+    lambda e: e.gid,
+)
+ShellsTrigger = _entry_trigger(
+    "blacklist_shells",
+    "Triggers if specified login shell for any user is found in the /etc/passwd file",
+    csv_param("shells", "List of shell commands to blacklist.", "/bin/bash,/bin/zsh", required=True),
+    "shell",
+    lambda e: e.shell,
+)
 
 
 class FullEntryTrigger(Trigger):
