@@ -28,7 +28,7 @@ from drydock.analyzer.image_metadata import image_metadata, source_summary
 from drydock.analyzer.layerscan import ScanPlan
 from drydock.analyzer.model import CatalogResult, Distro, ImageAnalysis, Package
 from drydock.analyzer.pathmatch import GlobSet
-from drydock.analyzer.pkgfilter import apply_ownership, dedupe, keep_relationships
+from drydock.analyzer.pkgfilter import apply_ownership, attach_layers, dedupe, keep_relationships
 from drydock.analyzer.secrets import RegexSearcher
 from drydock.analyzer.sources.base import ImageSource, LayerRef, SourceError
 from drydock.analyzer.squash import SquashError, SquashResult, squash
@@ -153,6 +153,7 @@ def analyze(source: ImageSource | str, config: AnalyzerConfig | None = None, pro
             found = _run_catalogers(catalogers, resolver, CatalogContext(distro, dict(config.cataloger_config)), progress)
             for result in squashed.scan_results:
                 found.extend(result)
+            attach_layers(found.packages, resolver)
             warnings += found.warnings
         with stages.stage("cpe"):
             _add_cpes(found.packages, distro)

@@ -62,6 +62,12 @@ _TYPES: dict[str, FileType] = {
 Record = tuple[str, FileType, int, int, int, int, str | None, int, dict[str, str] | None]
 
 
+def layer_id(layer: LayerRef) -> str:
+    """The id entries and locations carry: the uncompressed diff_id when the source knows it
+    (stable across recompression, and what syft reports), else the blob digest."""
+    return layer.diff_id or layer.digest
+
+
 class LayerError(Exception):
     """A layer could not be read (corrupt or truncated tar, too many members)."""
 
@@ -137,7 +143,8 @@ class LayerIndex:
     """Everything one layer contributed, keyed by normalized path. Whiteouts and opaque
     directories apply to the layers below only."""
 
-    digest: str
+    digest: str  # the blob digest, for messages
+    layer_id: str  # what FileEntry.layer / Location.layer say: the diff_id, as syft's layerID
     records: list[Record] = field(default_factory=list)
     whiteouts: list[str] = field(default_factory=list)
     opaques: list[str] = field(default_factory=list)
@@ -242,7 +249,7 @@ class _LayerScanner:
         self.hardlinks[path] = root
         shared = self.regular[root]
         link_record: Record = (path, FileType.HARDLINK, *shared[2:6], root, shared[7], shared[8])
-        entry = record_to_entry(link_record, self.index.digest)
+        entry = record_to_entry(link_record, self.index.layer_id)
         if entry.size > self.plan.max_file_bytes:
             return root
         if root in self.index.captures and self.plan.capture_wanted(path):
@@ -302,7 +309,7 @@ class _LayerScanner:
             self._record(path, m, digests)
             return
         entry = FileEntry(
-            path=path, type=FileType.REGULAR, mode=m.mode, uid=m.uid, gid=m.gid, size=m.size, layer=self.index.digest
+            path=path, type=FileType.REGULAR, mode=m.mode, uid=m.uid, gid=m.gid, size=m.size, layer=self.index.layer_id
         )
         scanners = plan.scanners_for(entry) if plan.scanners else []
         searchers = plan.searchers_for(m.size)
@@ -417,7 +424,7 @@ def scan_layer(
     kept) and return its index; with ``offload``, scanners run in its worker processes.
     Raises LayerError for an unreadable layer; SourceError (e.g. digest mismatch) from the
     source passes through."""
-    index = LayerIndex(digest=layer.digest)
+    index = LayerIndex(digest=layer.digest, layer_id=layer_id(layer))
     first = _LayerScanner(plan, index, None, offload)
     try:
         _read_layer(source, layer, first)

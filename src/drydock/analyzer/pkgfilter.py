@@ -1,4 +1,5 @@
-"""Package-list post-processing: ownership by file overlap, and de-duplication.
+"""Package-list post-processing: layers of locations, ownership by file overlap, and
+de-duplication.
 
 Ownership: a Python/npm/... package whose evidence lives in files that an OS package
 installed (``python3-requests`` from apt) is the OS package's business: vulnerability data
@@ -14,7 +15,7 @@ from __future__ import annotations
 import posixpath
 
 from drydock.analyzer.filetree import FileResolver, normalize_path
-from drydock.analyzer.model import License, Package, Relationship
+from drydock.analyzer.model import License, Location, Package, Relationship
 
 OWNERSHIP = "ownership-by-file-overlap"
 
@@ -67,6 +68,24 @@ def _owners(pkg: Package, owner_of: dict[str, Package], real: _RealPaths) -> lis
         if owner is not None:
             owners[owner.id] = owner
     return list(owners.values())
+
+
+def _with_layer(loc: Location, resolver: FileResolver) -> Location:
+    if loc.layer is not None:
+        return loc
+    entry = resolver.entry(loc.path)
+    if entry is None or entry.layer is None:
+        return loc
+    return Location(loc.path, entry.layer, loc.evidence)
+
+
+def attach_layers(packages: list[Package], resolver: FileResolver) -> None:
+    """Fill the layer of locations whose cataloger left it out, from the final tree: every
+    location names the layer that last wrote its file (syft's layerID)."""
+    for pkg in packages:
+        pkg.locations = [_with_layer(loc, resolver) for loc in pkg.locations]
+        for lic in pkg.licenses:
+            lic.locations = [_with_layer(loc, resolver) for loc in lic.locations]
 
 
 def _dedupe_key(pkg: Package) -> tuple[str, str, str, str, tuple[str, ...]]:

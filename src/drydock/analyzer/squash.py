@@ -31,6 +31,7 @@ from drydock.analyzer.layerscan import (
     Record,
     ScanPlan,
     Spilled,
+    layer_id,
     record_to_entry,
     scan_layer,
 )
@@ -174,7 +175,7 @@ class _Merger:
                 if old[0][1] is FileType.DIRECTORY and record[1] is not FileType.DIRECTORY:
                     replaced_dirs.add(path)
                 self._forget(path)
-            self.records[path] = (record, index.digest)
+            self.records[path] = (record, index.layer_id)
         self._drop_subtrees(replaced_dirs, include_roots=False)
         self._add_implied_parents(index)
         self.captures.update(index.captures)
@@ -189,7 +190,8 @@ class _Merger:
         for record in index.records:
             parent = posixpath.dirname(record[0])
             while parent != "/" and parent not in self.records:
-                self.records[parent] = ((parent, FileType.DIRECTORY, 0o755, 0, 0, 0, None, 0, None), index.digest)
+                implied: Record = (parent, FileType.DIRECTORY, 0o755, 0, 0, 0, None, 0, None)
+                self.records[parent] = (implied, index.layer_id)
                 parent = posixpath.dirname(parent)
 
     def final_entries(self) -> dict[str, FileEntry]:
@@ -272,7 +274,7 @@ def _fetch_symlinked(
             continue
         by_layer.setdefault(target.layer or "", set()).add(target.path)
     for layer in layers:
-        paths = by_layer.get(layer.digest)
+        paths = by_layer.get(layer_id(layer))
         if not paths:
             continue
         sub = ScanPlan(

@@ -40,7 +40,7 @@ class ManifestCataloger:
             name, _, version = resolver.read_text(entry.path).strip().partition("==")
             out.packages.append(Package(
                 name=name, version=version, type=PackageType.PYTHON, found_by=self.name,
-                locations=[Location(entry.path, entry.layer, "primary")], language="python",
+                locations=[Location(entry.path, None, "primary")], language="python",  # pipeline adds the layer
             ))
         return out
 

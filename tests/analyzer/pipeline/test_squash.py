@@ -64,7 +64,7 @@ def test_whiteouts_and_replacement(tmp_path: Path, workers: int) -> None:
     assert not {"/opt/app/keys.txt", "/opt/app/data", "/opt/app/data/deep.txt", "/srv/conf", "/srv/conf/a.conf"} & paths
     assert "/srv" in paths  # only the whited-out directory goes, not its parent
     passwd = result.resolver.entry("/etc/passwd")
-    assert passwd is not None and passwd.layer == MemorySource([BASE, TOP]).info().layers[1].digest
+    assert passwd is not None and passwd.layer == MemorySource([BASE, TOP]).info().layers[1].diff_id
     assert "alice" in result.resolver.read_text("/etc/passwd")
     # per-path findings of deleted/replaced files are gone: the tool binary and the key file
     names = {p.name for r in result.scan_results for p in r.packages}
