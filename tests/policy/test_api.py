@@ -7,8 +7,10 @@ import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from drydock.policy import watcher
+from drydock.policy.models import PolicyBundleRecord
 from drydock.policy.spec import default_bundle
 from drydock.runtime.context import Runtime
 from tests.policy.factory import bundle_doc, rule
@@ -162,3 +164,14 @@ def test_watcher_reevaluates_on_activation(
         (tag, "WARN"),
         (tag, "STOP"),
     ]
+
+
+def test_policy_data_of_deleted_accounts_is_purged(api: TestClient, policy_runtime: Runtime) -> None:
+    h = new_account(api)
+    api.get("/v1/policies", headers=h)  # installs the default bundle
+    with policy_runtime.db.session() as session:
+        session.add(PolicyBundleRecord(account="ghost-account", policy_id="x", bundle={}))
+    watcher.purge_deleted_accounts(policy_runtime)
+    with policy_runtime.db.session() as session:
+        accounts = set(session.scalars(select(PolicyBundleRecord.account)))
+    assert "ghost-account" not in accounts and h["x-anchore-account"] in accounts

@@ -7,9 +7,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from drydock.accounts.models import Account
 from drydock.catalog import events
 from drydock.core.db import utcnow
 from drydock.core.errors import BadRequest, DrydockError, NotFound
@@ -246,7 +247,11 @@ def evaluation_out(row: PolicyEvaluationRecord, bundle: dict[str, Any], detail: 
     }
 
 
-def delete_account_policies(session: Session, account: str) -> None:
+def purge_deleted_accounts(session: Session) -> int:
+    """Delete the bundles and evaluations of accounts that no longer exist (the account purge
+    removes the account row; policy data follows on the next run). Returns rows deleted."""
+    known = select(Account.name)
+    deleted = 0
     for model in (PolicyEvaluationRecord, PolicyBundleRecord):
-        for row in session.scalars(select(model).where(model.account == account)):
-            session.delete(row)
+        deleted += session.execute(delete(model).where(model.account.not_in(known))).rowcount or 0
+    return deleted

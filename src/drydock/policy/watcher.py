@@ -95,3 +95,8 @@ def policy_eval(runtime: Runtime) -> None:
                 reevaluate_tag(session, runtime, account, key)
         except DrydockError as exc:
             log.warning("policy_eval failed", extra={"account": account, "tag": key, "error": exc.message})
+
+
+def purge_deleted_accounts(runtime: Runtime) -> None:
+    with runtime.db.session() as session:
+        service.purge_deleted_accounts(session)

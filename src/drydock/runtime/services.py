@@ -156,7 +156,14 @@ def _policy_tasks() -> list[PeriodicTask]:
     from drydock.catalog.watchers import singleton
     from drydock.policy import watcher
 
-    return [PeriodicTask("policy_eval", lambda rt: watcher.INTERVAL_SECONDS, singleton("policy_eval", watcher.policy_eval))]
+    return [
+        PeriodicTask("policy_eval", lambda rt: watcher.INTERVAL_SECONDS, singleton("policy_eval", watcher.policy_eval)),
+        PeriodicTask(
+            "policy_account_cleanup",
+            lambda rt: rt.settings.timers.account_cleanup_seconds,
+            singleton("policy_account_cleanup", watcher.purge_deleted_accounts),
+        ),
+    ]
 
 
 SERVICES: dict[str, ServiceSpec] = {
