@@ -194,8 +194,8 @@ class _Merger:
                 self.records[parent] = (implied, index.layer_id)
                 parent = posixpath.dirname(parent)
 
-    def final_entries(self) -> dict[str, FileEntry]:
-        entries = {path: record_to_entry(rec, layer) for path, (rec, layer) in self.records.items()}
+    def final_entries(self, algorithms: tuple[str, ...]) -> dict[str, FileEntry]:
+        entries = {path: record_to_entry(rec, layer, algorithms) for path, (rec, layer) in self.records.items()}
         entries.setdefault("/", FileEntry(path="/", type=FileType.DIRECTORY, mode=0o755))
         return entries
 
@@ -302,7 +302,9 @@ def squash(
     merger = _Merger()
     for index in _scan_all(source, layers, plan, workers, progress):
         merger.apply(index)
-    resolver = SquashedResolver(merger.final_entries(), merger.captures, merger.too_large, plan.max_file_bytes)
+    entries = merger.final_entries(plan.digest_algorithms)
+    merger.records.clear()  # the records are now entries; free them before the symlink pass
+    resolver = SquashedResolver(entries, merger.captures, merger.too_large, plan.max_file_bytes)
     _fetch_symlinked(source, layers, plan, merger, resolver)
     return SquashResult(
         resolver=resolver,
