@@ -22,6 +22,10 @@ from drydock.runtime.registry import shared_secret
 
 CREDENTIAL_KEY = "catalog.credential_key"
 ANALYSIS_BUCKET = "analysis_data"
+# The normalized content the policy engine reads (distro + packages, no file list): small enough
+# to re-match every stored image when feed data changes without loading whole analyses.
+PACKAGES_BUCKET = "image_packages"
+PACKAGE_KEYS = ("schema", "source", "distro", "packages")
 
 
 @dataclass
@@ -65,13 +69,21 @@ class CatalogContext:
         )
 
     def store_document(self, session: Session, account: str, digest: str, document: dict[str, Any]) -> None:
+        """Store the analysis and, beside it, its normalized package content."""
         self.archive.put(session, account, ANALYSIS_BUCKET, _key(digest), json.dumps(document).encode())
+        packages = {k: document[k] for k in PACKAGE_KEYS if k in document}
+        self.archive.put(session, account, PACKAGES_BUCKET, _key(digest), json.dumps(packages).encode())
+
+    def load_packages(self, session: Session, account: str, digest: str) -> dict[str, Any]:
+        """The package content of an analyzed image (an analysis document without files)."""
+        return json.loads(self.archive.get(session, account, PACKAGES_BUCKET, _key(digest)))
 
     def load_document(self, session: Session, account: str, digest: str) -> dict[str, Any]:
         return json.loads(self.archive.get(session, account, ANALYSIS_BUCKET, _key(digest)))
 
     def delete_documents(self, session: Session, account: str, digest: str) -> None:
-        self.archive.delete(session, account, ANALYSIS_BUCKET, _key(digest))
+        for bucket in (ANALYSIS_BUCKET, PACKAGES_BUCKET):
+            self.archive.delete(session, account, bucket, _key(digest))
 
 
 def _key(digest: str) -> str:
