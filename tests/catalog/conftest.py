@@ -17,7 +17,12 @@ def catalog_runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory)
         database_url,
         tmp_path_factory.mktemp("catalog-data"),
         analyzer={"poll_seconds": 0.1, "layer_workers": 1},
-        catalog={"max_compressed_image_size_mb": 5, "registry_retries": 0, "registry_connect_timeout": 2},
+        catalog={
+            "max_compressed_image_size_mb": 5,
+            "registry_retries": 0,
+            "registry_connect_timeout": 2,
+            "image_gc_seconds": 0.5,
+        },
         timers={"account_cleanup_seconds": 0.5},
     )
 
