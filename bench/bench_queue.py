@@ -53,6 +53,16 @@ def enqueue_rate(db: Database, queue: str, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
+def write_rate(db: Database, n: int) -> float:
+    """Baseline: one-row write transactions per second (a singleton-lease acquire), i.e. what
+    the disk's commit latency allows; every queue operation costs at least one of these."""
+    start = time.perf_counter()
+    for _ in range(n):
+        with db.session() as s:
+            sq.acquire_lease(s, "bench-baseline", "bench", 60)
+    return n / (time.perf_counter() - start)
+
+
 def consume_rate(db: Database, queue: str, consumers: int, batch: int) -> tuple[float, int]:
     """Messages leased and acknowledged per second; also how many were delivered twice
     (must be 0: leases are long enough never to expire during the run)."""
@@ -85,7 +95,7 @@ def consume_rate(db: Database, queue: str, consumers: int, batch: int) -> tuple[
 
 def run(
     backend: str, consumer_counts: list[int], n: int, *, hold_connection: bool = False
-) -> list[tuple[str, int, float, float, float, int]]:
+) -> list[tuple[str, int, float, float, float, float, int]]:
     """``hold_connection`` keeps one idle connection open for the run. On SQLite this matters:
     with ``NullPool`` the last connection to close checkpoints and deletes the WAL, so a lone
     worker pays a checkpoint per transaction; a busy server always has another connection."""
@@ -96,13 +106,14 @@ def run(
         db = Database(url, pool_size=8, max_overflow=4)
         held = db.engine.connect() if hold_connection else None
         try:
+            baseline = write_rate(db, n)
             for consumers in consumer_counts:
                 queue = f"bench-{consumers}"
                 enq = enqueue_rate(db, queue, n)
                 single, dup1 = consume_rate(db, queue, consumers, batch=1)
                 enqueue_rate(db, queue, n)
                 batched, dup10 = consume_rate(db, queue, consumers, batch=10)
-                rows.append((label, consumers, enq, single, batched, dup1 + dup10))
+                rows.append((label, consumers, baseline, enq, single, batched, dup1 + dup10))
         finally:
             if held is not None:
                 held.close()
@@ -120,10 +131,13 @@ def main() -> None:
         *run("sqlite", [1, 2, 4], args.messages, hold_connection=True),
     ]
     print(
-        f"{'backend':<16} {'consumers':>9} {'enqueue/s':>10} {'lease+ack/s':>12} {'batch10/s':>10} {'dup':>4}"
+        f"{'backend':<12} {'consumers':>9} {'1-row txn/s':>11} {'enqueue/s':>10} {'lease+ack/s':>12}"
+        f" {'batch10/s':>10} {'dup':>4}"
     )
-    for backend, consumers, enq, single, batched, dups in rows:
-        print(f"{backend:<16} {consumers:>9} {enq:>10.0f} {single:>12.0f} {batched:>10.0f} {dups:>4}")
+    for backend, consumers, baseline, enq, single, batched, dups in rows:
+        print(
+            f"{backend:<12} {consumers:>9} {baseline:>11.0f} {enq:>10.0f} {single:>12.0f} {batched:>10.0f} {dups:>4}"
+        )
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def run_threads(n: int, target: Callable[[int], object]) -> list[object]:
 
 def test_threads_get_each_message_exactly_once(db: Database, queue: str) -> None:
     # SQLite too: BEGIN IMMEDIATE serialises the threads' lease transactions.
-    ids = fill(db, queue, 300)
+    ids = fill(db, queue, 150)
 
     def consume(i: int) -> list[int]:
         mine: list[int] = []
@@ -85,7 +85,7 @@ def test_skip_locked_does_not_wait_for_an_open_lease(pg: Database, queue: str) -
 def test_two_processes_share_a_queue_without_duplicates(
     pg: Database, queue: str, database_url: str, tmp_path: Path
 ) -> None:
-    ids = fill(pg, queue, 200)
+    ids = fill(pg, queue, 120)
     start_file = tmp_path / "go"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
     worker = Path(__file__).with_name("lease_worker.py")
