@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from drydock.api.deps import Authorized, PrincipalDep, RequestContext, RuntimeDep, SessionDep
+from drydock.api.deps import Authorized, RequestContext, RuntimeDep, SessionDep
 from drydock.catalog import images
 from drydock.core.errors import BadRequest, NotFound
 from drydock.policy import runner, service
@@ -109,5 +109,5 @@ def check_image_by_id(
 
 
 @router.get("/system/policy_spec")
-def get_policy_spec(principal: PrincipalDep) -> list[dict[str, Any]]:
+def get_policy_spec(ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)]) -> list[dict[str, Any]]:
     return policy_spec()
