@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError
-from drydock.analyzer.catalogers.golang.binary_scanner import GoBinaryScanner
+from drydock.analyzer.catalogers.golang.binary_scanner import GoBinaryScanner, crypto_settings
 from drydock.analyzer.catalogers.golang.buildinfo import MAGIC, NotAGoBinary, read_buildinfo
 from drydock.analyzer.catalogers.golang.gomod import (
     GoModCataloger,
@@ -331,3 +331,15 @@ def test_module_licenses_through_the_cataloger_config(tmp_path: Path) -> None:
         ("github.com/someorg/somename", ["Apache-2.0"])
     ]
     assert GoModCataloger().catalog(DirectoryResolver(tmp_path), CatalogContext()).packages[0].licenses == []
+
+
+@pytest.mark.parametrize(
+    "blob,expected",
+    [
+        (b"plain go binary", []),
+        (b"..._Cfunc__goboringcrypto_AES...", ["boringcrypto"]),
+        (b"_goboringcrypto_ ... crypto/tls/fipsonly ...", ["boringcrypto + fips"]),
+    ],
+)
+def test_crypto_settings(blob: bytes, expected: list[str]) -> None:
+    assert crypto_settings(blob) == expected

@@ -19,6 +19,14 @@ MAX_BINARY_BYTES = 1 << 30
 _MIN_BINARY_BYTES = 4
 
 
+def crypto_settings(data: bytes) -> list[str]:
+    """BoringCrypto builds link the ``_goboringcrypto_`` cgo symbols; FIPS-only TLS adds
+    ``crypto/tls/fipsonly``. FedRAMP-style reviews ask exactly this of a Go binary."""
+    if b"_goboringcrypto_" not in data:
+        return []
+    return ["boringcrypto + fips"] if b"crypto/tls/fipsonly" in data else ["boringcrypto"]
+
+
 def _wanted_name(path: str) -> bool:
     """Go binaries are executables without an extension (or Windows .exe); the exec bit is
     not required because images built on Windows or copied from archives may lack it."""
@@ -52,6 +60,7 @@ class GoBinaryScanner:
         ctx = BinaryContext(
             location=Location(entry.path, entry.layer, "primary"),
             arch=arch,
+            crypto_settings=crypto_settings(data),
             contents=data if config.from_contents else b"",
             config=config,
         )
