@@ -13,7 +13,7 @@ regular files decides on the header alone whether the bytes are needed:
 * hashed (configured digest algorithms).
 
 Files above ``max_file_bytes`` are only hashed (streamed), never held. Memory per worker is
-therefore one file of at most ``max_file_bytes`` plus the index (≈ 200 bytes per member) plus
+therefore one file of at most ``max_file_bytes`` plus the index (≈ 400 bytes per member with a sha256) plus
 the in-memory captures (each ≤ ``spill_bytes``, and only pattern-matched files).
 
 Security: member names with NUL bytes or ``..`` components are skipped with a warning;

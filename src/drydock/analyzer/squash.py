@@ -7,8 +7,8 @@ its scanners run in the same pool. The indexes are merged strictly in layer orde
 earlier one, and every per-path result (capture, scanner findings, regex matches) of a
 replaced or deleted entry is dropped with it.
 
-Memory bound (main process): the final tree (≈ 300 bytes per path: a FileEntry plus dict
-slot), plus in-memory captures (pattern-matched files ≤ ``spill_bytes`` each; larger ones
+Memory bound (main process): the final tree (≈ 800 bytes per path: a FileEntry, its path,
+its digest dict), plus in-memory captures (pattern-matched files ≤ ``spill_bytes`` each; larger ones
 live in the scratch dir), plus at most ``workers`` layer indexes waiting to be merged, plus
 at most 3 × workers × 2 MiB of file bytes queued for the scanner batches. Each
 worker holds one file of at most ``max_file_bytes`` at a time, its layer index and a 16 MiB
