@@ -74,7 +74,9 @@ def _copy_site_packages(dest: Path) -> None:
         if top in SKIP_PY or item.name.startswith("__"):
             continue
         if item.is_dir():
-            shutil.copytree(item, target / item.name, ignore=shutil.ignore_patterns("*.so", "__pycache__", "bin"))
+            shutil.copytree(
+                item, target / item.name, ignore=shutil.ignore_patterns("*.so", "__pycache__", "bin")
+            )
         elif item.suffix == ".py":
             shutil.copy2(item, target / item.name)
 
@@ -93,8 +95,19 @@ def build_big() -> Path:
     _copy_node_modules(rootfs, node)
     _copy_site_packages(py)
     out.unlink(missing_ok=True)
-    sh([sys.executable, str(SCRIPTS / "make_oci_image.py"), "--tag", "test/debian-big:latest",
-        "--docker-archive", str(out), str(rootfs), str(node), str(py)])
+    sh(
+        [
+            sys.executable,
+            str(SCRIPTS / "make_oci_image.py"),
+            "--tag",
+            "test/debian-big:latest",
+            "--docker-archive",
+            str(out),
+            str(rootfs),
+            str(node),
+            str(py),
+        ]
+    )
     return out
 
 
@@ -162,21 +175,53 @@ def count_types(cyclonedx: Path) -> Counter[str]:
 def tools(image: Path, work: Path, trivy_cache: Path) -> dict[str, list[str]]:
     """The command per tool; each writes CycloneDX JSON to ``work/<tool>.json``."""
     return {
-        "drydock": [str(VENV_BIN / "drydock"), "sbom", f"docker-archive:{image}",
-                    "-o", f"cyclonedx-json={work / 'drydock.json'}"],
-        "syft": [str(VENV_BIN / "syft"), "scan", f"docker-archive:{image}", "-o",
-                 f"cyclonedx-json={work / 'syft.json'}", "-q"],
-        "trivy": [str(TRIVY), "image", "--cache-dir", str(trivy_cache), "--skip-java-db-update", "--skip-db-update",
-                  "--cache-backend", "memory", "--format", "cyclonedx", "--output", str(work / "trivy.json"),
-                  "--input", str(image), "--quiet"],
+        "drydock": [
+            str(VENV_BIN / "drydock"),
+            "sbom",
+            f"docker-archive:{image}",
+            "-o",
+            f"cyclonedx-json={work / 'drydock.json'}",
+        ],
+        "syft": [
+            str(VENV_BIN / "syft"),
+            "scan",
+            f"docker-archive:{image}",
+            "-o",
+            f"cyclonedx-json={work / 'syft.json'}",
+            "-q",
+        ],
+        "trivy": [
+            str(TRIVY),
+            "image",
+            "--cache-dir",
+            str(trivy_cache),
+            "--skip-java-db-update",
+            "--skip-db-update",
+            "--cache-backend",
+            "memory",
+            "--format",
+            "cyclonedx",
+            "--output",
+            str(work / "trivy.json"),
+            "--input",
+            str(image),
+            "--quiet",
+        ],
     }
 
 
 def bench_image(name: str, image: Path, repeat: int, work: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "SYFT_CHECK_FOR_APP_UPDATE": "false",
-           "TRIVY_DISABLE_VEX_NOTICE": "true"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "src"),
+        "SYFT_CHECK_FOR_APP_UPDATE": "false",
+        "TRIVY_DISABLE_VEX_NOTICE": "true",
+    }
     trivy_cache = work / "trivy-cache"
-    sh([sys.executable, str(SCRIPTS / "make_empty_trivy_javadb.py"), str(trivy_cache)], stdout=subprocess.DEVNULL)
+    sh(
+        [sys.executable, str(SCRIPTS / "make_empty_trivy_javadb.py"), str(trivy_cache)],
+        stdout=subprocess.DEVNULL,
+    )
     commands = tools(image, work, trivy_cache)
     for cmd in commands.values():
         measure(cmd, env)  # warm-up: page cache, trivy's cache dir
@@ -196,7 +241,9 @@ def bench_image(name: str, image: Path, repeat: int, work: Path) -> None:
     base = results["drydock"].wall
     for tool, r in results.items():
         pk = ", ".join(f"{t} {n}" for t, n in counts[tool].most_common())
-        print(f"| {tool} | {r.wall:.2f} | {r.cpu:.2f} | {r.mem_mib:.0f} | {r.wall / base:.2f}x | {sum(counts[tool].values())}: {pk} |")
+        print(
+            f"| {tool} | {r.wall:.2f} | {r.cpu:.2f} | {r.mem_mib:.0f} | {r.wall / base:.2f}x | {sum(counts[tool].values())}: {pk} |"
+        )
 
 
 def main() -> None:

@@ -19,7 +19,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from drydock.analyzer.catalogers.base import CatalogContext, Cataloger, FileScanner, all_catalogers, all_scanners
+from drydock.analyzer.catalogers.base import (
+    CatalogContext,
+    Cataloger,
+    FileScanner,
+    all_catalogers,
+    all_scanners,
+)
 from drydock.analyzer.config import AnalyzerConfig
 from drydock.analyzer.dockerfile import dockerfile_from_history
 from drydock.analyzer.files import file_list, retrieve_files
@@ -64,7 +70,9 @@ def _selected(config: AnalyzerConfig) -> tuple[list[Cataloger], list[FileScanner
     return catalogers, scanners
 
 
-def build_plan(config: AnalyzerConfig, catalogers: list[Cataloger], scanners: list[FileScanner], scratch: str) -> ScanPlan:
+def build_plan(
+    config: AnalyzerConfig, catalogers: list[Cataloger], scanners: list[FileScanner], scratch: str
+) -> ScanPlan:
     """Everything the layer workers need: which paths to capture (every cataloger pattern,
     the distro files, the retrieve list), which scanners and searchers to run."""
     from drydock.analyzer.distro import DISTRO_PATTERNS
@@ -98,7 +106,11 @@ def _open(source: ImageSource | str) -> ImageSource:
 
 
 def _squash(
-    source: ImageSource, layers: list[LayerRef], plan: ScanPlan, config: AnalyzerConfig, progress: Progress | None
+    source: ImageSource,
+    layers: list[LayerRef],
+    plan: ScanPlan,
+    config: AnalyzerConfig,
+    progress: Progress | None,
 ) -> SquashResult:
     if source.scheme == "dir":
         from drydock.analyzer.dirscan import scan_directory
@@ -114,7 +126,7 @@ def _run_catalogers(
     for i, cataloger in enumerate(catalogers):
         try:
             out.extend(cataloger.catalog(resolver, context))
-        except Exception as exc:  # a broken cataloger must not cost the other findings
+        except Exception as exc:  # noqa: BLE001 - a broken cataloger must not cost the other findings
             out.warnings.append(f"cataloger {cataloger.name} failed: {type(exc).__name__}: {exc}")
         if progress:
             progress("catalog", i + 1, len(catalogers))
@@ -129,7 +141,9 @@ def _add_cpes(packages: list[Package], distro: Distro | None) -> None:
             pkg.cpes = list(generate_cpes(pkg, distro))
 
 
-def analyze(source: ImageSource | str, config: AnalyzerConfig | None = None, progress: Progress | None = None) -> ImageAnalysis:
+def analyze(
+    source: ImageSource | str, config: AnalyzerConfig | None = None, progress: Progress | None = None
+) -> ImageAnalysis:
     """Analyze one image. Raises AnalysisError (source unreadable, corrupt layer)."""
     config = config or AnalyzerConfig()
     stages = _Stages(progress)
@@ -150,7 +164,9 @@ def analyze(source: ImageSource | str, config: AnalyzerConfig | None = None, pro
 
             distro = detect_distro(resolver)
         with stages.stage("catalog"):
-            found = _run_catalogers(catalogers, resolver, CatalogContext(distro, dict(config.cataloger_config)), progress)
+            found = _run_catalogers(
+                catalogers, resolver, CatalogContext(distro, dict(config.cataloger_config)), progress
+            )
             for result in squashed.scan_results:
                 found.extend(result)
             attach_layers(found.packages, resolver)
@@ -165,7 +181,9 @@ def analyze(source: ImageSource | str, config: AnalyzerConfig | None = None, pro
         with stages.stage("files"):
             files = file_list(resolver)
         with stages.stage("retrieve"):
-            retrieved, retrieve_warnings = retrieve_files(resolver, tuple(config.retrieve_files), config.retrieve_max_bytes)
+            retrieved, retrieve_warnings = retrieve_files(
+                resolver, tuple(config.retrieve_files), config.retrieve_max_bytes
+            )
             warnings += retrieve_warnings
         with stages.stage("metadata"):
             metadata = image_metadata(info)

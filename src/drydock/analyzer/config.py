@@ -62,8 +62,7 @@ class AnalyzerConfig:
         return max(1, self.workers if self.workers is not None else (os.cpu_count() or 1))
 
     def __post_init__(self) -> None:
-        if self.spill_bytes > self.max_file_bytes:
-            self.spill_bytes = self.max_file_bytes
+        self.spill_bytes = min(self.spill_bytes, self.max_file_bytes)
         for name in self.digest_algorithms:
             if name not in hashlib.algorithms_available:
                 raise ValueError(f"unknown digest algorithm {name!r}")

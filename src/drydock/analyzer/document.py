@@ -49,7 +49,9 @@ def to_document(analysis: ImageAnalysis) -> dict[str, Any]:
         "suidFiles": [f.path for f in suid_files(analysis.files)],
         "secrets": [_secret_to_dict(m) for m in analysis.secrets],
         "contentMatches": [_secret_to_dict(m) for m in analysis.content_matches],
-        "retrievedFiles": {p: base64.b64encode(b).decode() for p, b in sorted(analysis.retrieved_files.items())},
+        "retrievedFiles": {
+            p: base64.b64encode(b).decode() for p, b in sorted(analysis.retrieved_files.items())
+        },
         "imageMetadata": analysis.image_metadata,
         "dockerfile": analysis.dockerfile,
         "dockerfileMode": analysis.dockerfile_mode,
@@ -65,7 +67,9 @@ def _file_to_dict(f: FileEntry) -> dict[str, Any]:
 
 
 def _location(d: dict[str, Any]) -> Location:
-    return Location(path=d["path"], layer=d.get("layer"), evidence=(d.get("annotations") or {}).get("evidence"))
+    return Location(
+        path=d["path"], layer=d.get("layer"), evidence=(d.get("annotations") or {}).get("evidence")
+    )
 
 
 def _license(d: dict[str, Any]) -> License:
@@ -133,14 +137,17 @@ def from_document(doc: dict[str, Any]) -> ImageAnalysis:
     if schema.get("name") != SCHEMA_NAME:
         raise DocumentError(f"not a {SCHEMA_NAME} document: schema {schema!r}")
     if str(schema.get("version", "")).split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise DocumentError(f"unsupported {SCHEMA_NAME} version {schema.get('version')!r} (reader: {SCHEMA_VERSION})")
+        raise DocumentError(
+            f"unsupported {SCHEMA_NAME} version {schema.get('version')!r} (reader: {SCHEMA_VERSION})"
+        )
     try:
         return ImageAnalysis(
             source=dict(doc.get("source") or {}),
             distro=_distro(doc.get("distro")),
             packages=[_package(p) for p in doc.get("packages", [])],
             relationships=[
-                Relationship(from_id=r["child"], to_id=r["parent"], type=r["type"]) for r in doc.get("relationships", [])
+                Relationship(from_id=r["child"], to_id=r["parent"], type=r["type"])
+                for r in doc.get("relationships", [])
             ],
             files=[_file(f) for f in doc.get("files", [])],
             secrets=[_secret(m) for m in doc.get("secrets", [])],

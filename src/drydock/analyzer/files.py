@@ -20,7 +20,9 @@ def suid_files(entries: list[FileEntry]) -> list[FileEntry]:
     return [e for e in entries if e.is_setuid or e.is_setgid]
 
 
-def retrieve_files(resolver: FileResolver, paths: tuple[str, ...], max_bytes: int) -> tuple[dict[str, bytes], list[str]]:
+def retrieve_files(
+    resolver: FileResolver, paths: tuple[str, ...], max_bytes: int
+) -> tuple[dict[str, bytes], list[str]]:
     """Contents of the listed paths (globs allowed) up to ``max_bytes`` each; a file too large
     is reported, a missing one is simply absent (the gate's content_not_available)."""
     out: dict[str, bytes] = {}
@@ -32,7 +34,9 @@ def retrieve_files(resolver: FileResolver, paths: tuple[str, ...], max_bytes: in
             if entry is None:
                 continue
             if entry.size > max_bytes:
-                warnings.append(f"retrieve_files: {path} is {entry.size} bytes, over the {max_bytes}-byte limit")
+                warnings.append(
+                    f"retrieve_files: {path} is {entry.size} bytes, over the {max_bytes}-byte limit"
+                )
                 continue
             try:
                 out[path] = resolver.read_bytes(path)

@@ -130,7 +130,7 @@ def examine_file(
     for scanner in scanners:
         try:
             found.result.extend(scanner.scan(entry, data, plan.scanner_context))
-        except Exception as exc:  # one bad file must not fail the layer
+        except Exception as exc:  # noqa: BLE001 - one bad file must not fail the layer
             found.warnings.append(f"{scanner.name} on {entry.path}: {exc}")
     for kind, searcher in searchers:
         matches = searcher.search(entry.path, data)
@@ -310,7 +310,13 @@ class _LayerScanner:
             self._record(path, m, digests)
             return
         entry = FileEntry(
-            path=path, type=FileType.REGULAR, mode=m.mode, uid=m.uid, gid=m.gid, size=m.size, layer=self.index.layer_id
+            path=path,
+            type=FileType.REGULAR,
+            mode=m.mode,
+            uid=m.uid,
+            gid=m.gid,
+            size=m.size,
+            layer=self.index.layer_id,
         )
         scanners = plan.scanners_for(entry) if plan.scanners else []
         searchers = plan.searchers_for(m.size)

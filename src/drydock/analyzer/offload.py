@@ -53,7 +53,9 @@ class ScanOffload:
     def __init__(self, plan: ScanPlan, workers: int, batch_bytes: int = 2 * 1024 * 1024) -> None:
         self._plan = plan
         self._index = {id(s): i for i, s in enumerate(plan.scanners)}
-        self._pool = ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_init, initargs=(plan,))
+        self._pool = ProcessPoolExecutor(
+            workers, mp_context=pool_context(), initializer=_init, initargs=(plan,)
+        )
         self._batch: list[Job] = []
         self._batch_bytes = 0
         self._limit = batch_bytes

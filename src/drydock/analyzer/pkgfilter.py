@@ -89,7 +89,13 @@ def attach_layers(packages: list[Package], resolver: FileResolver) -> None:
 
 
 def _dedupe_key(pkg: Package) -> tuple[str, str, str, str, tuple[str, ...]]:
-    return (str(pkg.type), pkg.name, pkg.version, pkg.purl or "", tuple(sorted(l.path for l in pkg.locations)))
+    return (
+        str(pkg.type),
+        pkg.name,
+        pkg.version,
+        pkg.purl or "",
+        tuple(sorted(l.path for l in pkg.locations)),
+    )
 
 
 def _merge_into(kept: Package, dup: Package) -> None:
@@ -101,7 +107,9 @@ def _merge_into(kept: Package, dup: Package) -> None:
         key = (lic.value, lic.spdx_expression, lic.type)
         if key not in seen:
             seen.add(key)
-            kept.licenses.append(License(lic.value, lic.spdx_expression, lic.type, list(lic.locations), list(lic.urls)))
+            kept.licenses.append(
+                License(lic.value, lic.spdx_expression, lic.type, list(lic.locations), list(lic.urls))
+            )
     for path in dup.files:
         if path not in kept.files:
             kept.files.append(path)

@@ -16,9 +16,11 @@ workers on each file as it streams past.
 from __future__ import annotations
 
 import re
-import re._constants as _constants  # noqa: PLC2701 - the stdlib regex parser, for literal extraction
-import re._parser as _parser  # noqa: PLC2701
 from dataclasses import dataclass, field
+from re import (
+    _constants,
+    _parser,
+)
 
 from drydock.analyzer.model import SecretMatch
 
@@ -33,7 +35,7 @@ def _scoped(regex: str) -> str:
     m = _LEADING_FLAGS.match(regex)
     if not m:
         return f"(?:{regex})"
-    return f"(?{m.group(1)}:{regex[m.end():]})"
+    return f"(?{m.group(1)}:{regex[m.end() :]})"
 
 
 def required_literal(regex: str) -> tuple[bytes, bool] | None:

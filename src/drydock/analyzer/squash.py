@@ -35,9 +35,9 @@ from drydock.analyzer.layerscan import (
     record_to_entry,
     scan_layer,
 )
-from drydock.analyzer.pathmatch import GlobSet, NameIndex
-from drydock.analyzer.offload import ScanOffload
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
+from drydock.analyzer.offload import ScanOffload
+from drydock.analyzer.pathmatch import GlobSet, NameIndex
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 
 Progress = Callable[[str, int, int], None]
@@ -195,7 +195,9 @@ class _Merger:
                 parent = posixpath.dirname(parent)
 
     def final_entries(self, algorithms: tuple[str, ...]) -> dict[str, FileEntry]:
-        entries = {path: record_to_entry(rec, layer, algorithms) for path, (rec, layer) in self.records.items()}
+        entries = {
+            path: record_to_entry(rec, layer, algorithms) for path, (rec, layer) in self.records.items()
+        }
         entries.setdefault("/", FileEntry(path="/", type=FileType.DIRECTORY, mode=0o755))
         return entries
 
@@ -265,7 +267,9 @@ def _fetch_symlinked(
     """Catalogers read through symlinks (``/etc/os-release`` → ``/usr/lib/os-release``), but
     a link's target is only known once the tree is final and may lie in any layer, and may not
     match any pattern itself. Fetch those few files in a second, targeted read of their layer."""
-    wanted = [e.path for e in resolver.entries() if e.type is FileType.SYMLINK and plan.capture_wanted(e.path)]
+    wanted = [
+        e.path for e in resolver.entries() if e.type is FileType.SYMLINK and plan.capture_wanted(e.path)
+    ]
     wanted += plan.capture.literal_paths()
     by_layer: dict[str, set[str]] = {}
     for path in wanted:
@@ -310,7 +314,8 @@ def squash(
         resolver=resolver,
         scan_results=[merger.scan_results[p] for p in sorted(merger.scan_results)],
         matches={
-            kind: [m for p in sorted(per_path) for m in per_path[p]] for kind, per_path in merger.matches.items()
+            kind: [m for p in sorted(per_path) for m in per_path[p]]
+            for kind, per_path in merger.matches.items()
         },
         warnings=merger.warnings,
     )

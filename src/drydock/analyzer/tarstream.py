@@ -15,9 +15,9 @@ the position of the next header is unknown, so the layer cannot be read further.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-import zlib
 from typing import BinaryIO
 
 BLOCK = 512

@@ -21,10 +21,16 @@ class ListDbCataloger:
         for entry in resolver.glob(self.patterns[0]):
             for line in resolver.read_text(entry.path).splitlines():
                 name, version, files = line.split()
-                out.packages.append(Package(
-                    name=name, version=version, type=PackageType.DEB, found_by=self.name,
-                    locations=[Location(entry.path, entry.layer, "primary")], files=files.split(","),
-                ))
+                out.packages.append(
+                    Package(
+                        name=name,
+                        version=version,
+                        type=PackageType.DEB,
+                        found_by=self.name,
+                        locations=[Location(entry.path, entry.layer, "primary")],
+                        files=files.split(","),
+                    )
+                )
         return out
 
 
@@ -38,10 +44,16 @@ class ManifestCataloger:
         out = CatalogResult()
         for entry in resolver.glob(self.patterns[0]):
             name, _, version = resolver.read_text(entry.path).strip().partition("==")
-            out.packages.append(Package(
-                name=name, version=version, type=PackageType.PYTHON, found_by=self.name,
-                locations=[Location(entry.path, None, "primary")], language="python",  # pipeline adds the layer
-            ))
+            out.packages.append(
+                Package(
+                    name=name,
+                    version=version,
+                    type=PackageType.PYTHON,
+                    found_by=self.name,
+                    locations=[Location(entry.path, None, "primary")],
+                    language="python",  # pipeline adds the layer
+                )
+            )
         return out
 
 
@@ -67,7 +79,14 @@ class MagicScanner:
         if not data.startswith(b"MAGIC "):
             return CatalogResult()
         _, name, version = data.split()[:3]
-        return CatalogResult(packages=[Package(
-            name=name.decode(), version=version.decode(), type=PackageType.BINARY, found_by=self.name,
-            locations=[Location(entry.path, entry.layer, "primary")],
-        )])
+        return CatalogResult(
+            packages=[
+                Package(
+                    name=name.decode(),
+                    version=version.decode(),
+                    type=PackageType.BINARY,
+                    found_by=self.name,
+                    locations=[Location(entry.path, entry.layer, "primary")],
+                )
+            ]
+        )

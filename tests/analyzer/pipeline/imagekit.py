@@ -73,14 +73,17 @@ def blob_digest(data: bytes) -> str:
     return sha256(b"blob:" + data)
 
 
-def config_for(layers: list[bytes], history: list[dict[str, Any]] | None = None, **cfg: Any) -> dict[str, Any]:
+def config_for(
+    layers: list[bytes], history: list[dict[str, Any]] | None = None, **cfg: Any
+) -> dict[str, Any]:
     return {
         "architecture": "amd64",
         "os": "linux",
         "created": "2024-01-01T00:00:00Z",
         "config": cfg or {"Env": ["PATH=/usr/bin"], "Cmd": ["sh"]},
         "rootfs": {"type": "layers", "diff_ids": [sha256(b) for b in layers]},
-        "history": history or [{"created_by": f"/bin/sh -c #(nop) ADD file:{i} in / "} for i in range(len(layers))],
+        "history": history
+        or [{"created_by": f"/bin/sh -c #(nop) ADD file:{i} in / "} for i in range(len(layers))],
     }
 
 
@@ -97,8 +100,12 @@ class MemorySource(ImageSource):
         config = self.config or config_for(self.layers)
         config_bytes = json.dumps(config).encode()
         refs = [
-            LayerRef(digest=blob_digest(b), media_type="application/vnd.docker.image.rootfs.diff.tar", size=len(b),
-                     diff_id=sha256(b))
+            LayerRef(
+                digest=blob_digest(b),
+                media_type="application/vnd.docker.image.rootfs.diff.tar",
+                size=len(b),
+                diff_id=sha256(b),
+            )
             for b in self.layers
         ]
         manifest = {
@@ -128,13 +135,15 @@ class MemorySource(ImageSource):
         raise KeyError(layer.digest)
 
 
-def write_docker_archive(path: Path, layers: list[bytes], config: dict[str, Any] | None = None,
-                         tag: str = "test/image:latest") -> Path:
+def write_docker_archive(
+    path: Path, layers: list[bytes], config: dict[str, Any] | None = None, tag: str = "test/image:latest"
+) -> Path:
     """`docker save` layout: manifest.json, <config>.json, <n>/layer.tar."""
     config = config or config_for(layers)
     config_bytes = json.dumps(config).encode()
     config_name = sha256(config_bytes).split(":")[1] + ".json"
     with tarfile.open(path, "w") as tar:
+
         def add(name: str, data: bytes) -> None:
             ti = tarfile.TarInfo(name)
             ti.size = len(data)
@@ -145,5 +154,8 @@ def write_docker_archive(path: Path, layers: list[bytes], config: dict[str, Any]
         for i, data in enumerate(layers):
             names.append(f"{i}/layer.tar")
             add(names[-1], data)
-        add("manifest.json", json.dumps([{"Config": config_name, "RepoTags": [tag], "Layers": names}]).encode())
+        add(
+            "manifest.json",
+            json.dumps([{"Config": config_name, "RepoTags": [tag], "Layers": names}]).encode(),
+        )
     return path

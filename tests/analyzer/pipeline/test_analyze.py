@@ -45,18 +45,20 @@ HISTORY = [
 
 
 def make_config(tmp_path: Path, **kw) -> AnalyzerConfig:
-    base = dict(
-        catalogers=[ListDbCataloger(), ManifestCataloger(), BrokenCataloger()],
-        scanners=[MagicScanner()],
-        scratch_dir=str(tmp_path),
-        content_regexes={"TODO": r".*TODO_MARKER"},
-    )
+    base = {
+        "catalogers": [ListDbCataloger(), ManifestCataloger(), BrokenCataloger()],
+        "scanners": [MagicScanner()],
+        "scratch_dir": str(tmp_path),
+        "content_regexes": {"TODO": r".*TODO_MARKER"},
+    }
     base.update(kw)
     return AnalyzerConfig(**base)
 
 
 def image() -> MemorySource:
-    return MemorySource([BASE, APP], config=config_for([BASE, APP], HISTORY, User="app", ExposedPorts={"80/tcp": {}}))
+    return MemorySource(
+        [BASE, APP], config=config_for([BASE, APP], HISTORY, User="app", ExposedPorts={"80/tcp": {}})
+    )
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -84,12 +86,24 @@ def test_pipeline(tmp_path: Path, workers: int) -> None:
     assert "/usr/bin/su" in {f.path for f in result.files if f.is_setuid}
     assert result.image_metadata["user"] == "app" and result.image_metadata["exposedPorts"] == ["80/tcp"]
     assert [x.get("createdBy") for x in result.image_metadata["layers"]] == [
-        HISTORY[0]["created_by"], HISTORY[2]["created_by"]]
+        HISTORY[0]["created_by"],
+        HISTORY[2]["created_by"],
+    ]
     assert result.dockerfile == 'FROM scratch\nADD file:abc /\nENV PATH=/usr/bin\nCOPY app /app\nCMD ["sh"]\n'
     assert result.dockerfile_mode == "Guessed"
     assert result.source["repoTags"] == ["test/image:latest"] and result.source["scheme"] == "docker-archive"
-    assert {"info", "squash", "distro", "catalog", "cpe", "ownership", "dedupe", "files", "retrieve",
-            "metadata"} <= set(result.timings)
+    assert {
+        "info",
+        "squash",
+        "distro",
+        "catalog",
+        "cpe",
+        "ownership",
+        "dedupe",
+        "files",
+        "retrieve",
+        "metadata",
+    } <= set(result.timings)
     assert ("squash", 2, 2) in stages and ("catalog", 3, 3) in stages
     assert os.listdir(tmp_path) == []  # scratch removed
 
@@ -98,12 +112,16 @@ def test_owned_package_filtering_can_be_disabled(tmp_path: Path) -> None:
     result = analyze(image(), make_config(tmp_path, enable_owned_package_filtering=False, workers=1))
     six = next(p for p in result.packages if p.name == "six")
     deb = next(p for p in result.packages if p.name == "python3-six")
-    assert any(r.type == "ownership-by-file-overlap" and (r.from_id, r.to_id) == (deb.id, six.id)
-               for r in result.relationships)
+    assert any(
+        r.type == "ownership-by-file-overlap" and (r.from_id, r.to_id) == (deb.id, six.id)
+        for r in result.relationships
+    )
 
 
 def test_duplicate_findings_are_merged(tmp_path: Path) -> None:
-    cfg = make_config(tmp_path, catalogers=[ManifestCataloger()], scanners=[MagicScanner(), MagicScanner()], workers=1)
+    cfg = make_config(
+        tmp_path, catalogers=[ManifestCataloger()], scanners=[MagicScanner(), MagicScanner()], workers=1
+    )
     result = analyze(image(), cfg)
     assert sum(p.name == "su" for p in result.packages) == 1
 

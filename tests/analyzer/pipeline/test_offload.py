@@ -16,8 +16,10 @@ def test_results_in_submission_order_whether_pooled_or_inline(tmp_path: Path) ->
     plan = make_plan(tmp_path, [])
     offload = ScanOffload(plan, workers=1, batch_bytes=16)  # tiny batches: the pool saturates
     try:
-        files = [(FileEntry(f"/bin/t{i}", FileType.REGULAR, 0o755, size=20), f"MAGIC t{i} {i}.0\n".encode())
-                 for i in range(200)]
+        files = [
+            (FileEntry(f"/bin/t{i}", FileType.REGULAR, 0o755, size=20), f"MAGIC t{i} {i}.0\n".encode())
+            for i in range(200)
+        ]
         for entry, data in files:
             offload.submit(entry, data, plan.scanners)
         results = offload.results()

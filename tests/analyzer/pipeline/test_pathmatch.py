@@ -11,16 +11,42 @@ from drydock.analyzer.model import FileEntry, FileType
 from drydock.analyzer.pathmatch import GlobSet, NameIndex, expand_braces
 
 GLOBS = [
-    "**/package.json", "/var/lib/dpkg/status", "**/*.jar", "**/python*", "**/{go,go.exe}", "**/*.so*",
-    "**/*{dist-info,DIST-INFO}/METADATA", "**/lib/apk/db/installed", "/etc/*-release", "**/Gemfile*.lock",
-    "**/php/.registry/**/*.reg", "**/[Cc]argo.lock",
+    "**/package.json",
+    "/var/lib/dpkg/status",
+    "**/*.jar",
+    "**/python*",
+    "**/{go,go.exe}",
+    "**/*.so*",
+    "**/*{dist-info,DIST-INFO}/METADATA",
+    "**/lib/apk/db/installed",
+    "/etc/*-release",
+    "**/Gemfile*.lock",
+    "**/php/.registry/**/*.reg",
+    "**/[Cc]argo.lock",
 ]
 PATHS = [
-    "/app/node_modules/a/package.json", "/var/lib/dpkg/status", "/var/lib/dpkg/status-old", "/opt/x/lib.jar",
-    "/usr/bin/python3.11", "/usr/bin/go", "/usr/bin/go.exe", "/usr/bin/gofmt", "/usr/lib/libc.so.6",
-    "/usr/lib/libz.so", "/x/six-1.0.dist-info/METADATA", "/x/six.egg-info/METADATA", "/lib/apk/db/installed",
-    "/etc/os-release", "/etc/debian_version", "/app/Gemfile.lock", "/usr/share/php/.registry/a/b.reg",
-    "/src/Cargo.lock", "/src/cargo.lock", "/src/xargo.lock", "/package.json", "/a.jar/inner",
+    "/app/node_modules/a/package.json",
+    "/var/lib/dpkg/status",
+    "/var/lib/dpkg/status-old",
+    "/opt/x/lib.jar",
+    "/usr/bin/python3.11",
+    "/usr/bin/go",
+    "/usr/bin/go.exe",
+    "/usr/bin/gofmt",
+    "/usr/lib/libc.so.6",
+    "/usr/lib/libz.so",
+    "/x/six-1.0.dist-info/METADATA",
+    "/x/six.egg-info/METADATA",
+    "/lib/apk/db/installed",
+    "/etc/os-release",
+    "/etc/debian_version",
+    "/app/Gemfile.lock",
+    "/usr/share/php/.registry/a/b.reg",
+    "/src/Cargo.lock",
+    "/src/cargo.lock",
+    "/src/xargo.lock",
+    "/package.json",
+    "/a.jar/inner",
 ]
 
 
@@ -43,4 +69,7 @@ def test_name_index_agrees_with_full_scan(pattern: str) -> None:
 
 
 def test_literal_paths() -> None:
-    assert sorted(GlobSet(["etc/passwd", "/var/lib/dpkg/status", "**/x"]).literal_paths()) == ["/etc/passwd", "/var/lib/dpkg/status"]
+    assert sorted(GlobSet(["etc/passwd", "/var/lib/dpkg/status", "**/x"]).literal_paths()) == [
+        "/etc/passwd",
+        "/var/lib/dpkg/status",
+    ]

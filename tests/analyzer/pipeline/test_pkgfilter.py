@@ -15,8 +15,12 @@ def test_usrmerge_owned_language_package_is_dropped(tmp_path) -> None:
     (tmp_path / "usr/lib/python3/dist-packages/six").mkdir(parents=True)
     (tmp_path / "lib").symlink_to("usr/lib")
     resolver = DirectoryResolver(tmp_path)
-    deb = pkg("python3-six", PackageType.DEB, "/var/lib/dpkg/status",
-              files=["/lib/python3/dist-packages/six/METADATA"])
+    deb = pkg(
+        "python3-six",
+        PackageType.DEB,
+        "/var/lib/dpkg/status",
+        files=["/lib/python3/dist-packages/six/METADATA"],
+    )
     owned = pkg("six", PackageType.PYTHON, "/usr/lib/python3/dist-packages/six/METADATA")
     free = pkg("requests", PackageType.PYTHON, "/app/requests/METADATA")
     kept, rels = apply_ownership([deb, owned, free], resolver, drop_owned=True)
@@ -37,11 +41,16 @@ def test_dedupe_merges_cpes_and_licenses() -> None:
     two = pkg("x", PackageType.BINARY, "/bin/x", cpes=["c1", "c2"], licenses=[License("MIT"), License("BSD")])
     elsewhere = pkg("x", PackageType.BINARY, "/sbin/x")
     out = dedupe([one, two, elsewhere])
-    assert len(out) == 2 and out[0].cpes == ["c1", "c2"] and [l.value for l in out[0].licenses] == ["MIT", "BSD"]
+    assert (
+        len(out) == 2 and out[0].cpes == ["c1", "c2"] and [l.value for l in out[0].licenses] == ["MIT", "BSD"]
+    )
 
 
 def test_relationships_to_dropped_packages_go() -> None:
     a, b = pkg("a", PackageType.NPM, "/a"), pkg("b", PackageType.NPM, "/b")
-    rels = [Relationship(a.id, b.id, "dependency-of"), Relationship(a.id, "gone", "dependency-of"),
-            Relationship(a.id, b.id, "dependency-of")]
+    rels = [
+        Relationship(a.id, b.id, "dependency-of"),
+        Relationship(a.id, "gone", "dependency-of"),
+        Relationship(a.id, b.id, "dependency-of"),
+    ]
     assert keep_relationships(rels, [a, b]) == [rels[0]]

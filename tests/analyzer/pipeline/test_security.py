@@ -78,7 +78,9 @@ def test_device_files_are_recorded_never_read(tmp_path: Path) -> None:
 
 
 def test_hardlink_to_missing_target_is_a_warning(tmp_path: Path) -> None:
-    img = layer(hardlink("usr/bin/a", "usr/bin/missing"), hardlink("usr/bin/b", "usr/bin/a"), file("etc/ok", "ok"))
+    img = layer(
+        hardlink("usr/bin/a", "usr/bin/missing"), hardlink("usr/bin/b", "usr/bin/a"), file("etc/ok", "ok")
+    )
     result = run([img], make_plan(tmp_path, ["/usr/bin/*"]))
     assert sum("target missing or looping" in w for w in result.warnings) == 2
     assert result.resolver.entry("/usr/bin/a").type is FileType.HARDLINK

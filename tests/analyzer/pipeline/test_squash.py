@@ -20,11 +20,16 @@ from .imagekit import MemorySource, directory, file, hardlink, layer, opaque, sy
 
 
 def make_plan(tmp_path: Path, globs: list[str], **kw) -> ScanPlan:
-    defaults = dict(
-        capture=GlobSet(globs), scratch_dir=str(tmp_path), max_file_bytes=1 << 20, spill_bytes=1 << 16,
-        max_entries=10_000, digest_algorithms=("sha256",), scanners=[MagicScanner()],
-        searchers={"secret": RegexSearcher(dict(DEFAULT_SECRET_REGEXES), 10_000)},
-    )
+    defaults = {
+        "capture": GlobSet(globs),
+        "scratch_dir": str(tmp_path),
+        "max_file_bytes": 1 << 20,
+        "spill_bytes": 1 << 16,
+        "max_entries": 10_000,
+        "digest_algorithms": ("sha256",),
+        "scanners": [MagicScanner()],
+        "searchers": {"secret": RegexSearcher(dict(DEFAULT_SECRET_REGEXES), 10_000)},
+    }
     defaults.update(kw)
     return ScanPlan(**defaults)
 
@@ -61,7 +66,10 @@ def test_whiteouts_and_replacement(tmp_path: Path, workers: int) -> None:
     paths = {e.path for e in result.resolver.entries()}
     assert "/usr/bin/tool" not in paths
     assert {"/opt/app", "/opt/app/new.txt"} <= paths
-    assert not {"/opt/app/keys.txt", "/opt/app/data", "/opt/app/data/deep.txt", "/srv/conf", "/srv/conf/a.conf"} & paths
+    assert (
+        not {"/opt/app/keys.txt", "/opt/app/data", "/opt/app/data/deep.txt", "/srv/conf", "/srv/conf/a.conf"}
+        & paths
+    )
     assert "/srv" in paths  # only the whited-out directory goes, not its parent
     passwd = result.resolver.entry("/etc/passwd")
     assert passwd is not None and passwd.layer == MemorySource([BASE, TOP]).info().layers[1].diff_id
@@ -122,9 +130,17 @@ def test_entry_attributes_and_digests(tmp_path: Path) -> None:
     result = run([BASE], make_plan(tmp_path, [], digest_algorithms=("sha256", "md5")))
     su = result.resolver.entry("/usr/bin/su")
     assert su is not None
-    assert (su.type, su.mode, su.is_setuid, su.size, su.mtime) == (FileType.REGULAR, 0o4755, True, 13, 1_700_000_000)
-    assert su.digests == {"sha256": hashlib.sha256(b"MAGIC su 1.0\n").hexdigest(),
-                          "md5": hashlib.md5(b"MAGIC su 1.0\n").hexdigest()}
+    assert (su.type, su.mode, su.is_setuid, su.size, su.mtime) == (
+        FileType.REGULAR,
+        0o4755,
+        True,
+        13,
+        1_700_000_000,
+    )
+    assert su.digests == {
+        "sha256": hashlib.sha256(b"MAGIC su 1.0\n").hexdigest(),
+        "md5": hashlib.md5(b"MAGIC su 1.0\n").hexdigest(),
+    }
     link = result.resolver.entry("/etc/os-release")
     assert link is not None and link.type is FileType.SYMLINK and link.link_target == "../usr/lib/os-release"
     # parents that the tar never listed are synthesized so symlink resolution can walk them
@@ -160,8 +176,10 @@ def test_directory_symlink_on_literal_pattern(tmp_path: Path) -> None:
 
 def test_large_capture_spills_to_scratch_under_generated_name(tmp_path: Path) -> None:
     big = b"A" * 200_000
-    result = run([layer(file("var/lib/big.db", big))], make_plan(tmp_path, ["/var/lib/big.db"], spill_bytes=1000))
-    capture = result.resolver._captures["/var/lib/big.db"]  # noqa: SLF001 - checking where it lives
+    result = run(
+        [layer(file("var/lib/big.db", big))], make_plan(tmp_path, ["/var/lib/big.db"], spill_bytes=1000)
+    )
+    capture = result.resolver._captures["/var/lib/big.db"]
     assert isinstance(capture, Spilled)
     assert Path(capture.path).parent == tmp_path and "big" not in Path(capture.path).name
     assert result.resolver.read_bytes("/var/lib/big.db") == big
@@ -215,4 +233,7 @@ def test_glob_uses_final_tree(tmp_path: Path) -> None:
     result = run([BASE, TOP], make_plan(tmp_path, []))
     assert [e.path for e in result.resolver.glob("**/*.txt")] == ["/opt/app/new.txt"]
     assert [e.path for e in result.resolver.glob("**/passwd")] == ["/etc/passwd"]
-    assert [e.path for e in result.resolver.glob_any(["/usr/bin/*", "/etc/passwd"])] == ["/etc/passwd", "/usr/bin/su"]
+    assert [e.path for e in result.resolver.glob_any(["/usr/bin/*", "/etc/passwd"])] == [
+        "/etc/passwd",
+        "/usr/bin/su",
+    ]

@@ -36,8 +36,14 @@ def test_formats_agree_with_tarfile(fmt: int) -> None:
     got = _members(data)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r") as tar:
         want = [
-            (ti.name, ti.type.decode() if ti.type != b"\0" else "0", ti.mode, ti.size, ti.linkname,
-             tar.extractfile(ti).read() if ti.isreg() else b"")
+            (
+                ti.name,
+                ti.type.decode() if ti.type != b"\0" else "0",
+                ti.mode,
+                ti.size,
+                ti.linkname,
+                tar.extractfile(ti).read() if ti.isreg() else b"",
+            )
             for ti in tar.getmembers()
         ]
     assert [(n, t, m, s, l) for n, t, m, s, l, _ in got] == [(n, t, m, s, l) for n, t, m, s, l, _ in want]
@@ -69,7 +75,7 @@ def test_bad_checksum_is_a_format_error() -> None:
 def test_truncated_data_is_a_format_error() -> None:
     data = layer(file("a", b"z" * 5000))
     with pytest.raises(TarFormatError, match="truncated"):
-        _members(data[:512 + 1000])
+        _members(data[: 512 + 1000])
 
 
 def test_truncated_header_is_a_format_error() -> None:
