@@ -9,7 +9,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from drydock.policy import watcher
+from drydock.feeds import store
+from drydock.policy import service, watcher
 from drydock.policy.models import PolicyBundleRecord
 from drydock.policy.spec import default_bundle
 from drydock.runtime.context import Runtime
@@ -164,6 +165,19 @@ def test_watcher_reevaluates_on_activation(
         (tag, "WARN"),
         (tag, "STOP"),
     ]
+    account = h["x-anchore-account"]
+    with policy_runtime.db.session() as session:
+        generation = store.bump_generation(session)  # new feed data
+    watcher.policy_eval(policy_runtime)
+    with policy_runtime.db.session() as session:
+        latest = service.latest_for_tag(session, account, tag)
+        assert latest is not None and latest.feed_generation == generation
+        latest.last_evaluation -= watcher.MAX_AGE  # a day old: time alone may change the outcome
+        stale_at = latest.last_evaluation
+    watcher.policy_eval(policy_runtime)
+    with policy_runtime.db.session() as session:
+        refreshed = service.latest_for_tag(session, account, tag)
+        assert refreshed is not None and refreshed.last_evaluation > stale_at
 
 
 def test_policy_data_of_deleted_accounts_is_purged(api: TestClient, policy_runtime: Runtime) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from drydock.accounts.models import Account
@@ -48,17 +49,20 @@ def ensure_default(session: Session, account: str) -> None:
     ):
         return
     doc = default_bundle()
-    session.add(
-        PolicyBundleRecord(
-            account=account,
-            policy_id=doc["id"],
-            name=doc.get("name"),
-            description=doc.get("comment"),
-            active=True,
-            bundle=doc,
-        )
-    )
-    session.flush()
+    try:
+        with session.begin_nested():  # a concurrent first request may install it first
+            session.add(
+                PolicyBundleRecord(
+                    account=account,
+                    policy_id=doc["id"],
+                    name=doc.get("name"),
+                    description=doc.get("comment"),
+                    active=True,
+                    bundle=doc,
+                )
+            )
+    except IntegrityError:
+        pass
 
 
 def list_bundles(session: Session, account: str) -> list[PolicyBundleRecord]:

@@ -1,17 +1,20 @@
 """The ``policy_eval`` watcher: re-evaluate the tags of active ``policy_eval`` subscriptions
 when the outcome could have changed — the tag moved to another image, the feed data moved to
-a new generation, or the account activated (or edited) another bundle — and record
+a new generation, or the account activated (or edited) another bundle; and at least daily,
+since some triggers depend on time alone (stale feed data, days since a fix) — and record
 ``user.checks.tag.policy_evaluation.update`` when the final action changes."""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from drydock.catalog import events, subscriptions
 from drydock.catalog.models import AnalysisStatus, CatalogImage, ImageTag
+from drydock.core.db import utcnow
 from drydock.core.errors import DrydockError
 from drydock.feeds import store
 from drydock.policy import runner, service
@@ -20,6 +23,7 @@ from drydock.runtime.context import Runtime
 
 log = logging.getLogger(__name__)
 INTERVAL_SECONDS = 300.0  # the reference's policy_eval cycle
+MAX_AGE = timedelta(hours=24)
 
 
 def latest_analyzed_digest(session: Session, account: str, fulltag: str) -> str | None:
@@ -55,6 +59,7 @@ def reevaluate_tag(session: Session, runtime: Runtime, account: str, key: str) -
         and last.policy_id == record.policy_id
         and last.feed_generation == store.generation(session)
         and last.bundle_digest == service.bundle_digest(record.bundle)
+        and utcnow() - last.last_evaluation < MAX_AGE
     ):
         return False
     outcome = runner.evaluate_image(session, runtime, account, digest, tag, record)

@@ -14,6 +14,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from sqlalchemy import select
@@ -57,11 +58,22 @@ def parse_constraint(text: str, version_format: str) -> Constraint:
     return Constraint(scheme, clauses, text=text)
 
 
+@dataclass(frozen=True, slots=True)
+class VulnInfo:
+    """Display fields of one vulnerability record, shared by all its affected packages."""
+
+    id: str
+    severity: str
+    cvss: tuple[dict[str, Any], ...]
+    link: str | None
+    aliases: tuple[str, ...]
+
+
 @dataclass(slots=True, eq=False)
 class Candidate:
-    """One affected-package row with its vulnerability's display fields."""
+    """One affected-package row, pointing at its vulnerability's shared display fields."""
 
-    vuln_id: str
+    vuln: VulnInfo
     namespace: str
     feed: str
     group: str
@@ -75,10 +87,6 @@ class Candidate:
     module: str | None
     arch: str | None
     cpe_criteria: tuple[dict[str, Any], ...]
-    severity: str
-    cvss: tuple[dict[str, Any], ...]
-    link: str | None
-    aliases: tuple[str, ...]
     _constraint: Any = field(default=_UNPARSED, repr=False)
 
     def constraint(self) -> Constraint | None:
@@ -96,6 +104,10 @@ class Candidate:
         return self._constraint
 
     @property
+    def vuln_id(self) -> str:
+        return self.vuln.id
+
+    @property
     def bound_epoch(self) -> str | None:
         """The epoch the record's bounds carry (rpm), for epoch-less package versions."""
         if not self.constraint_text:
@@ -111,14 +123,16 @@ class VulnerabilityIndex:
     namespaces: set[str] = field(default_factory=set)
     #: language suffix ("python") → namespaces publishing it ("github:python", "pypa:python").
     by_language: dict[str, list[str]] = field(default_factory=dict)
-    #: CPE product → NVD candidates (their name is "vendor:product").
-    by_product: dict[str, list[Candidate]] = field(default_factory=dict)
+    #: CPE product → vendor → NVD candidates (their name is "vendor:product").
+    by_product: dict[str, dict[str, list[Candidate]]] = field(default_factory=dict)
     kev: dict[str, dict[str, Any]] = field(default_factory=dict)
     epss: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
-        return sum(len(v) for v in self.by_key.values())
+        """Affected-package rows held (name lookups and CPE lookups)."""
+        cpe = sum(len(c) for vendors in self.by_product.values() for c in vendors.values())
+        return sum(len(v) for v in self.by_key.values()) + cpe
 
     def lookup(self, namespace: str, name: str) -> list[Candidate]:
         return self.by_key.get((namespace, name), [])
@@ -126,8 +140,8 @@ class VulnerabilityIndex:
     def add(self, candidate: Candidate) -> None:
         self.namespaces.add(candidate.namespace)
         if candidate.namespace == "nvd":
-            product = candidate.name.rsplit(":", 1)[-1].lower()
-            self.by_product.setdefault(product, []).append(candidate)
+            vendor, _, product = candidate.name.lower().rpartition(":")
+            self.by_product.setdefault(product, {}).setdefault(vendor or "*", []).append(candidate)
             return
         language = candidate.namespace.rpartition(":")[2] if ":" in candidate.namespace else ""
         key_name = candidate.name
@@ -148,27 +162,38 @@ class VulnerabilityIndex:
 LANGUAGES = frozenset({"python", "npm", "gem", "java", "go", "rust", "nuget", "composer"})
 
 
-def build_index(session: Session) -> VulnerabilityIndex:
-    """Load every enabled group's affected rows (and KEV/EPSS) into a fresh index."""
-    index = VulnerabilityIndex(generation=store.generation(session))
-    a, v = AffectedPackageRow, VulnerabilityRow
-    stmt = (
-        select(
-            a.vuln_id, a.namespace, FeedGroupRow.feed_name, a.group_name, a.name, a.is_source, a.version_format,
-            a.constraint, a.fixed_versions, a.fix_state, a.no_advisory, a.module, a.arch, a.cpe_criteria,
-            v.severity, v.cvss, v.link, v.aliases,
-        )
-        .join(v, (v.group_name == a.group_name) & (v.id == a.vuln_id))
-        .join(FeedGroupRow, FeedGroupRow.name == a.group_name)
+def _enabled(stmt: Any, group_column: Any) -> Any:
+    return (
+        stmt.join(FeedGroupRow, FeedGroupRow.name == group_column)
         .join(FeedRow, FeedRow.name == FeedGroupRow.feed_name)
         .where(FeedGroupRow.enabled.is_(True), FeedRow.enabled.is_(True))
     )
-    for row in session.execute(stmt.execution_options(yield_per=20000)):
+
+
+def build_index(session: Session) -> VulnerabilityIndex:
+    """Load every enabled group's affected rows (and KEV/EPSS) into a fresh index.
+
+    Strings repeated on every row (namespace, group, format, state) are interned and each
+    vulnerability's display fields are shared by its rows: at 300k records that halves memory.
+    """
+    index = VulnerabilityIndex(generation=store.generation(session))
+    v, a = VulnerabilityRow, AffectedPackageRow
+    vulns: dict[tuple[str, str], VulnInfo] = {}
+    vuln_stmt = _enabled(select(v.group_name, v.id, v.severity, v.cvss, v.link, v.aliases), v.group_name)
+    for group, vid, severity, cvss, link, aliases in session.execute(vuln_stmt.execution_options(yield_per=20000)):
+        vulns[(intern(group), vid)] = VulnInfo(vid, intern(severity), tuple(cvss or ()), link, tuple(aliases or ()))
+    columns = (
+        a.group_name, a.vuln_id, a.namespace, FeedGroupRow.feed_name, a.name, a.is_source, a.version_format,
+        a.constraint, a.fixed_versions, a.fix_state, a.no_advisory, a.module, a.arch, a.cpe_criteria,
+    )  # fmt: skip
+    for row in session.execute(_enabled(select(*columns), a.group_name).execution_options(yield_per=20000)):
+        info = vulns.get((row[0], row[1]))
+        if info is None:  # written between the two reads; the next generation will have it
+            continue
         index.add(
             Candidate(
-                row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7], tuple(row[8] or ()), row[9],
-                bool(row[10]), row[11], row[12], tuple(row[13] or ()), row[14], tuple(row[15] or ()), row[16],
-                tuple(row[17] or ()),
+                info, intern(row[2]), intern(row[3]), intern(row[0]), row[4], bool(row[5]), intern(row[6]), row[7],
+                tuple(row[8] or ()), intern(row[9]), bool(row[10]), row[11], row[12], tuple(row[13] or ()),
             )
         )
     if _group_enabled(session, store.KEV_GROUP):
@@ -193,14 +218,13 @@ def index_from_records(records: Iterable[Record], generation: int = 0) -> Vulner
             index.epss[record.cve.upper()] = {"epss": record.epss, "percentile": record.percentile, "date": record.date}
         else:
             feed, group = store.placement(record)
-            cvss = tuple(store.plain(record.cvss))
+            info = VulnInfo(record.id, str(record.severity), tuple(store.plain(record.cvss)), record.link, tuple(record.aliases))
             for row in store.affected_rows(group, record):
                 index.add(
                     Candidate(
-                        record.id, record.namespace, feed, group, row["name"], row["is_source"], row["version_format"],
+                        info, record.namespace, feed, group, row["name"], row["is_source"], row["version_format"],
                         row["constraint"], tuple(row["fixed_versions"]), row["fix_state"], row["no_advisory"],
-                        row["module"], row["arch"], tuple(row["cpe_criteria"]), str(record.severity), cvss,
-                        record.link, tuple(record.aliases),
+                        row["module"], row["arch"], tuple(row["cpe_criteria"]),
                     )
                 )
     index.finish()

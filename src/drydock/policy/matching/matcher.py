@@ -230,9 +230,10 @@ def _same_stream(label: str, module: str) -> bool:
 
 
 def _make_match(c: Candidate, package: Package, matched_by: str, searched: str, index: VulnerabilityIndex) -> Match:
-    cve = canonical_id(c.vuln_id, c.aliases)
+    v = c.vuln
+    cve = canonical_id(v.id, v.aliases)
     return Match(
-        vulnerability_id=c.vuln_id,
+        vulnerability_id=v.id,
         namespace=c.namespace,
         feed=c.feed,
         group=c.group,
@@ -249,10 +250,10 @@ def _make_match(c: Candidate, package: Package, matched_by: str, searched: str, 
         fix_versions=[v for v in c.fixed_versions if v and v != "None"],
         fix_state=c.fix_state,
         will_not_fix=c.fix_state == "wont-fix" or c.no_advisory,
-        severity=c.severity,
-        cvss=[dict(x) for x in c.cvss],
-        link=c.link,
-        aliases=list(c.aliases),
+        severity=v.severity,
+        cvss=[dict(x) for x in v.cvss],
+        link=v.link,
+        aliases=list(v.aliases),
         kev=index.kev.get(cve),
         epss=index.epss.get(cve),
     )
@@ -295,14 +296,16 @@ def _cpe_matches(run: _Run, package: Package) -> Iterable[Match]:
             continue
         vendor, product, cpe_version = parts
         version = cpe_version if cpe_version not in ("*", "-", "") else package.version
-        for candidate in run.index.by_product.get(product, ()):
-            cand_vendor = candidate.name.rsplit(":", 1)[0].lower() if ":" in candidate.name else "*"
-            if id(candidate) in seen or cand_vendor not in (vendor, "*"):
-                continue
-            match = run.match(candidate, package, version, CPE, f"{vendor}:{product}")
-            if match is not None:
-                seen.add(id(candidate))
-                yield match
+        by_vendor = run.index.by_product.get(product, {})
+        vendors = list(by_vendor) if vendor in ("*", "") else [vendor, "*"]
+        for name in vendors:
+            for candidate in by_vendor.get(name, ()):
+                if id(candidate) in seen:
+                    continue
+                match = run.match(candidate, package, version, CPE, f"{name}:{product}")
+                if match is not None:
+                    seen.add(id(candidate))
+                    yield match
 
 
 def _package_matches(run: _Run, namespace: str | None, package: Package) -> list[Match]:
