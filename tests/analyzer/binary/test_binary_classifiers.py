@@ -117,15 +117,3 @@ def test_classifiers_stay_linear_on_hostile_content() -> None:
         start = time.perf_counter()
         cls.identity.matcher(MatchContext(path="/usr/bin/x", data=data))
         assert time.perf_counter() - start < 2.0, cls.identity.cls
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="syft's PE version-resource cataloger (Windows .exe/.dll/.bpl) is not implemented: Windows "
-    "binaries are outside this analyzer's Linux-image scope; the corpus has only its glob list",
-)
-def test_pe_package_cataloger_globs() -> None:
-    from drydock.analyzer.catalogers.base import all_catalogers, all_scanners
-
-    names = {c.name for c in all_catalogers()} | {s.name for s in all_scanners()}
-    assert "pe-binary-package-cataloger" in names
