@@ -51,6 +51,7 @@ def test_validation_names_every_problem() -> None:
             rule("dockerfile", "nosuchtrigger"),
             rule("dockerfile", "exposed_ports", ports="22,abc", type="blacklist", bogus="1"),
             rule("files", "name_match", regex="([unclosed"),
+            rule("files", "name_match", regex="x" * 5000),
             rule("vulnerabilities", "package", severity="high"),  # package_type missing
             rule("vulnerabilities", "package", "MAYBE", package_type="all", severity="extreme"),
             rule("anchoresec", "vulnhigh"),
@@ -65,6 +66,7 @@ def test_validation_names_every_problem() -> None:
         "'abc' is not an integer",
         "unknown parameter 'bogus'",
         "invalid regular expression '([unclosed'",
+        "regular expression of 5000 characters exceeds the 4096 limit",
         "required parameter 'package_type' missing",
         "invalid action 'MAYBE'",
         "'extreme' is not one of",

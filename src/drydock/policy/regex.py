@@ -15,6 +15,7 @@ from typing import Any
 import regex as _regex  # type: ignore[import-untyped]
 
 DEFAULT_TIMEOUT = 0.25  # seconds per match call
+MAX_PATTERN = 4096  # characters; longer "patterns" are data pasted by mistake, or an attack
 
 
 class InvalidRegex(ValueError):
@@ -55,6 +56,8 @@ class UserRegex:
 
 
 def compile_user(pattern: str, flags: int = 0, timeout: float = DEFAULT_TIMEOUT) -> UserRegex:
+    if len(pattern) > MAX_PATTERN:
+        raise InvalidRegex(f"regular expression of {len(pattern)} characters exceeds the {MAX_PATTERN} limit")
     try:
         return UserRegex(pattern, _regex.compile(pattern, flags | _regex.VERSION0), timeout)
     except (_regex.error, TypeError, ValueError, OverflowError, RecursionError) as exc:
