@@ -171,3 +171,12 @@ def test_dir_source(tmp_path: Path) -> None:
     assert [s.name for s in result.secrets] == ["AWS_SECRET_KEY"]
     assert result.distro is not None and result.distro.id == "debian"
     assert next(f for f in result.files if f.path == "/bin/tool").digests["sha256"]
+
+
+def test_retrieve_limit_and_globs(tmp_path: Path) -> None:
+    cfg = make_config(
+        tmp_path, workers=1, retrieve_files=("/etc/passwd", "/app/*.txt"), retrieve_max_bytes=26
+    )
+    result = analyze(image(), cfg)
+    assert set(result.retrieved_files) == {"/app/settings.txt"}  # 30-byte passwd is over the limit
+    assert any("/etc/passwd is 30 bytes" in w for w in result.warnings)

@@ -237,3 +237,23 @@ def test_glob_uses_final_tree(tmp_path: Path) -> None:
         "/etc/passwd",
         "/usr/bin/su",
     ]
+
+
+def test_pool_works_when_other_threads_run(tmp_path: Path) -> None:
+    """With other threads alive (an API server) the pool uses forkserver: plan, scanners and
+    source must survive pickling."""
+    import threading
+
+    from drydock.analyzer.procpool import pool_context
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        assert pool_context().get_start_method() != "fork"
+        layers = [twin(50_000), TOP, twin(600)]
+        plan = make_plan(tmp_path, ["**/passwd"])
+        assert _summary(run(layers, plan, 2)) == _summary(run(layers, plan, 1))
+    finally:
+        stop.set()
+        thread.join()
