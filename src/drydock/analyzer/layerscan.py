@@ -306,6 +306,7 @@ class _LayerScanner:
         if m.size > plan.max_file_bytes:
             if capture:
                 self.index.too_large.add(path)
+            self._warn_unscanned(path, m)
             digests = _hash_stream(reader, plan.digest_algorithms) if plan.digest_algorithms else None
             self._record(path, m, digests)
             return
@@ -331,6 +332,15 @@ class _LayerScanner:
             self.index.captures[path] = self._keep(data)
         self._consume(entry, data, scanners, searchers)
         self._remember(path, data)
+
+    def _warn_unscanned(self, path: str, m: TarMember) -> None:
+        """A file too big to hold is not scanned; say so if a scanner would have wanted it."""
+        if not self.plan.scanners:
+            return
+        probe = FileEntry(path=path, type=FileType.REGULAR, mode=m.mode, uid=m.uid, gid=m.gid, size=m.size)
+        names = [s.name for s in self.plan.scanners_for(probe)]
+        if names:
+            self.warn(f"{path}: {m.size} bytes exceeds max_file_bytes, not scanned by {', '.join(names)}")
 
     def _record(self, path: str, m: TarMember, digests: tuple[str, ...] | None) -> None:
         record: Record = (path, FileType.REGULAR, m.mode, m.uid, m.gid, m.size, None, m.mtime, digests)

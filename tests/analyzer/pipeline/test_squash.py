@@ -195,6 +195,10 @@ def test_file_over_the_limit_is_recorded_not_read(tmp_path: Path) -> None:
     with pytest.raises(FileTooLarge):
         result.resolver.read_bytes("/data/huge")
     assert result.scan_results == []
+    assert any(
+        "/data/huge: 5013 bytes exceeds max_file_bytes, not scanned by fake-magic-scanner" in w
+        for w in result.warnings
+    )
 
 
 def test_hardlinks_share_content_and_digest(tmp_path: Path) -> None:
