@@ -257,3 +257,19 @@ def test_exhausted_message_does_not_take_a_place_in_the_batch(db: Database, queu
     time.sleep(0.1)
     assert [m.id for m in lease(db, queue, count=2)] == others
     assert stats(db, queue).dead == 1
+
+
+def test_one_session_across_commits_sees_other_sessions_changes(db: Database, queue: str) -> None:
+    """Sessions keep objects after commit (expire_on_commit=False); a long-lived worker
+    session must still lease from the rows as they are now, not as it last saw them."""
+    mid = enqueue(db, queue, {"n": 1})
+    with db.session() as worker:
+        [m] = sq.lease(worker, queue, "w1", visibility_timeout=0.05)
+        pinned = worker.get(sq.QueueMessage, mid)  # the caller holds the row: it stays in the identity map
+        worker.commit()
+        time.sleep(0.1)
+        [other] = lease(db, queue, "w2", visibility_timeout=0.05)  # another session re-leases
+        time.sleep(0.1)
+        [again] = sq.lease(worker, queue, "w1")
+        assert again.id == mid and again.attempts == 3 and again.receipt not in (m.receipt, other.receipt)
+        assert pinned is not None and pinned.holder == "w1"

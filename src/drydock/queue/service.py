@@ -141,6 +141,7 @@ def lease(
             stmt.order_by(QueueMessage.priority.desc(), QueueMessage.id)
             .limit(count - len(delivered))
             .with_for_update(skip_locked=True)
+            .execution_options(populate_existing=True)
         ).all()
         buried = False
         for row in rows:
@@ -238,7 +239,11 @@ def retry_dead(session: Session, queue: str, msg_id: int | None = None) -> int:
             raise NotDead(f"message {msg_id} is not a dead letter")
         where.append(QueueMessage.id == msg_id)
     rows = session.scalars(
-        select(QueueMessage).where(*where).order_by(QueueMessage.id).with_for_update()
+        select(QueueMessage)
+        .where(*where)
+        .order_by(QueueMessage.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     pending_keys = set(
         session.scalars(
@@ -328,7 +333,7 @@ def acquire_lease(session: Session, lease_id: str, holder: str, ttl: float) -> L
     check_text("holder", holder, HOLDER_MAX)
     check_range("ttl", ttl, 0.001, MAX_TIMEOUT_SECONDS)
     now = utcnow()
-    row = session.get(SingletonLease, lease_id, with_for_update=True)
+    row = session.get(SingletonLease, lease_id, with_for_update=True, populate_existing=True)
     if row is None:
         session.execute(
             _insert(session, SingletonLease)
@@ -389,7 +394,7 @@ def _insert(session: Session, entity: type[Any]) -> Any:
 
 
 def _get(session: Session, msg_id: int, queue: str | None) -> QueueMessage:
-    row = session.get(QueueMessage, msg_id, with_for_update=True)
+    row = session.get(QueueMessage, msg_id, with_for_update=True, populate_existing=True)
     if row is None or (queue is not None and row.queue != queue):
         where = f" in queue {queue}" if queue is not None else ""
         raise MessageNotFound(f"message {msg_id} not found{where} (acknowledged, dropped or never queued)")
@@ -416,7 +421,7 @@ def _bury(session: Session, row: QueueMessage, now: datetime, error: str) -> Non
 
 
 def _owned_lease(session: Session, lease_id: str, holder: str, epoch: int) -> SingletonLease:
-    row = session.get(SingletonLease, lease_id, with_for_update=True)
+    row = session.get(SingletonLease, lease_id, with_for_update=True, populate_existing=True)
     if row is None or row.holder != holder or row.epoch != epoch:
         owner = "nobody" if row is None or row.holder is None else f"{row.holder} (epoch {row.epoch})"
         raise LeaseLost(f"lease {lease_id} is not held by {holder} at epoch {epoch}; owner: {owner}")
