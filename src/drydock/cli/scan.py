@@ -142,3 +142,7 @@ def scan(
 def register(app: typer.Typer) -> None:
     """Add the ``scan`` command to the main CLI app."""
     app.command("scan")(scan)
+
+
+if __name__ == "__main__":  # ``python -m drydock.cli.scan SOURCE --policy B`` until ``drydock`` registers it
+    typer.run(scan)
