@@ -255,3 +255,25 @@ def test_malformed_manifest_and_pom_become_warnings() -> None:
     result = parse_java_archive(jar, "/a-1.jar", "/a-1.jar")
     assert result.packages == []
     assert len(result.warnings) == 2
+
+
+def test_damaged_members_and_unsupported_zip_versions_become_errors_or_warnings() -> None:
+    good = (JAVA / "jar-api-all-2.0.0-sources" / "api-all-2.0.0-sources.jar").read_bytes()
+    # corrupt the deflate stream of the manifest: the archive itself stays readable
+    info = zipfile.ZipFile(io.BytesIO(good)).getinfo(
+        "META-INF/maven/org.apache.directory.api/api-all/pom.xml"
+    )
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    damaged = bytearray(good)
+    damaged[start : start + 8] = b"\xff" * 8
+    result = parse_java_archive(bytes(damaged), "/a.jar", "/a.jar")
+    assert any(
+        "cannot read META-INF/maven/org.apache.directory.api/api-all/pom.xml" in w for w in result.warnings
+    )
+    assert [p.name for p in result.packages] == ["api-all", "api-asn1-api"]
+    # a central directory claiming a zip version Python cannot read
+    cd = good.rfind(b"PK\x01\x02")
+    bumped = bytearray(good)
+    bumped[cd + 6] = 151
+    with pytest.raises(CatalogError):
+        parse_java_archive(bytes(bumped), "/a.jar", "/a.jar")

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import lzma
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +68,19 @@ _LICENSE_FILE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "LICENCE", "LICEN
 _JENKINS_GROUPS = ("io.jenkins.plugins", "org.jenkins-ci.plugins")
 
 
+# what inflating one damaged member can raise (deflate, bzip2 and lzma streams, CRC, encryption)
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    lzma.LZMAError,
+)
+
+
 @dataclass(slots=True)
 class ArchiveBudget:
     """Shared by one top-level archive and everything nested in it."""
@@ -103,7 +118,7 @@ class ZipView:
         try:
             self.zf = zipfile.ZipFile(io.BytesIO(data))
             self.infos = self.zf.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        except (*_MEMBER_ERRORS, zipfile.LargeZipFile) as exc:
             raise CatalogError(f"{label}: not a readable zip archive: {exc}") from exc
         if len(self.infos) > budget.max_entries:
             raise CatalogError(
@@ -121,7 +136,7 @@ class ZipView:
             return None
         try:
             return self.zf.read(info)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+        except _MEMBER_ERRORS as exc:
             warnings.append(f"{self.label}: cannot read {name}: {exc}")
             return None
 
