@@ -277,3 +277,31 @@ def test_damaged_members_and_unsupported_zip_versions_become_errors_or_warnings(
     bumped[cd + 6] = 151
     with pytest.raises(CatalogError):
         parse_java_archive(bytes(bumped), "/a.jar", "/a.jar")
+
+
+@pytest.mark.parametrize("suffix,compress", [(".tar.gz", "gzip"), (".tar.xz", "lzma"), (".tar.zst", "zstd")])
+def test_compressed_tar_wrappers_inflate_within_the_limit(suffix: str, compress: str) -> None:
+    import gzip
+    import lzma
+    import tarfile
+
+    import zstandard
+
+    from drydock.analyzer.catalogers.java.scanner import decompress_tar
+
+    jar = _zip({"META-INF/MANIFEST.MF": b"Manifest-Version: 1.0\n"})
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tf:
+        info = tarfile.TarInfo("app/lib/guava-31.1.jar")
+        info.size = len(jar)
+        tf.addfile(info, io.BytesIO(jar))
+    packers = {"gzip": gzip.compress, "lzma": lzma.compress, "zstd": zstandard.ZstdCompressor().compress}
+    wrapped = packers[compress](buf.getvalue())
+    entry = FileEntry(path="/opt/dist" + suffix, type=FileType.REGULAR, mode=0o644, size=len(wrapped))
+    result = JavaArchiveScanner().scan(entry, wrapped, CatalogContext())
+    assert [(p.name, p.version, p.metadata["VirtualPath"]) for p in result.packages] == [
+        ("guava", "31.1", f"/opt/dist{suffix}:app/lib/guava-31.1.jar")
+    ]
+    bomb = packers[compress](b"\0" * (4 << 20))
+    with pytest.raises(CatalogError):
+        decompress_tar(suffix, bomb, 1 << 20)

@@ -11,6 +11,7 @@ import lzma
 import posixpath
 import tarfile
 from collections.abc import Callable
+from typing import BinaryIO, cast
 
 import zstandard
 
@@ -28,46 +29,40 @@ from drydock.analyzer.model import CatalogResult, FileEntry, FileType, Relations
 MAX_ARCHIVE_BYTES = 1 << 30
 
 _ZIP_WRAPPERS = (".zip",)
-# extension → decompressor for the tar stream (None: plain tar; missing codec: unsupported)
-_TAR_WRAPPERS: dict[str, Callable[[bytes], bytes] | None] = {
+
+
+def _zstd_reader(raw: BinaryIO) -> BinaryIO:
+    return cast(BinaryIO, zstandard.ZstdDecompressor().stream_reader(raw))
+
+
+# extension → streaming decompressor for the tar inside (None: a plain tar; absent: unsupported
+# codec). Streaming matters: the decompressed size is capped, so a small .tar.gz cannot inflate
+# into gigabytes (gzip.decompress would).
+_OPENERS: dict[str, Callable[[BinaryIO], BinaryIO] | None] = {
     ".tar": None,
-    ".tar.gz": gzip.decompress,
-    ".tgz": gzip.decompress,
-    ".tar.bz": bz2.decompress,
-    ".tar.bz2": bz2.decompress,
-    ".tbz": bz2.decompress,
-    ".tbz2": bz2.decompress,
-    ".tar.xz": lzma.decompress,
-    ".txz": lzma.decompress,
-    ".tar.zst": None,
-    ".tar.zstd": None,
-    ".tzst": None,
-    ".tzstd": None,
-    ".tar.br": None,
-    ".tbr": None,
-    ".tar.lz4": None,
-    ".tlz4": None,
-    ".tar.sz": None,
-    ".tsz": None,
+    **dict.fromkeys((".tar.gz", ".tgz"), lambda raw: cast(BinaryIO, gzip.GzipFile(fileobj=raw))),
+    **dict.fromkeys((".tar.bz", ".tar.bz2", ".tbz", ".tbz2"), lambda raw: cast(BinaryIO, bz2.BZ2File(raw))),
+    **dict.fromkeys((".tar.xz", ".txz"), lambda raw: cast(BinaryIO, lzma.LZMAFile(raw))),  # noqa: SIM115 (closed by caller)
+    **dict.fromkeys((".tar.zst", ".tar.zstd", ".tzst", ".tzstd"), _zstd_reader),
 }
-_ZSTD = (".tar.zst", ".tar.zstd", ".tzst", ".tzstd")
 _UNSUPPORTED = (".tar.br", ".tbr", ".tar.lz4", ".tlz4", ".tar.sz", ".tsz")
+_TAR_SUFFIXES = sorted((*_OPENERS, *_UNSUPPORTED), key=len, reverse=True)
 
 
 def _tar_suffix(path: str) -> str | None:
     lower = path.lower()
-    return next((s for s in sorted(_TAR_WRAPPERS, key=len, reverse=True) if lower.endswith(s)), None)
+    return next((s for s in _TAR_SUFFIXES if lower.endswith(s)), None)
 
 
-def _decompress_tar(suffix: str, data: bytes, limit: int) -> bytes:
+def decompress_tar(suffix: str, data: bytes, limit: int) -> bytes:
+    """The tar bytes inside a compressed wrapper, inflating at most ``limit`` bytes."""
     if suffix in _UNSUPPORTED:
         raise CatalogError(f"{suffix} compression is not supported")
-    if suffix in _ZSTD:
-        with zstandard.ZstdDecompressor().stream_reader(io.BytesIO(data)) as reader:
-            out = reader.read(limit + 1)
-    else:
-        decompress = _TAR_WRAPPERS[suffix]
-        out = decompress(data) if decompress else data
+    opener = _OPENERS[suffix]
+    if opener is None:
+        return data
+    with opener(io.BytesIO(data)) as stream:
+        out = stream.read(limit + 1)
     if len(out) > limit:
         raise CatalogError("decompressed archive exceeds the size limit")
     return out
@@ -131,7 +126,7 @@ class JavaArchiveScanner:
                 if is_java_archive_name(n) and (b := z.read(n, warnings)) is not None
             ]
         try:
-            raw = _decompress_tar(suffix, data, budget.max_total_bytes)
+            raw = decompress_tar(suffix, data, budget.max_total_bytes)
             with tarfile.open(fileobj=io.BytesIO(raw), mode="r:") as tf:
                 return _java_members(tf, path, budget)
         except (tarfile.TarError, OSError, EOFError, ValueError, lzma.LZMAError, zstandard.ZstdError) as exc:
