@@ -123,6 +123,19 @@ def _checksum_ok(block: bytes, stored: int) -> bool:
     return stored % 65521 == partial
 
 
+def _standard_numbers(block: bytes) -> tuple[int, int, int, int, int] | None:
+    """mode, uid, gid, size, mtime when all five are NUL-terminated octal (what tar writers
+    emit almost always): one split instead of five field parses. None → parse field by field."""
+    fields = block[100:148].split(b"\0")
+    # exactly one NUL, at the end of each field, keeps the pieces aligned with the fields
+    if len(fields) != 6 or fields[5] or tuple(map(len, fields[:5])) != (7, 7, 7, 11, 11):
+        return None
+    try:
+        return int(fields[0], 8), int(fields[1], 8), int(fields[2], 8), int(fields[3], 8), int(fields[4], 8)
+    except ValueError:
+        return None
+
+
 def _cstr(field: bytes) -> str:
     return field.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
 
@@ -228,21 +241,12 @@ class TarReader:
             raise TarFormatError(f"invalid tar header at offset {offset}") from exc
         if not _checksum_ok(block, stored):
             raise TarFormatError(f"invalid tar header checksum at offset {offset}")
-        try:
-            size = _octal(block[124:136])
-        except ValueError as exc:
-            raise TarFormatError(f"invalid size field in tar header at offset {offset}") from exc
-        warning = None
-        try:
-            mode, uid, gid, mtime = (
-                _octal(block[100:108]),
-                _octal(block[108:116]),
-                _octal(block[116:124]),
-                _octal(block[136:148]),
-            )
-        except ValueError:
-            mode = uid = gid = mtime = 0
-            warning = "unparsable mode/uid/gid/mtime field; using 0"
+        numbers = _standard_numbers(block)
+        if numbers is not None:
+            mode, uid, gid, size, mtime = numbers
+            warning = None
+        else:
+            size, (mode, uid, gid, mtime), warning = self._numbers_slowly(block, offset)
         name = _cstr(block[0:100])
         if block[257:263] == b"ustar\x00":  # POSIX ustar: name may continue in prefix
             prefix = _cstr(block[345:500])
@@ -261,6 +265,24 @@ class TarReader:
             offset=offset,
             warning=warning,
         )
+
+    @staticmethod
+    def _numbers_slowly(block: bytes, offset: int) -> tuple[int, tuple[int, int, int, int], str | None]:
+        """Field by field, for base-256 numbers and unterminated or odd fields."""
+        try:
+            size = _octal(block[124:136])
+        except ValueError as exc:
+            raise TarFormatError(f"invalid size field in tar header at offset {offset}") from exc
+        try:
+            rest = (
+                _octal(block[100:108]),
+                _octal(block[108:116]),
+                _octal(block[116:124]),
+                _octal(block[136:148]),
+            )
+        except ValueError:
+            return size, (0, 0, 0, 0), "unparsable mode/uid/gid/mtime field; using 0"
+        return size, rest, None
 
     @staticmethod
     def _apply_pax(member: TarMember, records: dict[str, str]) -> None:
