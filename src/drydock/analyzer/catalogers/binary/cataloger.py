@@ -11,6 +11,8 @@ classifier glob are read, so the cost on large images stays bounded.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 
 from packageurl import PackageURL
@@ -18,7 +20,7 @@ from packageurl import PackageURL
 from drydock.analyzer.catalogers.base import CatalogContext, register_cataloger
 from drydock.analyzer.catalogers.binary.classifiers import Classifier, Identity, default_classifiers
 from drydock.analyzer.catalogers.binary.matchers import Hit, MatchContext
-from drydock.analyzer.filetree import FileResolver, FileTooLarge
+from drydock.analyzer.filetree import FileResolver, FileTooLarge, glob_to_regex
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, Location, Package, PackageType
 
 CATALOGER_NAME = "binary-classifier-cataloger"
@@ -117,15 +119,39 @@ class _Merger:
         existing.cpes.extend(c for c in pkg.cpes if c not in existing.cpes)
 
 
+@functools.cache
+def _prefilter() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two regexes that together accept every path some classifier glob accepts: one over
+    "/<basename>" for the ``**/name`` globs (nearly all), one over the full path for the rest.
+    A whole image tree is filtered in one cheap pass; only survivors meet each classifier."""
+    globs = list(dict.fromkeys(g for c in default_classifiers() for g in c.globs))
+    by_name = [g[3:] for g in globs if g.startswith("**/") and "/" not in g[3:]]
+    by_path = [g for g in globs if not (g.startswith("**/") and "/" not in g[3:])]
+    return _union([glob_to_regex("/" + n) for n in by_name]), _union([glob_to_regex(g) for g in by_path])
+
+
+def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns) or r"(?!)")
+
+
+def _maybe_classified(path: str) -> bool:
+    name_rx, path_rx = _prefilter()
+    return bool(name_rx.match(path[path.rfind("/") :]) or path_rx.match(path))
+
+
 def _candidates(
     resolver: FileResolver, classifiers: tuple[Classifier, ...]
 ) -> list[list[tuple[str, FileEntry]]]:
     """Per classifier, the (access path, real entry) pairs its globs select, one per real file."""
+    pool = sorted((e for e in resolver.entries() if _maybe_classified(e.path)), key=lambda e: e.path)
     out: list[list[tuple[str, FileEntry]]] = []
     for cls in classifiers:
+        rxs = [glob_to_regex(g) for g in cls.globs]
         seen: set[str] = set()
         picked: list[tuple[str, FileEntry]] = []
-        for entry in resolver.glob_any(cls.globs):
+        for entry in pool:
+            if not any(rx.match(entry.path) for rx in rxs):
+                continue
             real = real_file(resolver, entry)
             if real is not None and real.path not in seen:
                 seen.add(real.path)
