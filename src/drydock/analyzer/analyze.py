@@ -27,6 +27,9 @@ from drydock.analyzer.catalogers.base import (
     all_scanners,
 )
 from drydock.analyzer.config import AnalyzerConfig
+from drydock.analyzer.cpe import generate_cpes
+from drydock.analyzer.dirscan import scan_directory
+from drydock.analyzer.distro import DISTRO_PATTERNS, detect_distro
 from drydock.analyzer.dockerfile import dockerfile_from_history
 from drydock.analyzer.files import file_list, retrieve_files
 from drydock.analyzer.filetree import FileResolver
@@ -36,7 +39,9 @@ from drydock.analyzer.model import CatalogResult, Distro, ImageAnalysis, Package
 from drydock.analyzer.pathmatch import GlobSet
 from drydock.analyzer.pkgfilter import apply_ownership, attach_layers, dedupe, keep_relationships
 from drydock.analyzer.secrets import RegexSearcher
+from drydock.analyzer.sources import open_source
 from drydock.analyzer.sources.base import ImageSource, LayerRef, SourceError
+from drydock.analyzer.sources.directory import DirectorySource
 from drydock.analyzer.squash import SquashError, SquashResult, squash
 
 Progress = Callable[[str, int, int], None]
@@ -75,8 +80,6 @@ def build_plan(
 ) -> ScanPlan:
     """Everything the layer workers need: which paths to capture (every cataloger pattern,
     the distro files, the retrieve list), which scanners and searchers to run."""
-    from drydock.analyzer.distro import DISTRO_PATTERNS
-
     globs = [p for c in catalogers for p in c.patterns]
     globs += list(DISTRO_PATTERNS) + list(config.retrieve_files)
     searchers = {}
@@ -98,11 +101,7 @@ def build_plan(
 
 
 def _open(source: ImageSource | str) -> ImageSource:
-    if isinstance(source, ImageSource):
-        return source
-    from drydock.analyzer.sources import open_source
-
-    return open_source(source)
+    return source if isinstance(source, ImageSource) else open_source(source)
 
 
 def _squash(
@@ -112,10 +111,8 @@ def _squash(
     config: AnalyzerConfig,
     progress: Progress | None,
 ) -> SquashResult:
-    if source.scheme == "dir":
-        from drydock.analyzer.dirscan import scan_directory
-
-        return scan_directory(source.resolver(), plan)  # type: ignore[attr-defined]
+    if isinstance(source, DirectorySource):
+        return scan_directory(source.resolver(), plan)
     return squash(source, layers, plan, workers=config.worker_count(), progress=progress)
 
 
@@ -134,8 +131,6 @@ def _run_catalogers(
 
 
 def _add_cpes(packages: list[Package], distro: Distro | None) -> None:
-    from drydock.analyzer.cpe import generate_cpes
-
     for pkg in packages:
         if not pkg.cpes:
             pkg.cpes = list(generate_cpes(pkg, distro))
@@ -160,8 +155,6 @@ def analyze(
         resolver = squashed.resolver
         warnings = list(squashed.warnings)
         with stages.stage("distro"):
-            from drydock.analyzer.distro import detect_distro
-
             distro = detect_distro(resolver)
         with stages.stage("catalog"):
             found = _run_catalogers(
