@@ -74,5 +74,7 @@ def test_queue_cli_errors(queue_server: ServerProcess, queue: str) -> None:
     assert neither.exit_code == 2
     bad_state = run(queue_server, "show", queue, "--state", "sleeping")
     assert bad_state.exit_code == 1 and "unknown message state" in bad_state.output
+    bad_name = run(queue_server, "show", "../accounts")
+    assert bad_name.exit_code == 2 and "invalid queue name" in bad_name.output
     denied = run(queue_server, "list", password="wrong")
     assert denied.exit_code == 1 and "401" in denied.output

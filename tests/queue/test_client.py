@@ -155,3 +155,12 @@ def test_http_client_maps_plain_http_errors(queue_server: ServerProcess) -> None
         pytest.raises(Forbidden, match="no"),
     ):
         c.stats()
+
+
+def test_http_client_refuses_names_that_would_leave_their_path_segment() -> None:
+    transport = httpx.MockTransport(lambda r: pytest.fail(f"request sent: {r.url}"))
+    with HttpQueueClient("http://queue.test", ("u", "p"), transport=transport) as c:
+        with pytest.raises(InvalidQueueRequest, match="queue name"):
+            c.enqueue("../accounts", {"n": 1})
+        with pytest.raises(InvalidQueueRequest, match="lease id"):
+            c.acquire_lease("watcher/../x", "h", 10)

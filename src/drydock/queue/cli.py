@@ -10,12 +10,22 @@ from rich.console import Console
 from rich.table import Table
 
 from drydock.cli.client import DEFAULT_URL, PasswordOpt, UrlOpt, UserOpt, err, request
+from drydock.queue.client import queue_path
+from drydock.queue.errors import InvalidQueueRequest
 
 queue_app = typer.Typer(no_args_is_help=True, help="SimpleQueue: depths, messages, dead letters.")
 out = Console()
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the raw JSON.")]
 STATS_COLUMNS = ("queue", "available", "inflight", "delayed", "dead")
 MESSAGE_COLUMNS = ("id", "state", "priority", "attempts", "holder", "visible_at", "last_error")
+
+
+def _path(queue: str, suffix: str = "") -> str:
+    try:
+        return queue_path(queue) + suffix
+    except InvalidQueueRequest as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(2) from None
 
 
 def _cell(row: dict[str, Any], column: str) -> str:
@@ -59,7 +69,7 @@ def show_queue(
 ) -> None:
     """A queue's counts and its messages in delivery order."""
     params: dict[str, Any] = {"limit": limit, **({"state": state} if state else {})}
-    data = request("GET", f"/v1/queues/{queue}", url=url, user=user, password=password, params=params)
+    data = request("GET", _path(queue), url=url, user=user, password=password, params=params)
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
@@ -80,7 +90,7 @@ def retry(
     if (msg_id is None) == (not all_dead):
         err.print("[red]error:[/red] give either a message ID or --all-dead")
         raise typer.Exit(2)
-    path = f"/v1/queues/{queue}/retry" if all_dead else f"/v1/queues/{queue}/messages/{msg_id}/retry"
+    path = _path(queue, "/retry") if all_dead else _path(queue, f"/messages/{msg_id}/retry")
     data = request("POST", path, url=url, user=user, password=password)
     out.print(f"revived {data['revived']} message(s) in {queue}")
 
@@ -90,7 +100,7 @@ def drop(
     queue: str, msg_id: int, url: UrlOpt = DEFAULT_URL, user: UserOpt = "admin", password: PasswordOpt = ""
 ) -> None:
     """Delete one message, whatever its state."""
-    request("DELETE", f"/v1/queues/{queue}/messages/{msg_id}", url=url, user=user, password=password)
+    request("DELETE", _path(queue, f"/messages/{msg_id}"), url=url, user=user, password=password)
     out.print(f"dropped message {msg_id} from {queue}")
 
 
@@ -105,7 +115,7 @@ def purge(
     """Delete every message of QUEUE in --state."""
     data = request(
         "DELETE",
-        f"/v1/queues/{queue}/messages",
+        _path(queue, "/messages"),
         url=url,
         user=user,
         password=password,

@@ -26,7 +26,12 @@ from drydock.core.errors import (
 )
 from drydock.queue import service
 from drydock.queue.errors import QUEUE_ERRORS, LeaseHeld
-from drydock.queue.policy import DEFAULT_MAX_ATTEMPTS, DEFAULT_VISIBILITY_TIMEOUT
+from drydock.queue.policy import (
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_VISIBILITY_TIMEOUT,
+    check_name,
+    check_queue_name,
+)
 from drydock.queue.schemas import LeaseGrant, Message, QueueStats
 
 T = TypeVar("T")
@@ -212,7 +217,7 @@ class HttpQueueClient:
             "max_attempts": max_attempts,
             "not_before": not_before.isoformat() if not_before else None,
         }
-        return int(self._request("POST", f"/v1/queues/{queue}/messages", json=body)["id"])
+        return int(self._request("POST", f"{queue_path(queue)}/messages", json=body)["id"])
 
     def lease(
         self,
@@ -224,7 +229,7 @@ class HttpQueueClient:
     ) -> list[Message]:
         params = {"holder": holder, "count": count, "visibility_timeout": visibility_timeout}
         return [
-            Message.from_json(m) for m in self._request("POST", f"/v1/queues/{queue}/lease", params=params)
+            Message.from_json(m) for m in self._request("POST", f"{queue_path(queue)}/lease", params=params)
         ]
 
     def extend(
@@ -232,33 +237,31 @@ class HttpQueueClient:
     ) -> Message:
         body = {"holder": holder, "receipt": receipt, "visibility_timeout": visibility_timeout}
         return Message.from_json(
-            self._request("PUT", f"/v1/queues/{queue}/messages/{msg_id}/lease", json=body)
+            self._request("PUT", f"{queue_path(queue)}/messages/{int(msg_id)}/lease", json=body)
         )
 
     def ack(self, queue: str, msg_id: int, receipt: str) -> None:
-        self._request("DELETE", f"/v1/queues/{queue}/messages/{msg_id}", params={"receipt": receipt})
+        self._request("DELETE", f"{queue_path(queue)}/messages/{int(msg_id)}", params={"receipt": receipt})
 
     def fail(
         self, queue: str, msg_id: int, receipt: str, error: str, *, retry_after: float | None = None
     ) -> Message:
         body = {"receipt": receipt, "error": error, "retry_after": retry_after}
         return Message.from_json(
-            self._request("POST", f"/v1/queues/{queue}/messages/{msg_id}/fail", json=body)
+            self._request("POST", f"{queue_path(queue)}/messages/{int(msg_id)}/fail", json=body)
         )
 
     def stats(self, queue: str | None = None) -> list[QueueStats]:
         if queue is not None:
             return [
-                QueueStats.from_json(
-                    self._request("GET", f"/v1/queues/{queue}", params={"limit": 1})["stats"]
-                )
+                QueueStats.from_json(self._request("GET", queue_path(queue), params={"limit": 1})["stats"])
             ]
         return [QueueStats.from_json(s) for s in self._request("GET", "/v1/queues")]
 
     def acquire_lease(self, lease_id: str, holder: str, ttl: float) -> LeaseGrant | None:
         try:
             data = self._request(
-                "POST", f"/v1/leases/{lease_id}/acquire", params={"holder": holder, "ttl": ttl}
+                "POST", f"{lease_path(lease_id)}/acquire", params={"holder": holder, "ttl": ttl}
             )
         except LeaseHeld:
             return None
@@ -266,10 +269,19 @@ class HttpQueueClient:
 
     def renew_lease(self, lease_id: str, holder: str, epoch: int, ttl: float) -> LeaseGrant:
         params = {"holder": holder, "epoch": epoch, "ttl": ttl}
-        return LeaseGrant.from_json(self._request("PUT", f"/v1/leases/{lease_id}", params=params))
+        return LeaseGrant.from_json(self._request("PUT", lease_path(lease_id), params=params))
 
     def release_lease(self, lease_id: str, holder: str, epoch: int) -> None:
-        self._request("DELETE", f"/v1/leases/{lease_id}", params={"holder": holder, "epoch": epoch})
+        self._request("DELETE", lease_path(lease_id), params={"holder": holder, "epoch": epoch})
+
+
+def queue_path(queue: str) -> str:
+    """Checked here as the service would, so no name can step outside its path segment."""
+    return f"/v1/queues/{check_queue_name(queue)}"
+
+
+def lease_path(lease_id: str) -> str:
+    return f"/v1/leases/{check_name('lease id', lease_id)}"
 
 
 def _error(response: httpx.Response) -> DrydockError:

@@ -14,7 +14,7 @@ from typing import Any
 
 from drydock.queue.errors import InvalidQueueRequest
 
-QUEUE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 HOLDER_MAX = 128
 DEDUPE_KEY_MAX = 128
 MAX_PAYLOAD_BYTES = 1 << 20
@@ -57,12 +57,17 @@ def parse_state(value: str | None) -> MessageState | None:
         raise InvalidQueueRequest(f"unknown message state {value!r} (one of {choices})") from None
 
 
-def check_queue_name(name: str) -> str:
-    if not QUEUE_NAME.match(name):
+def check_name(what: str, name: str) -> str:
+    """Queue names and lease ids: safe in a URL path segment and in a metric label."""
+    if not NAME.match(name):
         raise InvalidQueueRequest(
-            f"invalid queue name {name[:140]!r}: 1-128 characters of letters, digits, '_', '.', ':', '-'"
+            f"invalid {what} {name[:140]!r}: 1-128 characters of letters, digits, '_', '.', ':', '-'"
         )
     return name
+
+
+def check_queue_name(name: str) -> str:
+    return check_name("queue name", name)
 
 
 def check_text(what: str, value: str, limit: int) -> str:

@@ -41,6 +41,7 @@ from drydock.queue.policy import (
     MessageState,
     backoff_seconds,
     canonical_json,
+    check_name,
     check_queue_name,
     check_range,
     check_text,
@@ -329,7 +330,7 @@ def stats(session: Session, queue: str | None = None) -> list[QueueStats]:
 def acquire_lease(session: Session, lease_id: str, holder: str, ttl: float) -> LeaseGrant | None:
     """Take (or keep) the named lease for ``ttl`` seconds; None while another holder owns it.
     The epoch grows each time the lease changes hands (including a re-take after it lapsed)."""
-    check_text("lease id", lease_id, 128)
+    check_name("lease id", lease_id)
     check_text("holder", holder, HOLDER_MAX)
     check_range("ttl", ttl, 0.001, MAX_TIMEOUT_SECONDS)
     now = utcnow()
