@@ -77,8 +77,9 @@ def make_image(index: VulnerabilityIndex, namespace: str, rng: random.Random) ->
             packages.append(Package(name, _version(rng), LANGUAGE_TYPES[ns], "lang", [Location(f"/app/{i}")]))
     for i in range(50):
         product = rng.choice(products)
+        vendor = rng.choice(sorted(index.by_product[product]))
         version = _version(rng)
-        cpe = f"cpe:2.3:a:*:{product}:{version}:*:*:*:*:*:*:*"
+        cpe = f"cpe:2.3:a:{vendor}:{product}:{version}:*:*:*:*:*:*:*"
         packages.append(Package(product, version, PackageType.BINARY, "binary", [Location(f"/usr/bin/{product}{i}")], cpes=[cpe]))
     return packages
 
@@ -112,7 +113,7 @@ def main() -> None:
     for m in result.matches:
         by_source[m.matched_by] = by_source.get(m.matched_by, 0) + 1
     rows = [
-        ("affected-package rows indexed", f"{index.size + sum(len(v) for v in index.by_product.values()):,}"),
+        ("affected-package rows indexed", f"{index.size:,}"),
         ("namespaces", f"{len(index.namespaces)}"),
         ("index build from store (cold)", f"{build_s:.2f} s"),
         ("index resident memory", f"{index_mb:.0f} MB"),

@@ -9,6 +9,7 @@ only when the store generation moves.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import defaultdict
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from drydock.feeds import store
@@ -58,15 +59,31 @@ def parse_constraint(text: str, version_format: str) -> Constraint:
     return Constraint(scheme, clauses, text=text)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class VulnInfo:
-    """Display fields of one vulnerability record, shared by all its affected packages."""
+    """Display fields of one vulnerability record, shared by all its affected packages.
+
+    CVSS and aliases stay JSON text until a match first needs them (then kept): decoding them
+    for 300k records that an image mostly never matches was most of the index build time.
+    """
 
     id: str
     severity: str
-    cvss: tuple[dict[str, Any], ...]
     link: str | None
-    aliases: tuple[str, ...]
+    cvss_json: str
+    aliases_json: str
+    _cvss: list[dict[str, Any]] | None = field(default=None, repr=False)
+    _aliases: list[str] | None = field(default=None, repr=False)
+
+    def cvss(self) -> list[dict[str, Any]]:
+        if self._cvss is None:
+            self._cvss = list(json.loads(self.cvss_json or "[]"))
+        return [dict(c) for c in self._cvss]
+
+    def aliases(self) -> list[str]:
+        if self._aliases is None:
+            self._aliases = list(json.loads(self.aliases_json or "[]"))
+        return list(self._aliases)
 
 
 @dataclass(slots=True, eq=False)
@@ -81,13 +98,13 @@ class Candidate:
     is_source: bool
     version_format: str
     constraint_text: str | None
-    fixed_versions: tuple[str, ...]
+    fixed_json: str
     fix_state: str
     no_advisory: bool
     module: str | None
     arch: str | None
-    cpe_criteria: tuple[dict[str, Any], ...]
     _constraint: Any = field(default=_UNPARSED, repr=False)
+    _fixed: list[str] | None = field(default=None, repr=False)
 
     def constraint(self) -> Constraint | None:
         """The parsed constraint (None: every version); raises InvalidConstraint if the
@@ -106,6 +123,11 @@ class Candidate:
     @property
     def vuln_id(self) -> str:
         return self.vuln.id
+
+    def fixed_versions(self) -> list[str]:
+        if self._fixed is None:
+            self._fixed = list(json.loads(self.fixed_json or "[]"))
+        return list(self._fixed)
 
     @property
     def bound_epoch(self) -> str | None:
@@ -179,21 +201,22 @@ def build_index(session: Session) -> VulnerabilityIndex:
     index = VulnerabilityIndex(generation=store.generation(session))
     v, a = VulnerabilityRow, AffectedPackageRow
     vulns: dict[tuple[str, str], VulnInfo] = {}
-    vuln_stmt = _enabled(select(v.group_name, v.id, v.severity, v.cvss, v.link, v.aliases), v.group_name)
-    for group, vid, severity, cvss, link, aliases in session.execute(vuln_stmt.execution_options(yield_per=20000)):
-        vulns[(intern(group), vid)] = VulnInfo(vid, intern(severity), tuple(cvss or ()), link, tuple(aliases or ()))
+    connection = session.connection()  # Core rows: the ORM's per-row bookkeeping is not needed
+    vuln_columns = (v.group_name, v.id, v.severity, v.link, cast(v.cvss, Text), cast(v.aliases, Text))
+    for group, vid, severity, link, cvss, aliases in connection.execute(_enabled(select(*vuln_columns), v.group_name)):
+        vulns[(intern(group), vid)] = VulnInfo(vid, intern(severity), link, cvss, aliases)
     columns = (
         a.group_name, a.vuln_id, a.namespace, FeedGroupRow.feed_name, a.name, a.is_source, a.version_format,
-        a.constraint, a.fixed_versions, a.fix_state, a.no_advisory, a.module, a.arch, a.cpe_criteria,
+        a.constraint, cast(a.fixed_versions, Text), a.fix_state, a.no_advisory, a.module, a.arch,
     )  # fmt: skip
-    for row in session.execute(_enabled(select(*columns), a.group_name).execution_options(yield_per=20000)):
+    for row in connection.execute(_enabled(select(*columns), a.group_name)):
         info = vulns.get((row[0], row[1]))
         if info is None:  # written between the two reads; the next generation will have it
             continue
         index.add(
             Candidate(
                 info, intern(row[2]), intern(row[3]), intern(row[0]), row[4], bool(row[5]), intern(row[6]), row[7],
-                tuple(row[8] or ()), intern(row[9]), bool(row[10]), row[11], row[12], tuple(row[13] or ()),
+                row[8], intern(row[9]), bool(row[10]), row[11], row[12],
             )
         )
     if _group_enabled(session, store.KEV_GROUP):
@@ -218,13 +241,14 @@ def index_from_records(records: Iterable[Record], generation: int = 0) -> Vulner
             index.epss[record.cve.upper()] = {"epss": record.epss, "percentile": record.percentile, "date": record.date}
         else:
             feed, group = store.placement(record)
-            info = VulnInfo(record.id, str(record.severity), tuple(store.plain(record.cvss)), record.link, tuple(record.aliases))
+            cvss, aliases = json.dumps(store.plain(record.cvss)), json.dumps(record.aliases)
+            info = VulnInfo(record.id, str(record.severity), record.link, cvss, aliases)
             for row in store.affected_rows(group, record):
                 index.add(
                     Candidate(
                         info, record.namespace, feed, group, row["name"], row["is_source"], row["version_format"],
-                        row["constraint"], tuple(row["fixed_versions"]), row["fix_state"], row["no_advisory"],
-                        row["module"], row["arch"], tuple(row["cpe_criteria"]),
+                        row["constraint"], json.dumps(row["fixed_versions"]), row["fix_state"], row["no_advisory"],
+                        row["module"], row["arch"],
                     )
                 )
     index.finish()

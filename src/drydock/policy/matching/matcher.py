@@ -231,7 +231,8 @@ def _same_stream(label: str, module: str) -> bool:
 
 def _make_match(c: Candidate, package: Package, matched_by: str, searched: str, index: VulnerabilityIndex) -> Match:
     v = c.vuln
-    cve = canonical_id(v.id, v.aliases)
+    aliases = v.aliases()
+    cve = canonical_id(v.id, aliases)
     return Match(
         vulnerability_id=v.id,
         namespace=c.namespace,
@@ -247,13 +248,13 @@ def _make_match(c: Candidate, package: Package, matched_by: str, searched: str, 
         matched_by=matched_by,
         searched_name=searched,
         constraint=c.constraint_text,
-        fix_versions=[v for v in c.fixed_versions if v and v != "None"],
+        fix_versions=[f for f in c.fixed_versions() if f and f != "None"],
         fix_state=c.fix_state,
         will_not_fix=c.fix_state == "wont-fix" or c.no_advisory,
         severity=v.severity,
-        cvss=[dict(x) for x in v.cvss],
+        cvss=v.cvss(),
         link=v.link,
-        aliases=list(v.aliases),
+        aliases=aliases,
         kev=index.kev.get(cve),
         epss=index.epss.get(cve),
     )
