@@ -11,7 +11,9 @@ from drydock.policy.context import ImageContext
 from drydock.policy.evaluate import evaluate
 from drydock.policy.validation import compile_bundle
 from drydock.policy.vulndata import VulnerabilityView
+from tests.support.paths import SHARED
 
+DEBIAN_FEED = SHARED / "feeds" / "vunnel" / "fixtures" / "debian" / "input"
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 TAG = "docker.io/library/app:1.0"
 

@@ -13,18 +13,8 @@ from drydock.core import migrate
 from drydock.core.db import Database
 from drydock.feeds import store
 from drydock.feeds.drivers import get_driver
-from tests.policy.factory import bundle_doc, rule
+from tests.policy.factory import DEBIAN_FEED, bundle_doc, rule
 from tests.support.catalog import DPKG_ROOT
-
-DEBIAN_FEED = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "feeds"
-    / "vunnel"
-    / "fixtures"
-    / "debian"
-    / "input"
-)
 
 app = typer.Typer()
 register(app)

@@ -3,8 +3,6 @@ feed records and on a match carrying NVD and vendor CVSS scores."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from drydock.analyzer.model import Distro, ImageAnalysis, Location, Package, PackageType
 from drydock.feeds.drivers import get_driver
 from drydock.policy.evaluate import evaluate
@@ -13,21 +11,11 @@ from drydock.policy.matching.matcher import Match, MatchedPackage
 from drydock.policy.runner import vulnerabilities_for
 from drydock.policy.validation import compile_bundle
 from drydock.policy.vulndata import CvssScores, view_from_matches
-from tests.policy.factory import NOW, bundle_doc, context, fire, rows, rule
-
-DEBIAN = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "feeds"
-    / "vunnel"
-    / "fixtures"
-    / "debian"
-    / "input"
-)
+from tests.policy.factory import DEBIAN_FEED, NOW, bundle_doc, context, fire, rows, rule
 
 
 def test_real_matches_drive_the_package_trigger() -> None:
-    index = index_from_records(get_driver("debian").parse(DEBIAN))
+    index = index_from_records(get_driver("debian").parse(DEBIAN_FEED))
     chromium = Package(
         "chromium", "97.0.4692.99-1", PackageType.DEB, "test", locations=[Location("/var/lib/dpkg/status")]
     )
