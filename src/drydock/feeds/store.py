@@ -69,20 +69,24 @@ _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 def plain(obj: Any) -> Any:
     """JSON-ready form of a record (what :func:`records.to_dict` gives, several times faster:
     ``dataclasses.asdict`` deep-copies every leaf, which dominated import time)."""
-    if obj is None or isinstance(obj, bool | int | float):
+    kind = type(obj)
+    if kind in _LEAVES:
         return obj
+    if kind is list or kind is tuple:
+        return [plain(x) for x in obj] if obj else []
+    if kind is dict:
+        return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, Enum):
         return obj.value
-    if isinstance(obj, str):
+    if isinstance(obj, str | int | float):
         return obj
-    if isinstance(obj, list | tuple):
-        return [plain(x) for x in obj]
-    if isinstance(obj, dict):
-        return {str(k): plain(v) for k, v in obj.items()}
-    names = _FIELD_NAMES.get(type(obj))
+    names = _FIELD_NAMES.get(kind)
     if names is None:
-        names = _FIELD_NAMES[type(obj)] = tuple(f.name for f in fields(obj))
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(obj))
     return {name: plain(getattr(obj, name)) for name in names}
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 @dataclass(slots=True)
