@@ -15,13 +15,19 @@ from rich.table import Table
 from drydock import __version__
 from drydock.cli.rbac import roles_app
 from drydock.cli.sbom import register as register_sbom
+from drydock.cli.scan import register as register_scan
 from drydock.core.config import ConfigError, Settings
+from drydock.feeds.cli import feeds_app
+from drydock.queue.cli import queue_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Drydock: container image security.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
 app.add_typer(db_app, name="db")
 app.add_typer(roles_app, name="roles")
+app.add_typer(queue_app, name="queue")
+app.add_typer(feeds_app, name="feeds")
 register_sbom(app)
+register_scan(app)
 err = Console(stderr=True)
 
 ConfigOpt = Annotated[
