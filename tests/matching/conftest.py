@@ -30,6 +30,7 @@ SOURCES = [
     ("anchore-feed", FEEDS / "anchore-feed-service" / "data"),
     ("osv", FEEDS / "osv" / "pypi"),
     ("osv", FEEDS / "osv" / "go"),
+    ("osv", FEEDS / "raw" / "osv-dev-bulk" / "rust"),
     ("nvd", FEEDS / "nvd" / "overrides"),
     ("kev", FEEDS / "kev" / "known_exploited_vulnerabilities.json"),
     ("epss", FIXTURES / "epss" / "example-1.csv"),

@@ -41,6 +41,7 @@ FIX_CASES = [
     (None, T.PYTHON, "notebook", "5.4.1rc1", "5.4.1", "5.4.2", "GHSA-6cwv-x26c-w2q4", {}),
     (None, T.PYTHON, "AccessControl", "4.3.dev0", "4.3", "4.4", "PYSEC-2021-335", {}),
     (None, T.GO_MODULE, "github.com/gin-gonic/gin", "v1.6.0-rc.1", "v1.6.0", "v1.6.1", "GO-2020-0001", {}),
+    (None, T.RUST_CRATE, "tar", "0.4.15", "0.4.16", "0.4.17", "RUSTSEC-2018-0002", {}),
     (None, T.NPM, "event-stream", "3.3.6", "4.0.0", "4.0.1", "GHSA-mh6f-8j2x-4483", {}),
     (None, T.NPM, "electron", "0.33.4", "0.33.5", "1.0.0", "GHSA-gvcj-pfq2-wxj7", {}),
     (None, T.GEM, "safemode", "1.3.1", "1.3.2", "1.3.3", "GHSA-5vx5-9q73-wgp4", {}),
@@ -209,3 +210,9 @@ def test_unparseable_record_is_counted_not_matched() -> None:
     for _ in range(2):  # the parse failure is remembered, and still only counted
         result = match_packages(index, Distro("debian", "12"), [pkg("bind9", "9.10.1-1", T.DEB)])
         assert [m.vulnerability_id for m in result.matches] == ["CVE-4"] and result.invalid_constraints == 1
+
+
+def test_ecosystem_from_purl_when_type_says_nothing(real_index: VulnerabilityIndex) -> None:
+    crate = pkg("tar", "0.4.15", T.UNKNOWN, purl="pkg:cargo/tar@0.4.15")
+    (m,) = [x for x in match_packages(real_index, None, [crate]).matches if x.vulnerability_id == "RUSTSEC-2018-0002"]
+    assert (m.matched_by, m.namespace) == ("ecosystem", "rustsec:rust")
