@@ -46,6 +46,10 @@ def test_dedupe_pending_only(db: Database, queue: str) -> None:
     assert enqueue(db, queue, {"a": 2}) != first
     keyed = enqueue(db, queue, {"x": 1}, dedupe_key="image:sha256:abc")
     assert enqueue(db, queue, {"x": 2}, dedupe_key="image:sha256:abc") == keyed
+    long_key = "account-" + "a" * 128 + "/sha256:" + "f" * 64
+    long_id = enqueue(db, queue, {"x": 3}, dedupe_key=long_key)
+    assert enqueue(db, queue, {"x": 4}, dedupe_key=long_key) == long_id
+    assert enqueue(db, queue, {"x": 5}, dedupe_key=long_key[:-1] + "e") != long_id
     # An in-flight message is still pending: no twin.
     [m] = [m for m in lease(db, queue, count=10) if m.id == first]
     assert enqueue(db, queue, {"a": 1, "b": [1, 2]}) == first
@@ -213,6 +217,7 @@ def test_stats_and_purge(db: Database, queue: str) -> None:
         ({"priority": 10**6}, "priority"),
         ({"max_attempts": 0}, "max_attempts"),
         ({"dedupe_key": ""}, "dedupe_key"),
+        ({"dedupe_key": "k" * 4097}, "dedupe_key"),
         ({"not_before": utcnow().replace(tzinfo=None)}, "timezone"),
     ],
 )

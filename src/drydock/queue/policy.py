@@ -16,7 +16,8 @@ from drydock.queue.errors import InvalidQueueRequest
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")
 HOLDER_MAX = 128
-DEDUPE_KEY_MAX = 128
+DEDUPE_KEY_STORED = 128  # the column's width; longer keys are stored as their digest
+DEDUPE_KEY_MAX = 4096
 MAX_PAYLOAD_BYTES = 1 << 20
 MAX_ERROR_CHARS = 4000
 PRIORITY_RANGE = (-1000, 1000)
@@ -95,8 +96,15 @@ def canonical_json(payload: Any) -> str:
     return text
 
 
-def default_dedupe_key(canonical: str) -> str:
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def stored_dedupe_key(canonical: str, given: str | None) -> str:
+    """The stored dedupe key: the caller's (its SHA-256 when longer than the column), or the
+    SHA-256 of the payload's canonical JSON."""
+    if given is None:
+        return hashlib.sha256(canonical.encode()).hexdigest()
+    check_text("dedupe_key", given, DEDUPE_KEY_MAX)
+    if len(given) <= DEDUPE_KEY_STORED:
+        return given
+    return "sha256:" + hashlib.sha256(given.encode()).hexdigest()
 
 
 def backoff_seconds(

@@ -29,7 +29,6 @@ from drydock.queue import metrics
 from drydock.queue.errors import InvalidQueueRequest, LeaseLost, MessageNotFound, NotDead, StaleReceipt
 from drydock.queue.models import DEAD, ONLY_PENDING, PENDING, QueueMessage, SingletonLease
 from drydock.queue.policy import (
-    DEDUPE_KEY_MAX,
     DEFAULT_MAX_ATTEMPTS,
     DEFAULT_VISIBILITY_TIMEOUT,
     HOLDER_MAX,
@@ -45,9 +44,9 @@ from drydock.queue.policy import (
     check_queue_name,
     check_range,
     check_text,
-    default_dedupe_key,
     derive_state,
     parse_state,
+    stored_dedupe_key,
 )
 from drydock.queue.schemas import LeaseGrant, Message, QueueStats
 
@@ -73,12 +72,11 @@ def enqueue(
     index, not through a read-then-insert race."""
     check_queue_name(queue)
     canonical = canonical_json(payload)
-    key = check_text("dedupe_key", dedupe_key, DEDUPE_KEY_MAX) if dedupe_key is not None else None
+    key = stored_dedupe_key(canonical, dedupe_key)
     check_range("priority", priority, *PRIORITY_RANGE)
     check_range("max_attempts", max_attempts, *MAX_ATTEMPTS_RANGE)
     if not_before is not None and not_before.tzinfo is None:
         raise InvalidQueueRequest("not_before must carry a timezone")
-    key = key or default_dedupe_key(canonical)
     now = utcnow()
     row = {
         "queue": queue,
