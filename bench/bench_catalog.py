@@ -22,7 +22,7 @@ even on Ctrl-C.
    built by bench_sbom.py: ≈1 500 packages, ≈60 000 files) is pushed with uncompressed
    layers and analyzed by one worker process whose tree (worker + its layer-reading
    processes) is sampled every 20 ms: summed RSS and summed PSS (shared pages counted once).
-4. queue: bench_queue.run() on PostgreSQL and SQLite.
+4. queue: bench_queue.py's table (PostgreSQL and SQLite), printed as it prints it.
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import signal
 import statistics
+import subprocess
 import sys
 import tarfile
 import tempfile
@@ -116,6 +118,24 @@ def servers(
             server.stop()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process tree, exited (reaped) descendants included: the
+    analyzer's pool processes are children of a forkserver, itself a child of the worker."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def load_average() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 # --- 1. analyzer throughput ---------------------------------------------------------------
 
 
@@ -161,6 +181,7 @@ class ThroughputRun:
     seconds: float
     failed: int
     per_worker: list[int]
+    cpu_per_image: float  # worker trees' CPU seconds per image
 
     @property
     def per_minute(self) -> float:
@@ -170,6 +191,7 @@ class ThroughputRun:
 def throughput_run(tmp: Path, tags: list[str], workers: int, timeout: float) -> ThroughputRun:
     with database("postgresql", tmp) as url, servers(tmp, url, workers) as (api, procs):
         with api.client() as c:
+            cpu_before = sum(cpu_seconds(p.proc.pid) for p in procs)
             start = time.perf_counter()
             digests = set()
             for tag in tags:
@@ -185,9 +207,10 @@ def throughput_run(tmp: Path, tags: list[str], workers: int, timeout: float) -> 
                     raise RuntimeError(f"not analyzed in {timeout}s: {statuses}")
                 time.sleep(0.1)
             elapsed = time.perf_counter() - start
+        cpu = sum(cpu_seconds(p.proc.pid) for p in procs) - cpu_before
         failed = sum(1 for d in digests if statuses[d] != "analyzed")
         per_worker = [p.log().count('"image analyzed"') for p in procs]
-    return ThroughputRun(workers, len(digests), elapsed, failed, per_worker)
+    return ThroughputRun(workers, len(digests), elapsed, failed, per_worker, cpu / len(digests))
 
 
 # --- 2. GET /v1/images latency --------------------------------------------------------------
@@ -274,7 +297,9 @@ class LatencyRow:
     requests: int
     p50_ms: float
     p99_ms: float
+    max_ms: float
     per_second: float
+    server_cpu_ms: float  # CPU time of the API process per request: what contention cannot inflate
 
 
 def latency_rows(
@@ -285,10 +310,12 @@ def latency_rows(
         timed_gets(api, 3, count)  # warm-up: connections, caches
         rows = []
         for n in (1, clients):
+            cpu_before = cpu_seconds(api.proc.pid)
             start = time.perf_counter()
             with ThreadPoolExecutor(n) as pool:
                 parts = list(pool.map(timed_gets, [api] * n, [requests // n] * n, [count] * n))
             wall = time.perf_counter() - start
+            cpu = cpu_seconds(api.proc.pid) - cpu_before
             lat = [x for part in parts for x in part]
             rows.append(
                 LatencyRow(
@@ -297,7 +324,9 @@ def latency_rows(
                     len(lat),
                     percentile(lat, 50) * 1000,
                     percentile(lat, 99) * 1000,
+                    max(lat) * 1000,
                     len(lat) / wall,
+                    cpu / len(lat) * 1000,
                 )
             )
     return insert_seconds, rows
@@ -418,15 +447,19 @@ def section(title: str) -> None:
 def run_throughput(tmp: Path, reg: RunningRegistry, args: argparse.Namespace) -> None:
     cases = fixture_cases(args.images)
     tags = push_case_images(reg, cases)
+    ecosystems = ", ".join(sorted({c.parent.name for c in cases}))
     section(
-        f"analyzer throughput: {len(tags)} images ({', '.join(sorted({c.parent.name for c in cases}))}), "
-        f"PostgreSQL, {psutil.cpu_count()} CPU cores"
+        f"analyzer throughput: {len(tags)} images ({ecosystems}), PostgreSQL, {psutil.cpu_count()} CPU cores"
     )
-    print(f"{'workers':>7} {'seconds':>8} {'images/min':>10} {'failed':>6}  analyzed per worker", flush=True)
+    print(
+        f"{'workers':>7} {'seconds':>8} {'images/min':>10} {'cpu s/img':>9} {'failed':>6}  per worker; load",
+        flush=True,
+    )
     for n in args.workers:
         r = throughput_run(tmp, tags, n, args.timeout)
         print(
-            f"{r.workers:>7} {r.seconds:>8.1f} {r.per_minute:>10.0f} {r.failed:>6}  {r.per_worker}",
+            f"{r.workers:>7} {r.seconds:>8.1f} {r.per_minute:>10.0f} {r.cpu_per_image:>9.2f} {r.failed:>6}  "
+            f"{r.per_worker}; {load_average()}",
             flush=True,
         )
 
@@ -434,24 +467,27 @@ def run_throughput(tmp: Path, reg: RunningRegistry, args: argparse.Namespace) ->
 def run_latency(tmp: Path, args: argparse.Namespace) -> None:
     section(f"GET /v1/images with {args.list_images} images in the account")
     print(
-        f"{'backend':<11} {'clients':>7} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>6}", flush=True
+        f"{'backend':<11} {'clients':>7} {'requests':>8} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'req/s':>6} "
+        f"{'srv cpu ms/req':>14}  load",
+        flush=True,
     )
     for backend in ("postgresql", "sqlite"):
         insert_seconds, rows = latency_rows(tmp, backend, args.list_images, args.requests, args.clients)
         for r in rows:
             print(
-                f"{r.backend:<11} {r.clients:>7} {r.requests:>8} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.per_second:>6.1f}",
+                f"{r.backend:<11} {r.clients:>7} {r.requests:>8} {r.p50_ms:>7.0f} {r.p99_ms:>7.0f} {r.max_ms:>7.0f} "
+                f"{r.per_second:>6.1f} {r.server_cpu_ms:>14.0f}  {load_average()}",
                 flush=True,
             )
         print(
-            f"{'':<11} (inserting {args.list_images} images through add_image took {insert_seconds:.1f} s)",
+            f"{'':<11} (inserting {args.list_images} images through add_image: {insert_seconds:.1f} s)",
             flush=True,
         )
 
 
 def run_memory(tmp: Path, reg: RunningRegistry, args: argparse.Namespace) -> None:
     r = memory_run(tmp, reg, args.timeout)
-    section(f"worker memory, {BIG_IMAGE.name}: {r.packages} packages, {r.files} files")
+    section(f"worker memory, {BIG_IMAGE.name}: {r.packages} packages, {r.files} files; {load_average()}")
     print(
         f"analysis {r.seconds:.1f} s; worker idle RSS {r.idle_rss_mib:.0f} MiB; peak over worker + "
         f"{r.peak_children} child processes: RSS {r.peak_rss_mib:.0f} MiB, PSS {r.peak_pss_mib:.0f} MiB",
@@ -460,17 +496,13 @@ def run_memory(tmp: Path, reg: RunningRegistry, args: argparse.Namespace) -> Non
 
 
 def run_queue(args: argparse.Namespace) -> None:
-    from bench_queue import run
-
-    section(f"SimpleQueue (bench/bench_queue.py run(), {args.queue_messages} messages)")
-    print(
-        f"{'backend':<11} {'consumers':>9} {'enqueue/s':>10} {'lease+ack/s':>12} {'batch10/s':>10} {'dup':>4}"
+    """bench_queue.py's own table: run as a script, its row layout is its own business."""
+    section(f"SimpleQueue (bench/bench_queue.py --messages {args.queue_messages})")
+    subprocess.run(
+        [sys.executable, str(HERE / "bench_queue.py"), "--messages", str(args.queue_messages)],
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
     )
-    for backend in ("postgresql", "sqlite"):
-        for b, consumers, enq, single, batched, dups in run(backend, [1, 2, 4], args.queue_messages):
-            print(
-                f"{b:<11} {consumers:>9} {enq:>10.0f} {single:>12.0f} {batched:>10.0f} {dups:>4}", flush=True
-            )
 
 
 def main() -> None:
