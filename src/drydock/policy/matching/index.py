@@ -9,6 +9,7 @@ only when the store generation moves.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import threading
@@ -76,9 +77,10 @@ class VulnInfo:
     _aliases: list[str] | None = field(default=None, repr=False)
 
     def cvss(self) -> list[dict[str, Any]]:
+        """The CVSS assessments (a new list; the dicts are shared, treat them as read-only)."""
         if self._cvss is None:
             self._cvss = list(json.loads(self.cvss_json or "[]"))
-        return [dict(c) for c in self._cvss]
+        return list(self._cvss)
 
     def aliases(self) -> list[str]:
         if self._aliases is None:
@@ -280,5 +282,11 @@ class IndexCache:
             return cached
         with self._lock:
             if self._index is None or self._index.generation != current:
+                self._index = None
+                gc.collect()  # the previous index's cycles, before its memory is needed again
                 self._index = build_index(session)
+                # Millions of long-lived index objects would otherwise be rescanned by every
+                # full garbage collection (hundreds of ms each, mid-match); the index holds no
+                # cycles that need collecting.
+                gc.freeze()
             return self._index

@@ -173,9 +173,9 @@ class _Run:
         self.index = index
         self.config = config
         self.result = MatchResult()
-        self._versions: dict[tuple[str, str], Any] = {}
+        self._versions: dict[str, dict[str, Any]] = {}
         self._facts_for: Package | None = None
-        self._facts: tuple[str, str] = ("", "")
+        self._facts: tuple[str, str, MatchedPackage] | None = None
 
     def vulnerable(self, candidate: Candidate, version: str) -> bool:
         try:
@@ -185,14 +185,14 @@ class _Run:
             return False
         if candidate.version_format == "rpm" and ":" not in version and (epoch := candidate.bound_epoch):
             version = f"{epoch}:{version}"  # an epoch-less package takes the record's epoch (rpm rule)
-        key = (candidate.version_format, version)
-        parsed = self._versions.get(key)
+        parsed_by_text = self._versions.setdefault(candidate.version_format, {})
+        parsed = parsed_by_text.get(version)
         if parsed is None:
             try:
                 parsed = get_scheme(candidate.version_format).parse(version)
             except (InvalidVersion, KeyError) as exc:
                 parsed = exc
-            self._versions[key] = parsed
+            parsed_by_text[version] = parsed
         if isinstance(parsed, Exception):
             self.result.unparseable_versions += 1
             return False
@@ -205,20 +205,22 @@ class _Run:
             return False
 
     def match(self, candidate: Candidate, package: Package, version: str, matched_by: str, searched: str) -> Match | None:
-        label, arch = self._package_facts(package)
+        label, arch, matched = self._package_facts(package)
         if candidate.module and label and not _same_stream(label, candidate.module):
             return None
         if candidate.arch and arch and candidate.arch not in (arch, "noarch", "src"):
             return None
         if not self.vulnerable(candidate, version):
             return None
-        return _make_match(candidate, package, matched_by, searched, self.index)
+        return _make_match(candidate, matched, matched_by, searched, self.index)
 
-    def _package_facts(self, package: Package) -> tuple[str, str]:
-        """(modularity label, arch) of a package, read once per package."""
-        if self._facts_for is not package:
+    def _package_facts(self, package: Package) -> tuple[str, str, MatchedPackage]:
+        """(modularity label, arch, match view) of a package, built once per package."""
+        if self._facts_for is not package or self._facts is None:
             self._facts_for = package
-            self._facts = (meta(package, "ModularityLabel"), meta(package, "Arch", "Architecture"))
+            locations = tuple(loc.path for loc in package.locations)
+            view = MatchedPackage(package.name, package.version, str(package.type), locations, package.purl)
+            self._facts = (meta(package, "ModularityLabel"), meta(package, "Arch", "Architecture"), view)
         return self._facts
 
 
@@ -229,7 +231,7 @@ def _same_stream(label: str, module: str) -> bool:
         return True  # a label we cannot read says nothing; keep the version verdict
 
 
-def _make_match(c: Candidate, package: Package, matched_by: str, searched: str, index: VulnerabilityIndex) -> Match:
+def _make_match(c: Candidate, package: MatchedPackage, matched_by: str, searched: str, index: VulnerabilityIndex) -> Match:
     v = c.vuln
     aliases = v.aliases()
     cve = canonical_id(v.id, aliases)
@@ -238,13 +240,7 @@ def _make_match(c: Candidate, package: Package, matched_by: str, searched: str, 
         namespace=c.namespace,
         feed=c.feed,
         group=c.group,
-        package=MatchedPackage(
-            package.name,
-            package.version,
-            str(package.type),
-            tuple(loc.path for loc in package.locations),
-            package.purl,
-        ),
+        package=package,
         matched_by=matched_by,
         searched_name=searched,
         constraint=c.constraint_text,
