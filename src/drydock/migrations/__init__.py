@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "drydock.queue.models",
     "drydock.catalog.models",
     "drydock.policy.models",
+    "drydock.policy.vulnerabilities.models",
 )
 
 

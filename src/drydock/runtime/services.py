@@ -148,13 +148,15 @@ def _feeds_tasks() -> list[PeriodicTask]:
 
 def _policy_routers() -> list[APIRouter]:
     from drydock.policy.views import router
+    from drydock.policy.vulnerabilities.views import router as vulnerabilities_router
 
-    return [router]
+    return [router, vulnerabilities_router]
 
 
 def _policy_tasks() -> list[PeriodicTask]:
     from drydock.catalog.watchers import singleton
     from drydock.policy import watcher
+    from drydock.policy.vulnerabilities import rematch
 
     return [
         PeriodicTask("policy_eval", lambda rt: watcher.INTERVAL_SECONDS, singleton("policy_eval", watcher.policy_eval)),
@@ -162,6 +164,11 @@ def _policy_tasks() -> list[PeriodicTask]:
             "policy_account_cleanup",
             lambda rt: rt.settings.timers.account_cleanup_seconds,
             singleton("policy_account_cleanup", watcher.purge_deleted_accounts),
+        ),
+        PeriodicTask(
+            "vulnerability_rematch",
+            lambda rt: rematch.INTERVAL_SECONDS,
+            singleton("vulnerability_rematch", rematch.periodic_rematch),
         ),
     ]
 

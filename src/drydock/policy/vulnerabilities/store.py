@@ -1,0 +1,113 @@
+"""Compute and store per-image reports. A report is current while the feed store generation it
+was computed with is the store's; otherwise (or on ``force_refresh``) it is recomputed from the
+image's stored packages with the shared index (no image pull). Everything runs in the caller's
+session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from drydock.analyzer.document import from_document
+from drydock.analyzer.model import Package
+from drydock.catalog import images
+from drydock.catalog.context import catalog_context
+from drydock.catalog.models import AnalysisStatus, CatalogImage
+from drydock.core.db import utcnow
+from drydock.core.errors import NotFound
+from drydock.policy.matching.index import VulnerabilityIndex
+from drydock.policy.matching.matcher import match_packages
+from drydock.policy.runner import index_cache
+from drydock.policy.vulnerabilities.models import ImagePackage, ReportMatch, VulnerabilityReport
+from drydock.policy.vulnerabilities.report import anchore_type, report_rows
+from drydock.runtime.context import Runtime
+
+
+@dataclass(frozen=True, slots=True)
+class Computed:
+    rows: list[dict[str, Any]]
+    namespaces: list[str]
+    packages: list[Package]
+
+
+def compute(index: VulnerabilityIndex, content: dict[str, Any]) -> Computed:
+    """Match the packages of a normalized content document (``CatalogContext.load_packages``)."""
+    analysis = from_document(content)
+    result = match_packages(index, analysis.distro, analysis.packages)
+    return Computed(report_rows(result.matches, analysis.packages), list(result.namespaces), analysis.packages)
+
+
+def _match_rows(account: str, digest: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "account": account,
+            "image_digest": digest,
+            "vulnerability_id": r["vuln"],
+            "namespace": r["namespace"],
+            "package_name": r["package_name"],
+            "package_version": r["package_version"],
+            "package_type": r["package_type"],
+            "severity": r["severity"],
+            "will_not_fix": r["will_not_fix"],
+        }
+        for r in rows
+    ]
+
+
+def _package_rows(account: str, digest: str, packages: list[Package]) -> list[dict[str, Any]]:
+    return [
+        {
+            "account": account,
+            "image_digest": digest,
+            "name": p.name,
+            "version": p.version,
+            "package_type": anchore_type(str(p.type)),
+            "path": p.locations[0].path if p.locations else "pkgdb",
+        }
+        for p in packages
+    ]
+
+
+def save(session: Session, account: str, digest: str, generation: int, computed: Computed) -> VulnerabilityReport:
+    """Replace the image's report and its match rows; its package rows are written once."""
+    report = session.get(VulnerabilityReport, (account, digest))
+    if report is None:
+        report = VulnerabilityReport(account=account, image_digest=digest)
+        session.add(report)
+        session.flush()
+        if computed.packages:
+            session.execute(insert(ImagePackage), _package_rows(account, digest, computed.packages))
+    else:
+        session.execute(
+            delete(ReportMatch).where(ReportMatch.account == account, ReportMatch.image_digest == digest)
+        )
+    report.feed_generation = generation
+    report.rows = computed.rows
+    report.namespaces = computed.namespaces
+    report.generated_at = utcnow()
+    if computed.rows:
+        session.execute(insert(ReportMatch), _match_rows(account, digest, computed.rows))
+    return report
+
+
+def analyzed_image(session: Session, account: str, digest: str) -> CatalogImage:
+    image = images.get_image(session, account=account, digest=digest)
+    if image.analysis_status != AnalysisStatus.ANALYZED.value:
+        raise NotFound(f"image is not analyzed - analysis_status: {image.analysis_status}")
+    return image
+
+
+def current_report(
+    session: Session, runtime: Runtime, account: str, digest: str, force_refresh: bool = False
+) -> VulnerabilityReport:
+    """The image's report for the current feed data, recomputed when stale or forced."""
+    analyzed_image(session, account, digest)
+    index = index_cache(runtime).get(session)
+    report = session.get(VulnerabilityReport, (account, digest))
+    if report is not None and report.feed_generation == index.generation and not force_refresh:
+        return report
+    content = catalog_context(runtime).load_packages(session, account, digest)
+    return save(session, account, digest, index.generation, compute(index, content))
