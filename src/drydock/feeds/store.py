@@ -133,6 +133,10 @@ def partition(records: Iterable[Record], driver: str) -> dict[str, GroupData]:
     return groups
 
 
+def _package_key(affected: AffectedPackage) -> tuple[Any, ...]:
+    return (affected.name, affected.module, affected.arch, affected.is_source, affected.version_format)
+
+
 def merge(old: Record | None, new: Record) -> Record:
     """One record per id: the newer's fields, the union of the affected packages of both.
 
@@ -144,9 +148,11 @@ def merge(old: Record | None, new: Record) -> Record:
     """
     if not isinstance(new, Vulnerability) or (old is not None and not isinstance(old, Vulnerability)):
         return new
+    if old is None and len({_package_key(a) for a in new.affected}) == len(new.affected):
+        return new  # the common case: nothing to join
     joined: dict[tuple[Any, ...], AffectedPackage] = {}
     for affected in [*(old.affected if old else []), *new.affected]:
-        key = (affected.name, affected.module, affected.arch, affected.is_source, affected.version_format)
+        key = _package_key(affected)
         have = joined.get(key)
         if have is None:
             joined[key] = replace(
