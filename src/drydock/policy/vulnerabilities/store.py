@@ -74,20 +74,24 @@ def _package_rows(account: str, digest: str, packages: list[Package]) -> list[di
 def save(session: Session, account: str, digest: str, generation: int, computed: Computed) -> VulnerabilityReport:
     """Replace the image's report and its match rows; its package rows are written once."""
     report = session.get(VulnerabilityReport, (account, digest))
+    fields = {
+        "feed_generation": generation,
+        "rows": computed.rows,
+        "namespaces": computed.namespaces,
+        "generated_at": utcnow(),
+    }
     if report is None:
-        report = VulnerabilityReport(account=account, image_digest=digest)
+        report = VulnerabilityReport(account=account, image_digest=digest, **fields)
         session.add(report)
         session.flush()
         if computed.packages:
             session.execute(insert(ImagePackage), _package_rows(account, digest, computed.packages))
     else:
+        for name, value in fields.items():
+            setattr(report, name, value)
         session.execute(
             delete(ReportMatch).where(ReportMatch.account == account, ReportMatch.image_digest == digest)
         )
-    report.feed_generation = generation
-    report.rows = computed.rows
-    report.namespaces = computed.namespaces
-    report.generated_at = utcnow()
     if computed.rows:
         session.execute(insert(ReportMatch), _match_rows(account, digest, computed.rows))
     return report

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from drydock.runtime.context import Runtime
+from drydock.runtime.server import build_app
+from tests.support.app import ADMIN, make_runtime
+from tests.support.fixtures import registry  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="session")
+def vulns_runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Runtime:
+    return make_runtime(
+        database_url,
+        tmp_path_factory.mktemp("vulns-data"),
+        analyzer={"poll_seconds": 0.1, "layer_workers": 1},
+        catalog={"registry_retries": 0, "registry_connect_timeout": 2},
+    )
+
+
+@pytest.fixture(scope="session")
+def api(vulns_runtime: Runtime) -> Iterator[TestClient]:
+    with TestClient(build_app(vulns_runtime), raise_server_exceptions=False) as c:
+        c.auth = ADMIN
+        yield c
