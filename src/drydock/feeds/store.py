@@ -468,15 +468,6 @@ def count_records(session: Session, group: str) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def enabled_groups(session: Session) -> list[FeedGroupRow]:
-    stmt = (
-        select(FeedGroupRow)
-        .join(FeedRow, FeedRow.name == FeedGroupRow.feed_name)
-        .where(FeedGroupRow.enabled.is_(True), FeedRow.enabled.is_(True))
-    )
-    return list(session.scalars(stmt).all())
-
-
 # --- incremental import bookkeeping --------------------------------------------------------
 
 
