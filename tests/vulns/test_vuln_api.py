@@ -15,7 +15,10 @@ from tests.support.catalog import push_files, wait_analyzed
 from tests.support.naming import unique
 from tests.support.registry import RunningRegistry
 from tests.support.tenants import make_account
+from tests.support.paths import SHARED
 from tests.vulns.images import image_files, write_secdb
+
+GHSA = SHARED / "feeds" / "osv" / "ghsa"
 
 ROW_KEYS = {
     "vuln", "severity", "url", "fix", "package", "package_name", "package_version", "package_type",
@@ -48,6 +51,7 @@ def feed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def image(api: TestClient, vulns_runtime: Runtime, registry: RunningRegistry, feed_root: Path) -> tuple[str, str]:
     import_feed(vulns_runtime, write_secdb(feed_root / "first", {"openssl", "musl"}))
+    import_feed(vulns_runtime, GHSA)
     return add_image(api, registry)
 
 
@@ -74,7 +78,12 @@ def test_report_rows_and_split(api: TestClient, image: tuple[str, str]) -> None:
     assert ("CVE-2018-0734", "openssl") not in by_id  # fixed in 1.1.1a-r0, older than installed
     assert not any(r["package_name"] == "busybox" for r in os_rows)  # not in the first feed subset
     assert all(r["package_type"] in ("APKG", "dpkg", "rpm") for r in os_rows)
-    assert all(r["package_type"] not in ("APKG", "dpkg", "rpm") for r in rows(api, digest, "non-os"))
+    non_os = rows(api, digest, "non-os")
+    assert all(r["package_type"] not in ("APKG", "dpkg", "rpm") for r in non_os)
+    stream = next(r for r in non_os if r["vuln"] == "GHSA-mh6f-8j2x-4483")
+    assert stream["package"] == "event-stream-3.3.6" and stream["package_type"] == "npm"
+    assert stream["fix"] == "4.0.0" and stream["package_path"].endswith("event-stream/package.json")
+    assert stream["feed_group"].startswith("github:") or stream["namespace"].endswith("npm"), stream
     all_rows = rows(api, digest, "all")
     assert len(all_rows) == len(os_rows) + len(rows(api, digest, "non-os"))
     assert rows(api, digest, "all", force_refresh="true") == all_rows
