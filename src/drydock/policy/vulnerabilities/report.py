@@ -75,8 +75,13 @@ def _cpes(package: Package | None) -> tuple[str, str]:
     if cpe23 is None:
         return NONE, NONE
     parts = cpe23.split(":")
-    uri = "cpe:/" + ":".join(parts[2:7]) if len(parts) >= 7 else NONE
-    return uri, cpe23
+    if len(parts) < 7:
+        return NONE, cpe23
+    # CPE 2.2 URI: part..update, ANY ("*") is empty and trailing empties are dropped.
+    fields = ["" if f == "*" else f for f in parts[2:7]]
+    while fields and not fields[-1]:
+        fields.pop()
+    return "cpe:/" + ":".join(fields), cpe23
 
 
 def vulnerability_row(match: Match, package: Package | None = None) -> dict[str, Any]:
