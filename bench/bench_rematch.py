@@ -21,7 +21,8 @@ import time
 import uuid
 from pathlib import Path
 
-import yaml
+import yaml  # type: ignore[import-untyped]
+from pydantic import SecretStr
 
 from drydock.analyzer.document import to_document
 from drydock.analyzer.model import Distro, ImageAnalysis, Location, Package, PackageType
@@ -55,7 +56,9 @@ def candidate_packages() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for p in yaml.safe_load(SECDB.read_text())["packages"]:
         fixes = [str(v) for v in (p["pkg"].get("secfixes") or {})]
-        versions = [f.rsplit("-r", 1)[0] + "-r0" if "-r" in f and not f.endswith("-r0") else f + "_pre" for f in fixes]
+        versions = [
+            f.rsplit("-r", 1)[0] + "-r0" if "-r" in f and not f.endswith("-r0") else f + "_pre" for f in fixes
+        ]
         if versions:
             out[p["pkg"]["name"]] = versions
     return out
@@ -71,9 +74,13 @@ def insert_images(runtime: Runtime, count: int, per_image: int) -> None:
             digest = "sha256:" + uuid.UUID(int=rng.getrandbits(128)).hex * 2
             packages = [
                 Package(
-                    name=n, version=rng.choice(pool[n]), type=PackageType.APK, found_by="apk-db-cataloger",
-                    locations=[Location("/lib/apk/db/installed")], metadata={"OriginPackage": n},
-                )  # fmt: skip
+                    name=n,
+                    version=rng.choice(pool[n]),
+                    type=PackageType.APK,
+                    found_by="apk-db-cataloger",
+                    locations=[Location("/lib/apk/db/installed")],
+                    metadata={"OriginPackage": n},
+                )
                 for n in rng.sample(names, min(per_image, len(names)))
             ]
             analysis = ImageAnalysis(
@@ -81,12 +88,24 @@ def insert_images(runtime: Runtime, count: int, per_image: int) -> None:
             )
             s.add(
                 CatalogImage(
-                    account="admin", image_digest=digest, analysis_status=AnalysisStatus.ANALYZED.value,
-                    distro="alpine", distro_version="3.10.2", analyzed_at=utcnow(),
-                )  # fmt: skip
+                    account="admin",
+                    image_digest=digest,
+                    analysis_status=AnalysisStatus.ANALYZED.value,
+                    distro="alpine",
+                    distro_version="3.10.2",
+                    analyzed_at=utcnow(),
+                )
             )
             s.flush()
-            s.add(ImageTag(account="admin", image_digest=digest, registry_host="bench.local", repo=f"app{i}", tag="v1"))
+            s.add(
+                ImageTag(
+                    account="admin",
+                    image_digest=digest,
+                    registry_host="bench.local",
+                    repo=f"app{i}",
+                    tag="v1",
+                )
+            )
             ctx.store_document(s, "admin", digest, to_document(analysis))
 
 
@@ -125,12 +144,16 @@ def main() -> int:
         url, pg_name = database(args.backend, tmp)
         try:
             migrate.upgrade(url)
-            runtime = build_runtime(Settings(database_url=url, data_dir=tmp / "data", admin_password="bench"))
+            runtime = build_runtime(
+                Settings(database_url=url, data_dir=tmp / "data", admin_password=SecretStr("bench"))
+            )
             with runtime.db.session() as s:
                 assert import_paths(s, [write_secdb(tmp / "partial", 0.66, 1)]).ok
             t0 = time.perf_counter()
             insert_images(runtime, args.images, args.packages)
-            print(f"inserted {args.images} images x {args.packages} packages in {time.perf_counter() - t0:.1f}s")
+            print(
+                f"inserted {args.images} images x {args.packages} packages in {time.perf_counter() - t0:.1f}s"
+            )
             t0 = time.perf_counter()
             first = rematch_all(runtime)
             took = time.perf_counter() - t0

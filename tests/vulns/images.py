@@ -13,7 +13,11 @@ from tests.support.paths import SHARED
 SECDB = SHARED / "feeds" / "alpine-secdb" / "v3.10" / "main.yaml"
 OS_RELEASE = b'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.10.2\nPRETTY_NAME="Alpine Linux v3.10"\n'
 #: name → (version, origin); every one is below a fix in the v3.10 secdb.
-APK_PACKAGES = {"openssl": ("1.1.1a-r1", "openssl"), "musl": ("1.1.22-r2", "musl"), "busybox": ("1.29.3-r9", "busybox")}
+APK_PACKAGES = {
+    "openssl": ("1.1.1a-r1", "openssl"),
+    "musl": ("1.1.22-r2", "musl"),
+    "busybox": ("1.29.3-r9", "busybox"),
+}
 
 
 def apk_db(packages: dict[str, tuple[str, str]]) -> bytes:

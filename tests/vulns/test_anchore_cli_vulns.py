@@ -57,9 +57,13 @@ def test_image_vuln_and_queries(server: ServerProcess, registry: RunningRegistry
     assert all_rows["imageDigest"] == digest
     assert {"CVE-2019-14697", "GHSA-mh6f-8j2x-4483"} <= {r["vuln"] for r in all_rows["vulnerabilities"]}
 
-    by_vuln = ok(anchore_cli(server, "query", "images-by-vulnerability", "--vulnerability-id", "CVE-2019-14697"))
+    by_vuln = ok(
+        anchore_cli(server, "query", "images-by-vulnerability", "--vulnerability-id", "CVE-2019-14697")
+    )
     assert tag in by_vuln and "musl-1.1.22-r2" in by_vuln and digest in by_vuln
-    by_pkg = ok(anchore_cli(server, "query", "images-by-package", "--name", "openssl", "--package-type", "APKG"))
+    by_pkg = ok(
+        anchore_cli(server, "query", "images-by-package", "--name", "openssl", "--package-type", "APKG")
+    )
     assert tag in by_pkg and "openssl-1.1.1a-r1" in by_pkg
     none = ok(anchore_cli(server, "query", "images-by-package", "--name", "no-such-package"))
     assert tag not in none

@@ -30,9 +30,15 @@ def make_match(**kw: object) -> Match:
         "will_not_fix": False,
         "severity": "High",
         "cvss": [
-            {"version": "3.1", "vector": "AV:N", "base_score": 7.5, "exploitability_score": 3.9,
-             "impact_score": 3.6, "source": "nvd@nist.gov"},
-        ],  # fmt: skip
+            {
+                "version": "3.1",
+                "vector": "AV:N",
+                "base_score": 7.5,
+                "exploitability_score": 3.9,
+                "impact_score": 3.6,
+                "source": "nvd@nist.gov",
+            },
+        ],
         "link": "https://security-tracker.debian.org/tracker/CVE-2024-0001",
         "aliases": [],
     }
@@ -42,7 +48,9 @@ def make_match(**kw: object) -> Match:
 
 def test_row_shape_for_os_package() -> None:
     row = vulnerability_row(make_match())
-    assert row["package"] == "libc6-2.36-9" and row["package_type"] == "dpkg" and row["package_path"] == "pkgdb"
+    assert (
+        row["package"] == "libc6-2.36-9" and row["package_type"] == "dpkg" and row["package_path"] == "pkgdb"
+    )
     assert row["fix"] == "2.36-9+deb12u1" and row["feed_group"] == "debian:12"
     assert row["package_cpe"] == "None" and row["package_cpe23"] == "None"
     nvd = row["nvd_data"][0]
@@ -54,7 +62,9 @@ def test_row_shape_for_os_package() -> None:
 
 
 def test_missing_values_and_language_package() -> None:
-    pkg = MatchedPackage("lodash", "4.17.20", "npm", ("/app/node_modules/lodash/package.json",), "pkg:npm/lodash@4.17.20")
+    pkg = MatchedPackage(
+        "lodash", "4.17.20", "npm", ("/app/node_modules/lodash/package.json",), "pkg:npm/lodash@4.17.20"
+    )
     m = make_match(
         vulnerability_id="GHSA-xxxx", package=pkg, fix_versions=["4.17.21", "5.0.0"], link=None, severity="",
         cvss=[{"version": "3.1", "base_score": "bad", "source": "github"}], aliases=["CVE-2021-23337"],
@@ -68,7 +78,10 @@ def test_missing_values_and_language_package() -> None:
     row = report_rows([m], [package])[0]
     assert row["url"] == "None" and row["severity"] == "Unknown" and row["fix"] == "4.17.21,5.0.0"
     assert row["package_path"] == "/app/node_modules/lodash/package.json"
-    assert row["package_cpe23"].startswith("cpe:2.3:a:lodash") and row["package_cpe"] == "cpe:/a:lodash:lodash:4.17.20"
+    assert (
+        row["package_cpe23"].startswith("cpe:2.3:a:lodash")
+        and row["package_cpe"] == "cpe:/a:lodash:lodash:4.17.20"
+    )
     assert row["nvd_data"] == [] and row["vendor_data"][0]["cvss_v3"]["base_score"] == -1.0
     assert row["kev"] == {"dateAdded": "2024-01-01"} and row["epss"] == {"epss": 0.5}
 

@@ -13,9 +13,9 @@ from drydock.policy.vulnerabilities import rematch
 from drydock.runtime.context import Runtime
 from tests.support.catalog import push_files, wait_analyzed
 from tests.support.naming import unique
+from tests.support.paths import SHARED
 from tests.support.registry import RunningRegistry
 from tests.support.tenants import make_account
-from tests.support.paths import SHARED
 from tests.vulns.images import image_files, write_secdb
 
 GHSA = SHARED / "feeds" / "osv" / "ghsa"
@@ -49,7 +49,9 @@ def feed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def image(api: TestClient, vulns_runtime: Runtime, registry: RunningRegistry, feed_root: Path) -> tuple[str, str]:
+def image(
+    api: TestClient, vulns_runtime: Runtime, registry: RunningRegistry, feed_root: Path
+) -> tuple[str, str]:
     import_feed(vulns_runtime, write_secdb(feed_root / "first", {"openssl", "musl"}))
     import_feed(vulns_runtime, GHSA)
     return add_image(api, registry)
@@ -89,7 +91,9 @@ def test_report_rows_and_split(api: TestClient, image: tuple[str, str]) -> None:
     assert rows(api, digest, "all", force_refresh="true") == all_rows
 
 
-def test_vendor_only_hides_will_not_fix(api: TestClient, vulns_runtime: Runtime, image: tuple[str, str]) -> None:
+def test_vendor_only_hides_will_not_fix(
+    api: TestClient, vulns_runtime: Runtime, image: tuple[str, str]
+) -> None:
     from drydock.policy.vulnerabilities.models import VulnerabilityReport
 
     digest, _ = image
@@ -134,7 +138,9 @@ def test_by_id_routes(api: TestClient, image: tuple[str, str]) -> None:
     assert api.get(f"/v1/images/{digest}/vuln/bogus").status_code == 404
 
 
-def test_query_endpoints_and_account_scope(api: TestClient, registry: RunningRegistry, image: tuple[str, str]) -> None:
+def test_query_endpoints_and_account_scope(
+    api: TestClient, registry: RunningRegistry, image: tuple[str, str]
+) -> None:
     digest, tag = image
     rows(api, digest)
     found = api.get("/v1/query/images/by_vulnerability", params={"vulnerability_id": "CVE-2019-14697"}).json()
@@ -142,14 +148,18 @@ def test_query_endpoints_and_account_scope(api: TestClient, registry: RunningReg
     assert hit and hit[0]["affected_packages"][0]["name"] == "musl"
     assert tag in [t["fulltag"] for t in hit[0]["image"]["tag_history"]]
     none = api.get(
-        "/v1/query/images/by_vulnerability", params={"vulnerability_id": "CVE-2019-14697", "severity": "Critical"}
+        "/v1/query/images/by_vulnerability",
+        params={"vulnerability_id": "CVE-2019-14697", "severity": "Critical"},
     ).json()
     assert digest not in [i["image"]["imageDigest"] for i in none["images"]]
 
     pkgs = api.get("/v1/query/images/by_package", params={"name": "openssl", "package_type": "APKG"}).json()
     mine = [i for i in pkgs["images"] if i["image"]["imageDigest"] == digest]
     assert mine and mine[0]["packages"][0]["version"] == "1.1.1a-r1"
-    assert api.get("/v1/query/images/by_package", params={"name": "openssl", "version": "9"}).json()["images"] == []
+    assert (
+        api.get("/v1/query/images/by_package", params={"name": "openssl", "version": "9"}).json()["images"]
+        == []
+    )
 
     vulns = api.get("/v1/query/vulnerabilities", params={"id": "CVE-2019-1543"}).json()
     rec = vulns["vulnerabilities"][0]
@@ -181,13 +191,17 @@ def test_rematch_after_feed_update(
     import_feed(vulns_runtime, write_secdb(feed_root / "second", {"openssl", "musl", "busybox"}))
     stats = rematch.rematch_all(vulns_runtime, batch_size=1)
     assert stats.changed >= 1 and not stats.failed
-    events = api.get(
-        "/v1/events", params={"event_type": rematch.EVENT_TYPE, "resource_id": tag}
-    ).json()["results"]
+    events = api.get("/v1/events", params={"event_type": rematch.EVENT_TYPE, "resource_id": tag}).json()[
+        "results"
+    ]
     assert events, "no vulnerabilities.update event for the tag"
     diff = events[0]["event"]["details"]["diff_vulnerability_result"]
     assert {i["CVE_ID"] for i in diff["added"]} >= {"CVE-2019-5747", "CVE-2018-20679"}
-    assert diff["removed"] == [] and all(i["Vulnerable_Package"] == "busybox-1.29.3-r9" for i in diff["added"])
-    assert {"CVE_ID", "Severity", "Fix_Available", "Package_Type", "Feed_Group", "Package_Path"} <= diff["added"][0].keys()
+    assert diff["removed"] == [] and all(
+        i["Vulnerable_Package"] == "busybox-1.29.3-r9" for i in diff["added"]
+    )
+    assert {"CVE_ID", "Severity", "Fix_Available", "Package_Type", "Feed_Group", "Package_Path"} <= diff[
+        "added"
+    ][0].keys()
     assert any(r["package_name"] == "busybox" for r in rows(api, digest, "os"))
     assert rematch.rematch_all(vulns_runtime).images == 0  # nothing stale any more

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from drydock.core.db import Base, utcnow
 
+
 def _belongs_to_report() -> ForeignKeyConstraint:
     """Rows go with their report (a constraint object serves one table, hence a factory)."""
     return ForeignKeyConstraint(

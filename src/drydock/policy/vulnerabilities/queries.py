@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from drydock.catalog import images
 from drydock.catalog.models import CatalogImage, ImageTag
-from drydock.core.timeutil import iso_z
 from drydock.core.errors import BadRequest
+from drydock.core.timeutil import iso_z
 from drydock.feeds.models import AffectedPackageRow, VulnerabilityRow
 from drydock.policy.matching.index import parse_constraint
 from drydock.policy.vulnerabilities.models import ImagePackage, ReportMatch
@@ -101,7 +101,9 @@ def vulnerability_out(v: VulnerabilityRow, affected: list[AffectedPackageRow]) -
         ],
         "nvd_data": cvss_data(v.id, v.cvss or [], nvd=True),
         "vendor_data": cvss_data(v.id, v.cvss or [], nvd=False),
-        "references": [r.get("url") for r in data.get("references", []) if isinstance(r, dict) and r.get("url")],
+        "references": [
+            r.get("url") for r in data.get("references", []) if isinstance(r, dict) and r.get("url")
+        ],
     }
 
 
@@ -166,11 +168,15 @@ def _paged_images(
     digests_sub = digests_stmt.distinct().subquery()
     total = session.scalar(select(func.count()).select_from(digests_sub)) or 0
     digests = list(
-        session.scalars(select(digests_sub.c[0]).order_by(digests_sub.c[0]).offset(page.offset).limit(page.limit))
+        session.scalars(
+            select(digests_sub.c[0]).order_by(digests_sub.c[0]).offset(page.offset).limit(page.limit)
+        )
     )
     found = (
         session.scalars(
-            select(CatalogImage).where(CatalogImage.account == account, CatalogImage.image_digest.in_(digests))
+            select(CatalogImage).where(
+                CatalogImage.account == account, CatalogImage.image_digest.in_(digests)
+            )
         ).all()
         if digests
         else []
@@ -252,7 +258,11 @@ def images_by_package(
     def rows_for(digests: list[str]) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for p in session.scalars(select(ImagePackage).where(*cond, ImagePackage.image_digest.in_(digests))):
-            out[p.image_digest].append({"name": p.name, "version": p.version, "type": p.package_type, "path": p.path})
+            out[p.image_digest].append(
+                {"name": p.name, "version": p.version, "type": p.package_type, "path": p.path}
+            )
         return out
 
-    return _paged_images(session, account, select(ImagePackage.image_digest).where(*cond), page, rows_for, ("packages",))
+    return _paged_images(
+        session, account, select(ImagePackage.image_digest).where(*cond), page, rows_for, ("packages",)
+    )

@@ -14,8 +14,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from drydock.catalog import events
-from drydock.catalog.models import AnalysisStatus, CatalogImage, ImageStatus, ImageTag
 from drydock.catalog.context import catalog_context
+from drydock.catalog.models import AnalysisStatus, CatalogImage, ImageStatus, ImageTag
 from drydock.core.errors import DrydockError
 from drydock.policy.matching.index import VulnerabilityIndex
 from drydock.policy.runner import index_cache
@@ -52,7 +52,10 @@ def stale_images(session: Session, generation: int) -> list[tuple[str, str]]:
         .where(
             CatalogImage.analysis_status == AnalysisStatus.ANALYZED.value,
             CatalogImage.image_status == ImageStatus.ACTIVE.value,
-            or_(VulnerabilityReport.feed_generation.is_(None), VulnerabilityReport.feed_generation != generation),
+            or_(
+                VulnerabilityReport.feed_generation.is_(None),
+                VulnerabilityReport.feed_generation != generation,
+            ),
         )
         .order_by(CatalogImage.account, CatalogImage.image_digest)
     )
@@ -63,7 +66,9 @@ def current_tags(session: Session, account: str, digest: str) -> list[str]:
     """Full tags whose most recently detected image is ``digest`` (a tag that moved on is no
     longer about this image)."""
     out = []
-    for t in session.scalars(select(ImageTag).where(ImageTag.account == account, ImageTag.image_digest == digest)):
+    for t in session.scalars(
+        select(ImageTag).where(ImageTag.account == account, ImageTag.image_digest == digest)
+    ):
         latest = session.scalar(
             select(ImageTag.image_digest)
             .where(
@@ -88,14 +93,23 @@ def record_changes(session: Session, account: str, digest: str, diff: dict[str, 
             account=account,
             type=EVENT_TYPE,
             resource_id=tag,
-            details={"diff_vulnerability_result": diff, "imageDigest": digest, "subscription_type": "vuln_update"},
+            details={
+                "diff_vulnerability_result": diff,
+                "imageDigest": digest,
+                "subscription_type": "vuln_update",
+            },
             source="policy_engine",
         )
     return len(tags)
 
 
 def rematch_image(
-    session: Session, runtime: Runtime, index: VulnerabilityIndex, account: str, digest: str, stats: RematchStats
+    session: Session,
+    runtime: Runtime,
+    index: VulnerabilityIndex,
+    account: str,
+    digest: str,
+    stats: RematchStats,
 ) -> None:
     previous = session.get(VulnerabilityReport, (account, digest))
     old_rows = list(previous.rows) if previous is not None else None
@@ -131,11 +145,18 @@ def rematch_all(runtime: Runtime, batch_size: int = BATCH_SIZE) -> RematchStats:
                         rematch_image(session, runtime, index, account, digest, stats)
                 except (DrydockError, ValueError, KeyError) as exc:
                     stats.failed.append((account, digest))
-                    log.warning("re-match failed", extra={"account": account, "digest": digest, "error": str(exc)})
+                    log.warning(
+                        "re-match failed", extra={"account": account, "digest": digest, "error": str(exc)}
+                    )
     if todo:
         log.info(
             "re-matched images",
-            extra={"images": stats.images, "changed": stats.changed, "events": stats.events, "failed": len(stats.failed)},
+            extra={
+                "images": stats.images,
+                "changed": stats.changed,
+                "events": stats.events,
+                "failed": len(stats.failed),
+            },
         )
     return stats
 

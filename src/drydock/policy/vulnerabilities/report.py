@@ -129,7 +129,10 @@ def report_rows(matches: Iterable[Match], packages: Iterable[Package]) -> list[d
         _package_key(p.name, p.version, str(p.type), [loc.path for loc in p.locations]): p for p in packages
     }
     rows = [
-        vulnerability_row(m, by_key.get(_package_key(m.package.name, m.package.version, m.package.type, m.package.locations)))
+        vulnerability_row(
+            m,
+            by_key.get(_package_key(m.package.name, m.package.version, m.package.type, m.package.locations)),
+        )
         for m in matches
     ]
     rows.sort(key=lambda r: (r["vuln"], r["package_name"], r["package_version"], r["package_path"]))
@@ -169,7 +172,9 @@ def _identity(item: Mapping[str, Any]) -> tuple[str, str, str]:
     return item["CVE_ID"], item["Vulnerable_Package"], item["Package_Path"]
 
 
-def diff_reports(old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def diff_reports(
+    old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
     """``{added, removed, updated}`` between two row lists: a vulnerability of a package (at a
     path) is one identity; ``updated`` lists the new item when any shown field changed."""
     before = {_identity(i): i for i in map(diff_item, old)}

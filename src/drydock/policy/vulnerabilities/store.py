@@ -6,9 +6,9 @@ session."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Table, delete, insert
 from sqlalchemy.orm import Session
 
 from drydock.analyzer.document import from_document
@@ -25,6 +25,10 @@ from drydock.policy.vulnerabilities.models import ImagePackage, ReportMatch, Vul
 from drydock.policy.vulnerabilities.report import anchore_type, report_rows
 from drydock.runtime.context import Runtime
 
+# Core inserts: the ORM bulk path costs more per row, and these rows are plain values.
+_PACKAGES = cast(Table, ImagePackage.__table__)
+_MATCHES = cast(Table, ReportMatch.__table__)
+
 
 @dataclass(frozen=True, slots=True)
 class Computed:
@@ -37,7 +41,9 @@ def compute(index: VulnerabilityIndex, content: dict[str, Any]) -> Computed:
     """Match the packages of a normalized content document (``CatalogContext.load_packages``)."""
     analysis = from_document(content)
     result = match_packages(index, analysis.distro, analysis.packages)
-    return Computed(report_rows(result.matches, analysis.packages), list(result.namespaces), analysis.packages)
+    return Computed(
+        report_rows(result.matches, analysis.packages), list(result.namespaces), analysis.packages
+    )
 
 
 def _match_rows(account: str, digest: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -71,9 +77,16 @@ def _package_rows(account: str, digest: str, packages: list[Package]) -> list[di
     ]
 
 
-def save(session: Session, account: str, digest: str, generation: int, computed: Computed) -> VulnerabilityReport:
-    """Replace the image's report and its match rows; its package rows are written once."""
+def save(
+    session: Session, account: str, digest: str, generation: int, computed: Computed
+) -> VulnerabilityReport:
+    """Replace the image's report and its match rows; its package rows are written once. An
+    unchanged result only moves the generation (most images are untouched by a feed update)."""
     report = session.get(VulnerabilityReport, (account, digest))
+    if report is not None and report.rows == computed.rows and report.namespaces == computed.namespaces:
+        report.feed_generation = generation
+        report.generated_at = utcnow()
+        return report
     fields = {
         "feed_generation": generation,
         "rows": computed.rows,
@@ -85,7 +98,7 @@ def save(session: Session, account: str, digest: str, generation: int, computed:
         session.add(report)
         session.flush()
         if computed.packages:
-            session.execute(insert(ImagePackage), _package_rows(account, digest, computed.packages))
+            session.execute(insert(_PACKAGES), _package_rows(account, digest, computed.packages))
     else:
         for name, value in fields.items():
             setattr(report, name, value)
@@ -93,7 +106,7 @@ def save(session: Session, account: str, digest: str, generation: int, computed:
             delete(ReportMatch).where(ReportMatch.account == account, ReportMatch.image_digest == digest)
         )
     if computed.rows:
-        session.execute(insert(ReportMatch), _match_rows(account, digest, computed.rows))
+        session.execute(insert(_MATCHES), _match_rows(account, digest, computed.rows))
     return report
 
 

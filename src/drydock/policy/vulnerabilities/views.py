@@ -19,7 +19,13 @@ ImageCtx = Annotated[RequestContext, Authorized(Action.GET_IMAGE)]
 
 
 def _report(
-    session: SessionDep, runtime: RuntimeDep, account: str, digest: str, vtype: str, vendor_only: bool, force: bool
+    session: SessionDep,
+    runtime: RuntimeDep,
+    account: str,
+    digest: str,
+    vtype: str,
+    vendor_only: bool,
+    force: bool,
 ) -> dict[str, Any]:
     if vtype not in VULN_TYPES:
         raise NotFound(f"vulnerability type {vtype} is not one of {', '.join(VULN_TYPES)}")
