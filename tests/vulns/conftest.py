@@ -17,7 +17,7 @@ def vulns_runtime(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
         database_url,
         tmp_path_factory.mktemp("vulns-data"),
         analyzer={"poll_seconds": 0.1, "layer_workers": 1},
-        catalog={"registry_retries": 0, "registry_connect_timeout": 2},
+        catalog={"registry_retries": 0, "registry_connect_timeout": 2, "image_gc_seconds": 0.5},
     )
 
 

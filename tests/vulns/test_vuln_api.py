@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from drydock.feeds.sync import import_paths
 from drydock.policy.vulnerabilities import rematch
 from drydock.runtime.context import Runtime
-from tests.support.catalog import push_files, wait_analyzed
+from tests.support.catalog import push_files, wait_analyzed, wait_until
 from tests.support.naming import unique
 from tests.support.paths import SHARED
 from tests.support.registry import RunningRegistry
@@ -205,3 +205,39 @@ def test_rematch_after_feed_update(
     ][0].keys()
     assert any(r["package_name"] == "busybox" for r in rows(api, digest, "os"))
     assert rematch.rematch_all(vulns_runtime).images == 0  # nothing stale any more
+
+
+def test_deleting_an_image_drops_its_report(
+    api: TestClient, vulns_runtime: Runtime, registry: RunningRegistry, image: tuple[str, str]
+) -> None:
+    from sqlalchemy import func, select
+
+    from drydock.policy.vulnerabilities.models import ImagePackage, ReportMatch, VulnerabilityReport
+
+    digest, _ = add_image(api, registry)
+    assert rows(api, digest)
+    assert api.delete(f"/v1/images/{digest}", params={"force": "true"}).status_code == 200
+
+    def remaining() -> int:
+        with vulns_runtime.db.session() as s:
+            return sum(
+                s.scalar(select(func.count()).select_from(t).where(t.image_digest == digest)) or 0
+                for t in (VulnerabilityReport, ReportMatch, ImagePackage)
+            )
+
+    wait_until(lambda: remaining() == 0, timeout=30)
+
+
+def test_concurrent_refreshes_of_one_image(
+    api: TestClient, registry: RunningRegistry, image: tuple[str, str]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    digest, _ = add_image(api, registry)  # no report yet: every request races to create it
+    with ThreadPoolExecutor(4) as pool:
+        codes = list(
+            pool.map(
+                lambda _: api.get(f"/v1/images/{digest}/vuln/all?force_refresh=true").status_code, range(8)
+            )
+        )
+    assert codes == [200] * 8

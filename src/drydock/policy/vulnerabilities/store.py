@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from drydock.analyzer.document import from_document
@@ -77,12 +77,24 @@ def _package_rows(account: str, digest: str, packages: list[Package]) -> list[di
     ]
 
 
+def lock_image(session: Session, account: str, digest: str) -> None:
+    """Serialize report writers of one image (a request and the re-match task, or two
+    requests): on PostgreSQL a row lock on the image, which does not block foreign-key checks;
+    SQLite's write transactions are serial already (BEGIN IMMEDIATE)."""
+    session.execute(
+        select(CatalogImage.image_digest)
+        .where(CatalogImage.account == account, CatalogImage.image_digest == digest)
+        .with_for_update(key_share=True)
+    )
+
+
 def save(
     session: Session, account: str, digest: str, generation: int, computed: Computed
 ) -> VulnerabilityReport:
     """Replace the image's report and its match rows; its package rows are written once. An
     unchanged result only moves the generation (most images are untouched by a feed update)."""
-    report = session.get(VulnerabilityReport, (account, digest))
+    lock_image(session, account, digest)
+    report = session.get(VulnerabilityReport, (account, digest), populate_existing=True)
     if report is not None and report.rows == computed.rows and report.namespaces == computed.namespaces:
         report.feed_generation = generation
         report.generated_at = utcnow()
