@@ -45,7 +45,6 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -56,6 +55,9 @@ for entry in (REPO / "src", REPO, HERE):
 import httpx
 import psutil
 
+from drydock.analyzer.sources.reference import ImageReference
+from drydock.catalog.images import AddRequest, Resolved, add_image
+from drydock.core.db import Database
 from tests.conftest import drop_postgres_database, new_postgres_database
 from tests.support.catalog import push_files
 from tests.support.images import LAYER_TYPES, BuiltImage, BuiltLayer, _files_from_dir, digest_of
@@ -216,10 +218,8 @@ def throughput_run(tmp: Path, tags: list[str], workers: int, timeout: float) -> 
 # --- 2. GET /v1/images latency --------------------------------------------------------------
 
 
-def fake_resolved(i: int) -> Any:
+def fake_resolved(i: int) -> Resolved:
     """What a registry would answer for a three-layer image: the catalog stores it as is."""
-    from drydock.catalog.images import Resolved
-
     layers = [
         {
             "mediaType": LAYER_TYPES[("oci", "gzip")],
@@ -248,10 +248,6 @@ def fake_resolved(i: int) -> Any:
 
 def insert_images(url: str, count: int) -> float:
     """Add ``count`` images to the admin account through the catalog service; seconds taken."""
-    from drydock.analyzer.sources.reference import ImageReference
-    from drydock.catalog.images import AddRequest, add_image
-    from drydock.core.db import Database
-
     db = Database(url, pool_size=1, max_overflow=0)
     start = time.perf_counter()
     try:
