@@ -22,6 +22,7 @@ from drydock.policy.runner import index_cache
 from drydock.policy.vulnerabilities.models import VulnerabilityReport
 from drydock.policy.vulnerabilities.report import diff_reports, is_empty
 from drydock.policy.vulnerabilities.store import compute, save
+from drydock.policy.watcher import latest_analyzed_digest
 from drydock.runtime.context import Runtime
 
 log = logging.getLogger(__name__)
@@ -63,26 +64,13 @@ def stale_images(session: Session, generation: int) -> list[tuple[str, str]]:
 
 
 def current_tags(session: Session, account: str, digest: str) -> list[str]:
-    """Full tags whose most recently detected image is ``digest`` (a tag that moved on is no
-    longer about this image)."""
-    out = []
-    for t in session.scalars(
+    """Full tags whose latest analyzed image is ``digest`` (a tag that moved on is no longer
+    about this image)."""
+    tags = session.scalars(
         select(ImageTag).where(ImageTag.account == account, ImageTag.image_digest == digest)
-    ):
-        latest = session.scalar(
-            select(ImageTag.image_digest)
-            .where(
-                ImageTag.account == account,
-                ImageTag.registry_host == t.registry_host,
-                ImageTag.repo == t.repo,
-                ImageTag.tag == t.tag,
-            )
-            .order_by(ImageTag.tag_detected_at.desc())
-            .limit(1)
-        )
-        if latest == digest:
-            out.append(f"{t.registry_host}/{t.repo}:{t.tag}")
-    return sorted(out)
+    )
+    fulltags = {f"{t.registry_host}/{t.repo}:{t.tag}" for t in tags}
+    return sorted(t for t in fulltags if latest_analyzed_digest(session, account, t) == digest)
 
 
 def record_changes(session: Session, account: str, digest: str, diff: dict[str, list[dict[str, Any]]]) -> int:

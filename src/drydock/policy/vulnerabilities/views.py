@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from drydock.api.deps import Authorized, PrincipalDep, RequestContext, RuntimeDep, SessionDep
 from drydock.catalog import images
@@ -18,22 +19,28 @@ router = APIRouter(tags=["Vulnerabilities"])
 ImageCtx = Annotated[RequestContext, Authorized(Action.GET_IMAGE)]
 
 
+@dataclass
+class ReportOptions:
+    """``vendor_only`` (Anchore's default: true) hides what the vendor will not fix;
+    ``force_refresh`` recomputes even a current report."""
+
+    vendor_only: bool = True
+    force_refresh: bool = False
+
+
+Options = Annotated[ReportOptions, Depends()]
+
+
 def _report(
-    session: SessionDep,
-    runtime: RuntimeDep,
-    account: str,
-    digest: str,
-    vtype: str,
-    vendor_only: bool,
-    force: bool,
+    session: SessionDep, runtime: RuntimeDep, account: str, digest: str, vtype: str, options: ReportOptions
 ) -> dict[str, Any]:
     if vtype not in VULN_TYPES:
         raise NotFound(f"vulnerability type {vtype} is not one of {', '.join(VULN_TYPES)}")
-    report = current_report(session, runtime, account, digest, force_refresh=force)
+    report = current_report(session, runtime, account, digest, force_refresh=options.force_refresh)
     return {
         "imageDigest": digest,
         "vulnerability_type": vtype,
-        "vulnerabilities": select_rows(report.rows, vtype, vendor_only),
+        "vulnerabilities": select_rows(report.rows, vtype, options.vendor_only),
     }
 
 
@@ -50,10 +57,9 @@ def image_vulns(
     session: SessionDep,
     runtime: RuntimeDep,
     ctx: ImageCtx,
-    vendor_only: bool = True,
-    force_refresh: bool = False,
+    options: Options,
 ) -> dict[str, Any]:
-    return _report(session, runtime, ctx.account, image_digest, vtype, vendor_only, force_refresh)
+    return _report(session, runtime, ctx.account, image_digest, vtype, options)
 
 
 @router.get("/images/by_id/{image_id}/vuln")
@@ -69,11 +75,10 @@ def image_vulns_by_id(
     session: SessionDep,
     runtime: RuntimeDep,
     ctx: ImageCtx,
-    vendor_only: bool = True,
-    force_refresh: bool = False,
+    options: Options,
 ) -> dict[str, Any]:
     digest = images.get_image_by_id(session, account=ctx.account, image_id=image_id).image_digest
-    return _report(session, runtime, ctx.account, digest, vtype, vendor_only, force_refresh)
+    return _report(session, runtime, ctx.account, digest, vtype, options)
 
 
 @router.get("/query/vulnerabilities")
