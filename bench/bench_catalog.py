@@ -19,7 +19,7 @@ even on Ctrl-C.
    registry round trip, same rows as a real add (image, tag, event, subscription) — then
    GET /v1/images is timed sequentially and from several concurrent clients.
 3. memory: the largest cached bench image (``bench/.cache/imgs/debian-big-apps.docker.tar``,
-   built by bench_sbom.py: ≈1 500 packages, ≈60 000 files) is pushed with uncompressed
+   built by bench_sbom.py: ≈2 200 packages, ≈62 000 files) is pushed with uncompressed
    layers and analyzed by one worker process whose tree (worker + its layer-reading
    processes) is sampled every 20 ms: summed RSS and summed PSS (shared pages counted once).
 4. queue: bench_queue.py's table (PostgreSQL and SQLite), printed as it prints it.
@@ -96,9 +96,7 @@ def database(backend: str, tmp: Path) -> Iterator[str]:
 
 
 @contextmanager
-def servers(
-    tmp: Path, url: str, workers: int, extra_env: dict[str, str] | None = None
-) -> Iterator[tuple[ServerProcess, list[ServerProcess]]]:
+def servers(tmp: Path, url: str, workers: int) -> Iterator[tuple[ServerProcess, list[ServerProcess]]]:
     """One API/catalog process and ``workers`` analyzer processes, stopped when the block ends."""
     started: list[ServerProcess] = []
     try:
@@ -111,7 +109,7 @@ def servers(
                     url,
                     services="analyzer",
                     host_id=f"bench-worker-{i}",
-                    extra_env={**WORKER_ENV, **(extra_env or {})},
+                    extra_env=WORKER_ENV,
                 )
             )
         yield api, started[1:]
