@@ -1,5 +1,5 @@
 """The catalog's periodic duties. Each runs in one replica at a time: it first takes a
-singleton lease (``queue.acquire_lease``) and skips the round when another holder has it.
+singleton lease (``drydock.queue.singleton.hold_singleton``) and skips the round when another holder has it.
 
 Registry calls never happen inside a database transaction: subscriptions are read and the
 transaction closed, the registry is asked, then the result is written in a new transaction.
@@ -23,26 +23,26 @@ from drydock.catalog.context import catalog_context
 from drydock.catalog.models import AnalysisStatus, CatalogImage, ImageTag
 from drydock.core.db import utcnow
 from drydock.core.errors import BadRequest
-from drydock.queue import service as queue
+from drydock.queue.client import LocalQueueClient
+from drydock.queue.singleton import hold_singleton
 from drydock.runtime.context import Runtime
 
 log = logging.getLogger(__name__)
 
+WATCHER_LEASE_SECONDS = 60.0
+
 
 def singleton(name: str, fn: Callable[[Runtime], None]) -> Callable[[Runtime], None]:
-    """Run ``fn`` only while holding the cluster-wide lease ``watcher:<name>``."""
+    """Run ``fn`` only while holding the cluster-wide lease ``watcher:<name>``, renewed in the
+    background for as long as the round takes; skip the round when another replica holds it."""
 
     def run(runtime: Runtime) -> None:
         holder = f"{runtime.hostid}:{id(runtime)}"
-        with runtime.db.session() as session:
-            grant = queue.acquire_lease(session, f"watcher:{name}", holder, ttl=max(60.0, 3 * 60.0))
-        if grant is None:
-            return
-        try:
-            fn(runtime)
-        finally:
-            with runtime.db.session() as session:
-                queue.release_lease(session, f"watcher:{name}", holder, grant.epoch)
+        with hold_singleton(
+            LocalQueueClient(runtime.db), f"watcher:{name}", holder, ttl=WATCHER_LEASE_SECONDS
+        ) as held:
+            if held is not None:
+                fn(runtime)
 
     return run
 

@@ -183,7 +183,6 @@ def test_real_run_on_a_docker_archive(archive_run: tuple[dict[str, Any], Path, A
     assert [m.validation_message for m in messages] == []
 
 
-@pytest.mark.xfail(reason="pipeline: package Location.layer is still None for image sources", strict=False)
 def test_package_locations_name_their_layer(archive_run: tuple[dict[str, Any], Path, Any]) -> None:
     doc, _, image = archive_run
     (pam,) = doc["artifacts"]
