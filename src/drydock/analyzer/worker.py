@@ -194,6 +194,13 @@ def _fail(
             )
 
 
+def _stop_keeper(keeper: LeaseKeeper) -> None:
+    """Stop and wait, so a progress write in flight cannot land after the final state."""
+    keeper.stop.set()
+    if keeper.is_alive():
+        keeper.join()
+
+
 def process(runtime: Runtime, msg: Message, holder: str) -> None:
     started = _start(runtime, msg)
     if started is None:
@@ -209,8 +216,7 @@ def process(runtime: Runtime, msg: Message, holder: str) -> None:
             analysis = analyze(source, _analysis_config(runtime, tags[0]), progress=keeper.on_progress)
         finally:
             source.close()
-        keeper.stop.set()
-        keeper.join()
+        _stop_keeper(keeper)
         if keeper.lost.is_set():
             return
         _finish(runtime, msg, image, tags, analysis)
@@ -220,17 +226,17 @@ def process(runtime: Runtime, msg: Message, holder: str) -> None:
             "analysis result discarded: lease lost to another worker", extra={"digest": image.image_digest}
         )
     except (AnalysisError, SourceError) as exc:
-        keeper.stop.set()
+        _stop_keeper(keeper)
         _fail(runtime, msg, image, tags, str(exc), retry=False)
         log.warning("image analysis failed", extra={"digest": image.image_digest, "error": str(exc)})
     except Exception as exc:  # a bug or an environment problem: retry, keep the trace in the log
-        keeper.stop.set()
+        _stop_keeper(keeper)
         log.error(
             "image analysis crashed", extra={"digest": image.image_digest, "trace": traceback.format_exc()}
         )
         _fail(runtime, msg, image, tags, f"internal error: {type(exc).__name__}: {exc}", retry=True)
     finally:
-        keeper.stop.set()
+        _stop_keeper(keeper)
 
 
 def preload_pool_modules() -> list[str]:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from drydock.analyzer.sources.base import ImageInfo, SourceError
 from drydock.analyzer.sources.reference import ImageReference, parse_reference
@@ -314,7 +314,8 @@ def list_images(
     image_status: str = "active",
     analysis_status: str | None = None,
 ) -> list[CatalogImage]:
-    stmt = select(CatalogImage).where(CatalogImage.account == account)
+    # The stored manifest is never part of the listing; decoding it was a third of the cost.
+    stmt = select(CatalogImage).options(defer(CatalogImage.manifest)).where(CatalogImage.account == account)
     if image_status != "all":
         if image_status not in (ImageStatus.ACTIVE.value, ImageStatus.DELETING.value):
             raise BadRequest("image_status must be active, deleting or all")
