@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from drydock.feeds import store
 from drydock.feeds.sync import import_paths
 from drydock.policy.vulnerabilities import rematch
 from drydock.runtime.context import Runtime
+from drydock.runtime.services import SERVICES
 from tests.support.catalog import push_files, wait_analyzed, wait_until
 from tests.support.naming import unique
 from tests.support.paths import SHARED
@@ -189,8 +191,8 @@ def test_rematch_after_feed_update(
     rows(api, digest)
     rematch.rematch_all(vulns_runtime)  # every image current with the first subset
     import_feed(vulns_runtime, write_secdb(feed_root / "second", {"openssl", "musl", "busybox"}))
-    stats = rematch.rematch_all(vulns_runtime, batch_size=1)
-    assert stats.changed >= 1 and not stats.failed
+    task = next(t for t in SERVICES["policy"].tasks() if t.name == "vulnerability_rematch")
+    task.run(vulns_runtime)  # the policy service's periodic task (a cluster-wide singleton)
     events = api.get("/v1/events", params={"event_type": rematch.EVENT_TYPE, "resource_id": tag}).json()[
         "results"
     ]
@@ -241,3 +243,30 @@ def test_concurrent_refreshes_of_one_image(
             )
         )
     assert codes == [200] * 8
+
+
+def test_rematch_skips_unreadable_images(
+    api: TestClient, vulns_runtime: Runtime, image: tuple[str, str]
+) -> None:
+    """An analyzed image whose stored packages are gone or malformed is logged and skipped; the
+    other images are still brought up to date."""
+    from drydock.catalog.context import PACKAGES_BUCKET, catalog_context
+    from drydock.catalog.models import CatalogImage
+
+    missing, broken = "sha256:" + "a" * 64, "sha256:" + "b" * 64
+    with vulns_runtime.db.session() as s:
+        for digest in (missing, broken):
+            s.add(CatalogImage(account="admin", image_digest=digest, analysis_status="analyzed"))
+        s.flush()
+        catalog_context(vulns_runtime).archive.put(
+            s, "admin", "packages", broken.replace(":", "_"), b"{not json"
+        )
+        store.bump_generation(s)
+    try:
+        stats = rematch.rematch_all(vulns_runtime, batch_size=2)
+        assert sorted(stats.failed) == [("admin", missing), ("admin", broken)]
+        assert stats.images >= 1  # the module's image, re-matched in the same batches
+    finally:
+        with vulns_runtime.db.session() as s:
+            for digest in (missing, broken):
+                s.delete(s.get(CatalogImage, ("admin", digest)))
