@@ -259,7 +259,7 @@ def test_rematch_skips_unreadable_images(
             s.add(CatalogImage(account="admin", image_digest=digest, analysis_status="analyzed"))
         s.flush()
         catalog_context(vulns_runtime).archive.put(
-            s, "admin", "packages", broken.replace(":", "_"), b"{not json"
+            s, "admin", PACKAGES_BUCKET, broken.replace(":", "_"), b"{not json"
         )
         store.bump_generation(s)
     try:
