@@ -253,20 +253,23 @@ def test_rematch_skips_unreadable_images(
     from drydock.catalog.context import PACKAGES_BUCKET, catalog_context
     from drydock.catalog.models import CatalogImage
 
-    missing, broken = "sha256:" + "a" * 64, "sha256:" + "b" * 64
+    missing, broken, odd = "sha256:" + "a" * 64, "sha256:" + "b" * 64, "sha256:" + "c" * 64
     with vulns_runtime.db.session() as s:
-        for digest in (missing, broken):
+        for digest in (missing, broken, odd):
             s.add(CatalogImage(account="admin", image_digest=digest, analysis_status="analyzed"))
         s.flush()
         catalog_context(vulns_runtime).archive.put(
             s, "admin", PACKAGES_BUCKET, broken.replace(":", "_"), b"{not json"
         )
+        catalog_context(vulns_runtime).archive.put(
+            s, "admin", PACKAGES_BUCKET, odd.replace(":", "_"), b"[1, 2]"
+        )
         store.bump_generation(s)
     try:
         stats = rematch.rematch_all(vulns_runtime, batch_size=2)
-        assert sorted(stats.failed) == [("admin", missing), ("admin", broken)]
+        assert sorted(stats.failed) == [("admin", missing), ("admin", broken), ("admin", odd)]
         assert stats.images >= 1  # the module's image, re-matched in the same batches
     finally:
         with vulns_runtime.db.session() as s:
-            for digest in (missing, broken):
+            for digest in (missing, broken, odd):
                 s.delete(s.get(CatalogImage, ("admin", digest)))

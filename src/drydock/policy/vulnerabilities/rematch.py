@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from drydock.catalog import events
 from drydock.catalog.context import catalog_context
 from drydock.catalog.models import AnalysisStatus, CatalogImage, ImageStatus, ImageTag
-from drydock.core.errors import DrydockError
 from drydock.policy.matching.index import VulnerabilityIndex
 from drydock.policy.runner import index_cache
 from drydock.policy.vulnerabilities.models import VulnerabilityReport
@@ -131,7 +130,7 @@ def rematch_all(runtime: Runtime, batch_size: int = BATCH_SIZE) -> RematchStats:
                 try:
                     with session.begin_nested():
                         rematch_image(session, runtime, index, account, digest, stats)
-                except (DrydockError, ValueError, KeyError) as exc:
+                except Exception as exc:  # noqa: BLE001 - one bad document must not stop the others
                     stats.failed.append((account, digest))
                     log.warning(
                         "re-match failed", extra={"account": account, "digest": digest, "error": str(exc)}
