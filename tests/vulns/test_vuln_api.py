@@ -163,6 +163,16 @@ def test_query_endpoints_and_account_scope(
         == []
     )
 
+    first = api.get("/v1/query/images/by_package", params={"name": "openssl", "limit": 1}).json()
+    assert first["page"] == 1 and first["returned_count"] == 1 and len(first["images"]) == 1
+    after = api.get(
+        "/v1/query/images/by_package",
+        params={"name": "openssl", "limit": 1, "page": first.get("next_page", 2)},
+    ).json()
+    assert first["images"][0]["image"]["imageDigest"] not in [
+        i["image"]["imageDigest"] for i in after["images"]
+    ]
+    assert api.get("/v1/query/images/by_package", params={"name": "openssl", "limit": 0}).status_code == 400
     vulns = api.get("/v1/query/vulnerabilities", params={"id": "CVE-2019-1543"}).json()
     rec = vulns["vulnerabilities"][0]
     assert rec["id"] == "CVE-2019-1543" and rec["namespace"] == "alpine:3.10"

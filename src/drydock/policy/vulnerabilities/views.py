@@ -29,6 +29,15 @@ class ReportOptions:
 
 
 Options = Annotated[ReportOptions, Depends()]
+ListCtx = Annotated[RequestContext, Authorized(Action.LIST_IMAGES)]
+
+
+def page_params(page: int | None = None, limit: int | None = None) -> queries.Page:
+    """Anchore's ``page`` (from 1) and ``limit`` query parameters."""
+    return queries.Page.of(page, limit)
+
+
+PageDep = Annotated[queries.Page, Depends(page_params)]
 
 
 def _report(
@@ -85,36 +94,34 @@ def image_vulns_by_id(
 def query_vulnerabilities(
     session: SessionDep,
     _principal: PrincipalDep,
+    paging: PageDep,
     id: Annotated[list[str], Query()],
     affected_package: str | None = None,
     affected_package_version: str | None = None,
     namespace: str | None = None,
-    page: int | None = None,
-    limit: int | None = None,
 ) -> dict[str, Any]:
     ids = [i for value in id for i in value.split(",") if i]
     return queries.query_vulnerabilities(
-        session, ids, queries.Page.of(page, limit), namespace, affected_package, affected_package_version
+        session, ids, paging, namespace, affected_package, affected_package_version
     )
 
 
 @router.get("/query/images/by_vulnerability")
 def images_by_vulnerability(
     session: SessionDep,
-    ctx: Annotated[RequestContext, Authorized(Action.LIST_IMAGES)],
+    ctx: ListCtx,
+    paging: PageDep,
     vulnerability_id: str,
     namespace: str | None = None,
     affected_package: str | None = None,
     severity: str | None = None,
     vendor_only: bool = True,
-    page: int | None = None,
-    limit: int | None = None,
 ) -> dict[str, Any]:
     return queries.images_by_vulnerability(
         session,
         ctx.account,
         vulnerability_id,
-        queries.Page.of(page, limit),
+        paging,
         namespace=namespace,
         affected_package=affected_package,
         severity=severity,
@@ -125,13 +132,12 @@ def images_by_vulnerability(
 @router.get("/query/images/by_package")
 def images_by_package(
     session: SessionDep,
-    ctx: Annotated[RequestContext, Authorized(Action.LIST_IMAGES)],
+    ctx: ListCtx,
+    paging: PageDep,
     name: str,
     package_type: str | None = None,
     version: str | None = None,
-    page: int | None = None,
-    limit: int | None = None,
 ) -> dict[str, Any]:
     return queries.images_by_package(
-        session, ctx.account, name, queries.Page.of(page, limit), package_type=package_type, version=version
+        session, ctx.account, name, paging, package_type=package_type, version=version
     )
