@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from drydock.api.deps import Authorized, PrincipalDep, RequestContext, RuntimeDep, SessionDep
+from drydock.api.deps import Authorized, RequestContext, RuntimeDep, SessionDep
 from drydock.catalog import images
 from drydock.core.errors import NotFound
 from drydock.policy.vulnerabilities import queries
@@ -93,7 +93,7 @@ def image_vulns_by_id(
 @router.get("/query/vulnerabilities")
 def query_vulnerabilities(
     session: SessionDep,
-    _principal: PrincipalDep,
+    _ctx: Annotated[RequestContext, Authorized(Action.AUTHENTICATED)],  # feed data: any signed-in user
     paging: PageDep,
     id: Annotated[list[str], Query()],
     affected_package: str | None = None,
