@@ -216,3 +216,17 @@ def test_ecosystem_from_purl_when_type_says_nothing(real_index: VulnerabilityInd
     crate = pkg("tar", "0.4.15", T.UNKNOWN, purl="pkg:cargo/tar@0.4.15")
     (m,) = [x for x in match_packages(real_index, None, [crate]).matches if x.vulnerability_id == "RUSTSEC-2018-0002"]
     assert (m.matched_by, m.namespace) == ("ecosystem", "rustsec:rust")
+
+
+def test_alpine_fixes_on_several_branches() -> None:
+    """secdb lists one fix per release branch: each branch is fixed from its own fix on."""
+    from drydock.feeds.records import AffectedPackage, VersionFormat
+    from drydock.feeds.store import constraint_text
+    from drydock.policy.matching.index import parse_constraint
+    from drydock.versions import get_scheme
+
+    affected = AffectedPackage(name="busybox", version_format=VersionFormat.APK, fixed_versions=["1.30.1-r2", "1.29.3-r10"])
+    constraint = parse_constraint(constraint_text(affected) or "", "apk")
+    apk = get_scheme("apk")
+    vulnerable = {v: constraint.satisfied_by(apk.parse(v)) for v in ("1.29.3-r9", "1.29.3-r12", "1.30.1-r1", "1.30.1-r2", "1.31.0-r0")}
+    assert vulnerable == {"1.29.3-r9": True, "1.29.3-r12": False, "1.30.1-r1": True, "1.30.1-r2": False, "1.31.0-r0": False}

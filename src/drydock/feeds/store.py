@@ -37,6 +37,7 @@ from drydock.feeds.records import (
     FixState,
     KevEntry,
     Record,
+    VersionFormat,
     Vulnerability,
 )
 
@@ -185,12 +186,29 @@ def constraint_text(affected: AffectedPackage) -> str | None:
         return " || ".join(
             ", ".join(f"{c.op} {c.version}" for c in clause) for clause in affected.vulnerable_ranges
         )
-    fixes = [v for v in affected.fixed_versions if v and v != "None"]
+    fixes = list(dict.fromkeys(v for v in affected.fixed_versions if v and v != "None"))
+    if len(fixes) > 1 and affected.version_format == VersionFormat.APK:
+        return _apk_branch_ranges(fixes)
     if fixes:
-        return ", ".join(f"< {v}" for v in dict.fromkeys(fixes))
+        return ", ".join(f"< {v}" for v in fixes)
     if affected.affected_versions:
         return " || ".join(f"= {v}" for v in affected.affected_versions)
     return None
+
+
+def _apk_branch_ranges(fixes: list[str]) -> str:
+    """Alpine secdb lists one fix per release branch (``1.29.3-r10`` backported, ``1.30.1-r2``
+    upstream): below the lowest fix is vulnerable, and within each other fix's major.minor
+    branch so is everything below that fix. Pooling them as "fixed once any fix is reached"
+    missed ``1.30.1-r1``; "below any" would flag the fixed ``1.29.3-r12``."""
+    from drydock.versions import get_scheme
+
+    ordered = sorted(fixes, key=get_scheme("apk").parse)
+    clauses = [f"< {ordered[0]}"]
+    for fix in ordered[1:]:
+        branch = ".".join(fix.split("-", 1)[0].split(".")[:2])
+        clauses.append(f">= {branch}, < {fix}" if branch and branch[0].isdigit() else f"< {fix}")
+    return " || ".join(clauses)
 
 
 def vulnerability_row(group: str, vuln: Vulnerability, data: dict[str, Any]) -> dict[str, Any]:
@@ -239,7 +257,13 @@ def _kev_row(entry: KevEntry, data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _epss_row(score: EpssScore, data: dict[str, Any]) -> dict[str, Any]:
-    return {"cve": score.cve, "epss": score.epss, "percentile": score.percentile, "date": score.date, "data": data}
+    return {
+        "cve": score.cve,
+        "epss": score.epss,
+        "percentile": score.percentile,
+        "date": score.date,
+        "data": data,
+    }
 
 
 def _insert_batches(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
@@ -296,7 +320,9 @@ def lock_store(session: Session) -> None:
 def bump_generation(session: Session) -> int:
     """Increment the generation inside the caller's transaction (visible when it commits)."""
     lock_store(session)
-    session.execute(update(FeedStoreState).where(FeedStoreState.id == 1).values(generation=FeedStoreState.generation + 1))
+    session.execute(
+        update(FeedStoreState).where(FeedStoreState.id == 1).values(generation=FeedStoreState.generation + 1)
+    )
     return generation(session)
 
 
@@ -356,7 +382,9 @@ def _insert_group_records(session: Session, data: GroupData) -> int:
         _insert_batches(session, EpssRow, (_epss_row(r, d) for r, d in pairs))
     else:
         _insert_batches(session, VulnerabilityRow, (vulnerability_row(data.group, r, d) for r, d in pairs))
-        _insert_batches(session, AffectedPackageRow, (row for r, _ in pairs for row in affected_rows(data.group, r)))
+        _insert_batches(
+            session, AffectedPackageRow, (row for r, _ in pairs for row in affected_rows(data.group, r))
+        )
     return len(pairs)
 
 

@@ -83,6 +83,8 @@ SYSTEM_ACTIONS = frozenset(
         Action.DELETE_ACCOUNT,
         Action.DELETE_SERVICE,
         Action.LIST_AUDIT_EVENTS,
+        # Feed data is shared by every account: one tenant must not be able to flush it.
+        Action.UPDATE_FEEDS,
         Action.LIST_QUEUES,
         Action.MANAGE_QUEUES,
     }
