@@ -116,15 +116,57 @@ def _pe_section(data: bytes, name: str) -> bytes | None:
     return None
 
 
+def _check_elf_header(data: bytes) -> None:
+    ei_class, ei_data = data[4:5], data[5:6]
+    if ei_class not in (b"\1", b"\2") or ei_data not in (b"\1", b"\2"):
+        raise BinaryFormatError("malformed ELF: bad class or byte order")
+    endian = "<" if ei_data == b"\1" else ">"
+    if ei_class == b"\2":
+        (shoff,), (shentsize, shnum) = _unpack(endian + "Q", data, 0x28), _unpack(endian + "HH", data, 0x3A)
+    else:
+        (shoff,), (shentsize, shnum) = _unpack(endian + "I", data, 0x20), _unpack(endian + "HH", data, 0x2E)
+    _slice(data, shoff, shentsize * shnum)
+
+
+def _check_macho_header(data: bytes, base: int) -> None:
+    _endian, is64 = MACHO_MAGICS[_slice(data, base, 4)]
+    (sizeofcmds,) = _unpack(_endian + "I", data, base + 20)
+    _slice(data, base + (32 if is64 else 28), sizeofcmds)
+
+
+def _check_fat_header(data: bytes) -> None:
+    (count,) = _unpack(">I", data, 4)
+    if count > MAX_FAT_ARCHS:
+        raise BinaryFormatError("implausible fat Mach-O arch count")
+    for i in range(count):
+        _cpu, _sub, arch_off, size, _align = _unpack(">IIIII", data, 8 + i * 20)
+        _slice(data, arch_off, size)
+
+
+def _check_pe_header(data: bytes) -> None:
+    (pe_off,) = _unpack("<I", data, 0x3C)
+    if _slice(data, pe_off, 4) != b"PE\0\0":
+        raise BinaryFormatError("missing PE signature")
+
+
+_READERS = (
+    (lambda head: head == ELF_MAGIC, _check_elf_header, _elf_section),
+    (lambda head: head in MACHO_MAGICS, lambda d: _check_macho_header(d, 0), lambda d, n: _macho_section(d, 0, n)),
+    (lambda head: head == FAT_MAGIC, _check_fat_header, _fat_section),
+    (lambda head: head[:2] == PE_MAGIC, _check_pe_header, _pe_section),
+)
+
+
 def find_section(data: bytes, name: str) -> bytes | None:
-    """The named section's bytes; None if absent or the data is no executable format we know."""
+    """The named section's bytes; None if absent or the data is no executable format we know.
+
+    Every format stores the section name (PE truncates it to 8 bytes) verbatim, so a file
+    without those bytes cannot have the section: after a header check of a few bytes (a
+    truncated or garbled header is still reported), one substring search rejects most
+    executables, which would otherwise each cost a full parse of their section tables."""
     head = data[:4]
-    if head == ELF_MAGIC:
-        return _elf_section(data, name)
-    if head in MACHO_MAGICS:
-        return _macho_section(data, 0, name)
-    if head == FAT_MAGIC:
-        return _fat_section(data, name)
-    if head[:2] == PE_MAGIC:
-        return _pe_section(data, name)
+    for matches, check_header, read_section in _READERS:
+        if matches(head):
+            check_header(data)
+            return read_section(data, name) if name.encode()[:8] in data else None
     return None

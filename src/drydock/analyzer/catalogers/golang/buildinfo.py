@@ -64,6 +64,8 @@ def read_buildinfo(data: bytes) -> RawBuildInfo:
     """Go version and module-info text of a Go executable; raises NotAGoBinary otherwise."""
     if not is_executable(data):
         raise NotAGoBinary("not an executable (no ELF, PE or Mach-O header)")
+    if MAGIC not in data:  # every Go build-info blob starts with it; skips parsing non-Go files
+        raise NotAGoBinary("no Go build information found")
     elf = _open_elf(data)
     start = _blob_offset(data, elf)
     header = data[start : start + _HEADER]
