@@ -4,7 +4,7 @@ vendor × product candidate, filtered for known false positives, most specific f
 from __future__ import annotations
 
 from drydock.analyzer.cpe import candidates as c
-from drydock.analyzer.cpe.attributes import ANY, Attributes, format_cpe, is_valid, sort_by_specificity
+from drydock.analyzer.cpe.attributes import ANY, Attributes, format_cpe, is_valid_formatted, specificity
 from drydock.analyzer.cpe.java import products_for_java, vendors_for_java
 from drydock.analyzer.model import Package
 
@@ -136,13 +136,15 @@ def cpes_from_attributes(pkg: Package) -> list[str]:
     vendors = candidate_vendors(pkg)
     target_sw = candidate_target_sw(pkg)
     seen: set[tuple[str, str]] = set()
-    out: list[Attributes] = []
+    keyed: list[tuple[tuple[int, int, str], str]] = []
     for product in products:
         for vendor in vendors:
             if (product, vendor) in seen:
                 continue
             seen.add((product, vendor))
             attrs = Attributes(Part="a", Vendor=vendor, Product=product, Version=pkg.version, TargetSw=target_sw)
-            if is_valid(attrs) and not any(f(attrs, pkg) for f in _FILTERS):
-                out.append(attrs)
-    return [format_cpe(a) for a in sort_by_specificity(out)]
+            formatted = format_cpe(attrs)  # once: validation, sort key and result share it
+            if is_valid_formatted(formatted) and not any(f(attrs, pkg) for f in _FILTERS):
+                keyed.append((specificity(attrs, formatted), formatted))
+    keyed.sort()
+    return [formatted for _, formatted in keyed]
