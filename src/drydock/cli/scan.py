@@ -1,12 +1,18 @@
-"""``drydock scan SOURCE --policy BUNDLE.json``: analyze an image locally, match it against the
-local feed store when there is one, evaluate the bundle, exit 1 on STOP — a CI gate that needs
-no server."""
+"""``drydock scan SOURCE [-o FORMAT[=PATH]] [--fail-on SEVERITY] [--policy BUNDLE.json]``:
+analyze an image locally, match it against the local feed store, report the vulnerabilities
+and/or evaluate a bundle — a CI gate that needs no server.
+
+Exit codes: 0 pass; 1 when the bundle says STOP or a reported vulnerability is at or above
+``--fail-on``; 2 on errors (bad source, bad bundle, no feed data while ``--fail-on`` asks for a
+verdict), with one line on stderr.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,7 +21,44 @@ from rich.table import Table
 from drydock.analyzer.model import ImageAnalysis
 from drydock.policy.vulndata import Vulnerabilities
 
+if TYPE_CHECKING:
+    from drydock.policy.matching.matcher import MatchResult
+
 EXIT_STOP, EXIT_ERROR = 1, 2
+REPORT_FORMATS = ("table", "json", "cyclonedx-json", "sarif")
+_ALIASES = {"cyclonedx": "cyclonedx-json", "sarif-json": "sarif"}
+
+
+@dataclass(frozen=True, slots=True)
+class LocalScan:
+    """What the feed store says about one image: the raw matches (for the report) and their
+    policy view (for the vulnerability gates); ``indexed`` is 0 when the store holds no data."""
+
+    result: MatchResult
+    vulnerabilities: Vulnerabilities
+    indexed: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportTarget:
+    fmt: str
+    path: Path | None  # None = stdout
+
+
+def parse_report_outputs(outputs: list[str]) -> list[ReportTarget]:
+    """``-o fmt`` / ``-o fmt=path`` as ``drydock sbom`` takes them; at most one to stdout."""
+    targets = []
+    for spec in outputs:
+        name, sep, path = spec.partition("=")
+        fmt = _ALIASES.get(name.strip().lower(), name.strip().lower())
+        if fmt not in REPORT_FORMATS:
+            raise ValueError(f"unknown output format {name!r}; expected one of {', '.join(REPORT_FORMATS)}")
+        if sep and not path.strip():
+            raise ValueError(f"output {spec!r} names no file")
+        targets.append(ReportTarget(fmt, Path(path) if sep else None))
+    if sum(t.path is None for t in targets) > 1:
+        raise ValueError("only one output may go to stdout; give the others a file (-o fmt=path)")
+    return targets
 
 
 def analyze_source(source: str, platform: str, insecure: bool) -> ImageAnalysis:
@@ -31,7 +74,7 @@ def analyze_source(source: str, platform: str, insecure: bool) -> ImageAnalysis:
         image.close()
 
 
-def local_vulnerabilities(database_url: str, analysis: ImageAnalysis) -> Vulnerabilities | None:
+def local_scan(database_url: str, analysis: ImageAnalysis) -> LocalScan | None:
     """Matches from the feed store of ``database_url``; None when there is no store (no
     database file, or a database without feed tables) — the vulnerability gates then report
     the data unavailable."""
@@ -39,7 +82,9 @@ def local_vulnerabilities(database_url: str, analysis: ImageAnalysis) -> Vulnera
 
     from drydock.core.db import Database, utcnow
     from drydock.policy.matching.index import build_index
-    from drydock.policy.runner import last_sync, vulnerabilities_for
+    from drydock.policy.matching.matcher import match_packages
+    from drydock.policy.runner import last_sync
+    from drydock.policy.vulndata import view_from_matches
 
     if database_url.startswith("sqlite:///") and not Path(database_url[len("sqlite:///") :]).exists():
         return None
@@ -47,7 +92,15 @@ def local_vulnerabilities(database_url: str, analysis: ImageAnalysis) -> Vulnera
     try:
         with db.session() as session:
             index = build_index(session)
-            return vulnerabilities_for(index, analysis, last_sync(session, index, analysis), utcnow())
+            result = match_packages(index, analysis.distro, analysis.packages)
+            has_os = any(p.type.is_os for p in analysis.packages)
+            view = view_from_matches(
+                result.matches,
+                data_available=bool(result.namespaces) or not has_os,
+                last_sync=last_sync(session, index, analysis),
+                detected_at=utcnow(),
+            )
+            return LocalScan(result, view, index.size)
     except SQLAlchemyError:
         return None
     finally:
@@ -86,6 +139,60 @@ def print_result(result: dict[str, Any], console: Console) -> None:
     console.print(f"Final action: {result['final_action']} ({result['final_action_reason']})")
 
 
+def render_report(fmt: str, analysis: ImageAnalysis, scan: LocalScan | None, only_fixed: bool) -> str:
+    """One report document (``table`` here is the plain-text table)."""
+    from drydock import __version__
+    from drydock.analyzer.sbom import render
+    from drydock.policy.vulnerabilities import scan_report
+    from drydock.policy.vulnerabilities.cyclonedx_vulns import with_vulnerabilities
+    from drydock.policy.vulnerabilities.sarif import render_sarif
+
+    matches = scan_report.select(scan.result.matches if scan else [], only_fixed)
+    if fmt == "table":
+        return scan_report.plain_table(scan_report.table_rows(matches))
+    if fmt == "sarif":
+        doc = render_sarif(matches, __version__)
+    elif fmt == "cyclonedx-json":
+        doc = with_vulnerabilities(render(analysis, "cyclonedx-json"), matches)
+    else:
+        namespaces, problems = (scan.result.namespaces, scan.result.problems) if scan else ([], [])
+        doc = scan_report.json_document(matches, analysis.source, namespaces, problems)
+    return json.dumps(doc, indent=2, default=str) + "\n"
+
+
+def write_reports(
+    targets: list[ReportTarget],
+    analysis: ImageAnalysis,
+    scan: LocalScan | None,
+    only_fixed: bool,
+    stdout: Console,
+) -> None:
+    from drydock.policy.vulnerabilities import scan_report
+
+    for target in targets:
+        if target.path is None and target.fmt == "table" and stdout.is_terminal:
+            rows = scan_report.table_rows(scan_report.select(scan.result.matches if scan else [], only_fixed))
+            table = Table(*scan_report.TABLE_COLUMNS)
+            for row in rows:
+                table.add_row(*row)
+            stdout.print(table if rows else "No vulnerabilities found")
+            continue
+        text = render_report(target.fmt, analysis, scan, only_fixed)
+        if target.path is None:
+            typer.echo(text, nl=False)
+        else:
+            target.path.write_text(text, encoding="utf-8")
+
+
+def no_data_message(url: str, scan: LocalScan | None) -> str | None:
+    """Why the report would be empty for want of data, or None when the store has data."""
+    if scan is None:
+        return f"no vulnerability feed store at {url}; import feeds first (drydock feeds import/sync)"
+    if scan.indexed == 0:
+        return f"the feed store at {url} holds no vulnerability data; import feeds first (drydock feeds import/sync)"
+    return None
+
+
 def scan(
     source: Annotated[
         str,
@@ -93,36 +200,68 @@ def scan(
             help="dir:PATH, docker-archive:FILE, oci-dir:PATH, oci-archive:FILE or a registry reference."
         ),
     ],
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Report format, repeatable: table, json, cyclonedx-json, sarif; FORMAT=PATH writes to a file.",
+        ),
+    ] = None,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a vulnerability is at or above: negligible, low, medium, high, critical.",
+        ),
+    ] = None,
+    only_fixed: Annotated[
+        bool,
+        typer.Option("--only-fixed", help="Ignore vulnerabilities with no fix (or a vendor will-not-fix)."),
+    ] = False,
     policy: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--policy", help="Policy bundle (Anchore 1_0 JSON) to evaluate.", exists=True, dir_okay=False
         ),
-    ],
+    ] = None,
     tag: Annotated[
         str | None, typer.Option(help="Tag the bundle's mappings see (default: the source reference).")
     ] = None,
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="Feed store database (default: the configured one).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the evaluation document as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the policy evaluation document as JSON.")
+    ] = False,
     platform: Annotated[str, typer.Option(help="Platform to pick from a multi-arch image.")] = "linux/amd64",
     insecure: Annotated[
         bool, typer.Option("--insecure", help="Allow plain HTTP and unverified TLS to the registry.")
     ] = False,
 ) -> None:
-    """Evaluate a policy bundle against an image without a server; exit 1 when it says STOP."""
+    """Scan an image for vulnerabilities and/or evaluate a policy bundle without a server."""
     from drydock.analyzer.analyze import AnalysisError
     from drydock.analyzer.sources import SourceError
     from drydock.core.config import Settings
     from drydock.policy.validation import BundleInvalid
+    from drydock.policy.vulnerabilities import scan_report
 
     errors = Console(stderr=True)
+    wants_report = bool(output) or fail_on is not None or policy is None
     try:
-        doc = json.loads(policy.read_text())
+        targets = parse_report_outputs(output or (["table"] if policy is None else []))
+        scan_report.fails([], fail_on)  # rejects an unknown severity before the slow analysis
+        doc = json.loads(policy.read_text()) if policy is not None else None
         analysis = analyze_source(source, platform, insecure)
         url = database_url or Settings().database_url or ""
-        result = evaluate_local(doc, analysis, local_vulnerabilities(url, analysis), tag)
+        found = local_scan(url, analysis)
+        missing = no_data_message(url, found) if wants_report else None
+        if missing and fail_on is not None:
+            raise ValueError(missing)
+        if missing:
+            typer.echo(f"warning: {missing}", err=True)
+        result = evaluate_local(doc, analysis, found.vulnerabilities if found else None, tag) if doc else None
+        write_reports(targets, analysis, found, only_fixed, Console())
     except BundleInvalid as exc:
         errors.print("Bundle failed validation:")
         for detail in exc.details:
@@ -131,11 +270,13 @@ def scan(
     except (ValueError, AnalysisError, SourceError, OSError) as exc:
         typer.echo(f"error: {' '.join(str(exc).split()) or type(exc).__name__}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
-    if as_json:
-        typer.echo(json.dumps(result, indent=2, default=str))
-    else:
-        print_result(result, Console())
-    if result["final_action"] == "stop":
+    if result is not None:
+        if as_json:
+            typer.echo(json.dumps(result, indent=2, default=str))
+        else:
+            print_result(result, Console())
+    failed = scan_report.fails(scan_report.select(found.result.matches if found else [], only_fixed), fail_on)
+    if failed or (result is not None and result["final_action"] == "stop"):
         raise typer.Exit(EXIT_STOP)
 
 
@@ -144,5 +285,5 @@ def register(app: typer.Typer) -> None:
     app.command("scan")(scan)
 
 
-if __name__ == "__main__":  # ``python -m drydock.cli.scan SOURCE --policy B`` until ``drydock`` registers it
+if __name__ == "__main__":  # ``python -m drydock.cli.scan SOURCE`` until ``drydock`` registers it
     typer.run(scan)
