@@ -10,8 +10,7 @@ import pytest
 
 from drydock.core import migrate
 from drydock.core.db import Database
-from drydock.feeds import store
-from drydock.feeds.drivers import get_driver
+from drydock.feeds.sync import import_paths
 from tests.policy.factory import DEBIAN_FEED
 
 PACKAGES = {
@@ -46,10 +45,10 @@ def feed_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('feeds') / 'feeds.db'}"
     migrate.upgrade(url)
     db = Database(url)
-    with db.session() as session:
-        for data in store.partition(get_driver("debian").parse(DEBIAN_FEED), "debian").values():
-            store.replace_group(session, data)
+    with db.session() as session:  # what `drydock feeds import --driver debian DIR` runs
+        report = import_paths(session, [DEBIAN_FEED], driver="debian")
     db.dispose()
+    assert report.ok and report.groups, report
     return url
 
 
