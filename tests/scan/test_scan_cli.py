@@ -139,3 +139,16 @@ def test_combined_with_policy(rootfs: Path, feed_url: str, tmp_path: Path) -> No
     bundle.write_text(json.dumps(bundle_doc([rule("packages", "blacklist", "STOP", name="absent")])))
     assert run(rootfs, feed_url, "--policy", str(bundle), "--fail-on", "critical")[0] == 0
     assert run(rootfs, feed_url, "--policy", str(bundle), "--fail-on", "high")[0] == 1
+
+
+def test_store_without_data_for_the_distro(feed_url: str, tmp_path: Path) -> None:
+    """A gate must not pass silently when the store knows nothing about the image's distro."""
+    root = tmp_path / "alpine"
+    (root / "lib/apk/db").mkdir(parents=True)
+    (root / "etc").mkdir()
+    (root / "lib/apk/db/installed").write_text("P:musl\nV:1.2.4-r2\nA:x86_64\n\n")
+    (root / "etc/os-release").write_text("ID=alpine\nVERSION_ID=3.19.1\n")
+    code, out = run(root, feed_url, "--fail-on", "high")
+    assert code == 2 and out.startswith("error: no vulnerability data for alpine 3.19.1")
+    code, out = run(root, feed_url, "-o", "json")
+    assert code == 0 and out.startswith("warning: no vulnerability data for alpine")

@@ -190,6 +190,10 @@ def no_data_message(url: str, scan: LocalScan | None) -> str | None:
         return f"no vulnerability feed store at {url}; import feeds first (drydock feeds import/sync)"
     if scan.indexed == 0:
         return f"the feed store at {url} holds no vulnerability data; import feeds first (drydock feeds import/sync)"
+    if not scan.vulnerabilities.data_available:  # data, but none for this image's distro
+        return (
+            "; ".join(scan.result.problems) or f"the feed store at {url} has no data for this image's distro"
+        )
     return None
 
 
