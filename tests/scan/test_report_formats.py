@@ -116,5 +116,5 @@ def test_rich_table_on_a_terminal() -> None:
     scan = LocalScan(MatchResult(matches=[match("req", "High")]), Vulnerabilities(), indexed=1)
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, no_color=True, width=120)
-    write_reports([ReportTarget("table", None)], None, scan, False, console)  # type: ignore[arg-type]
+    write_reports([ReportTarget("table", None)], None, scan.result.matches, scan, console)  # type: ignore[arg-type]
     assert buf.getvalue().startswith("┏") and "NAME" in buf.getvalue() and "│ req " in buf.getvalue()

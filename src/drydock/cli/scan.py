@@ -22,7 +22,7 @@ from drydock.analyzer.model import ImageAnalysis
 from drydock.policy.vulndata import Vulnerabilities
 
 if TYPE_CHECKING:
-    from drydock.policy.matching.matcher import MatchResult
+    from drydock.policy.matching.matcher import Match, MatchResult
 
 EXIT_STOP, EXIT_ERROR = 1, 2
 REPORT_FORMATS = ("table", "json", "cyclonedx-json", "sarif")
@@ -139,15 +139,14 @@ def print_result(result: dict[str, Any], console: Console) -> None:
     console.print(f"Final action: {result['final_action']} ({result['final_action_reason']})")
 
 
-def render_report(fmt: str, analysis: ImageAnalysis, scan: LocalScan | None, only_fixed: bool) -> str:
-    """One report document (``table`` here is the plain-text table)."""
+def render_report(fmt: str, analysis: ImageAnalysis, matches: list[Match], scan: LocalScan | None) -> str:
+    """One report document of the selected ``matches`` (``table`` here is the plain-text table)."""
     from drydock import __version__
     from drydock.analyzer.sbom import render
     from drydock.policy.vulnerabilities import scan_report
     from drydock.policy.vulnerabilities.cyclonedx_vulns import with_vulnerabilities
     from drydock.policy.vulnerabilities.sarif import render_sarif
 
-    matches = scan_report.select(scan.result.matches if scan else [], only_fixed)
     if fmt == "table":
         return scan_report.plain_table(scan_report.table_rows(matches))
     if fmt == "sarif":
@@ -163,21 +162,21 @@ def render_report(fmt: str, analysis: ImageAnalysis, scan: LocalScan | None, onl
 def write_reports(
     targets: list[ReportTarget],
     analysis: ImageAnalysis,
+    matches: list[Match],
     scan: LocalScan | None,
-    only_fixed: bool,
     stdout: Console,
 ) -> None:
     from drydock.policy.vulnerabilities import scan_report
 
     for target in targets:
         if target.path is None and target.fmt == "table" and stdout.is_terminal:
-            rows = scan_report.table_rows(scan_report.select(scan.result.matches if scan else [], only_fixed))
+            rows = scan_report.table_rows(matches)
             table = Table(*scan_report.TABLE_COLUMNS)
             for row in rows:
                 table.add_row(*row)
             stdout.print(table if rows else "No vulnerabilities found")
             continue
-        text = render_report(target.fmt, analysis, scan, only_fixed)
+        text = render_report(target.fmt, analysis, matches, scan)
         if target.path is None:
             typer.echo(text, nl=False)
         else:
@@ -265,7 +264,8 @@ def scan(
         if missing:
             typer.echo(f"warning: {missing}", err=True)
         result = evaluate_local(doc, analysis, found.vulnerabilities if found else None, tag) if doc else None
-        write_reports(targets, analysis, found, only_fixed, Console())
+        matches = scan_report.select(found.result.matches if found else [], only_fixed)
+        write_reports(targets, analysis, matches, found, Console())
     except BundleInvalid as exc:
         errors.print("Bundle failed validation:")
         for detail in exc.details:
@@ -279,8 +279,7 @@ def scan(
             typer.echo(json.dumps(result, indent=2, default=str))
         else:
             print_result(result, Console())
-    failed = scan_report.fails(scan_report.select(found.result.matches if found else [], only_fixed), fail_on)
-    if failed or (result is not None and result["final_action"] == "stop"):
+    if scan_report.fails(matches, fail_on) or (result is not None and result["final_action"] == "stop"):
         raise typer.Exit(EXIT_STOP)
 
 
