@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from drydock.analyzer.sources import open_source
 from drydock.analyzer.sources.reference import ImageReference
 from drydock.analyzer.sources.registry_client import RegistrySettings
-from drydock.catalog import registries
+from drydock.catalog import images, registries
 from drydock.catalog.archive import ArchiveDriver, make_driver
-from drydock.catalog.images import ANALYZE_QUEUE, Resolved, resolved_from_info
+from drydock.catalog.images import ANALYZE_QUEUE, AddRequest, Resolved, resolved_from_info
+from drydock.catalog.models import CatalogImage
 from drydock.catalog.registries import CredentialCipher
 from drydock.runtime.context import Runtime
 from drydock.runtime.registry import shared_secret
@@ -57,6 +58,28 @@ class CatalogContext:
             return resolved_from_info(source.info())
         finally:
             source.close()
+
+    def add_image(
+        self,
+        session: Session,
+        account: str,
+        request: AddRequest,
+        resolved: Resolved,
+        *,
+        watch: bool,
+        force: bool = False,
+    ) -> CatalogImage:
+        """``images.add_image`` with this deployment's size limit and analysis queue."""
+        return images.add_image(
+            session,
+            account=account,
+            request=request,
+            resolved=resolved,
+            force=force,
+            autosubscribe=watch,
+            max_compressed_mb=self.max_compressed_mb,
+            enqueue=self.enqueue_analysis,
+        )
 
     def enqueue_analysis(self, session: Session, account: str, digest: str) -> None:
         from drydock.queue import service as queue

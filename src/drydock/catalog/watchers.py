@@ -109,16 +109,7 @@ def tag_watcher(runtime: Runtime) -> None:
             continue
         with runtime.db.session() as session:
             try:
-                images.add_image(
-                    session,
-                    account=account,
-                    request=request,
-                    resolved=resolved,
-                    force=False,
-                    autosubscribe=True,
-                    max_compressed_mb=cat.max_compressed_mb,
-                    enqueue=cat.enqueue_analysis,
-                )
+                cat.add_image(session, account, request, resolved, watch=True)
             except BadRequest as exc:
                 log.warning("tag watch add failed", extra={"tag": key, "error": exc.message})
                 continue

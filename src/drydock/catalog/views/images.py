@@ -53,16 +53,7 @@ def add_image(
         )
         session.commit()
         raise BadRequest(reason, {"pullstring": str(ref)}) from None
-    image = images.add_image(
-        session,
-        account=ctx.account,
-        request=request,
-        resolved=resolved,
-        force=force,
-        autosubscribe=autosubscribe,
-        max_compressed_mb=cat.max_compressed_mb,
-        enqueue=cat.enqueue_analysis,
-    )
+    image = cat.add_image(session, ctx.account, request, resolved, watch=autosubscribe, force=force)
     return _out(session, [image])
 
 

@@ -90,16 +90,7 @@ def add_tags(
             log.warning("tag skipped", extra={"tag": f"{repo_key}:{tag}", "error": str(exc)})
             continue
         try:
-            images.add_image(
-                session,
-                account=account,
-                request=request,
-                resolved=resolved,
-                force=False,
-                autosubscribe=watch,
-                max_compressed_mb=cat.max_compressed_mb,
-                enqueue=cat.enqueue_analysis,
-            )
+            cat.add_image(session, account, request, resolved, watch=watch)
         except BadRequest as exc:
             log.warning("tag skipped", extra={"tag": f"{repo_key}:{tag}", "error": exc.message})
             continue
