@@ -17,6 +17,7 @@ from drydock.analyzer.model import (
     PackageType,
     SecretMatch,
 )
+from drydock.feeds.records import PackageVersions
 from drydock.policy.context import MalwareFinding
 from drydock.policy.evaluate import evaluate
 from drydock.policy.validation import compile_bundle
@@ -296,20 +297,34 @@ def test_licenses() -> None:
 )
 def test_language_feed_gates(gate: str, names: tuple[str, ...]) -> None:
     ptype = PackageType.NPM if gate == "npms" else PackageType.GEM
-    analysis = image(packages=[pkg("left-pad", "1.0.0", ptype), pkg("mystery", "0.1.0", ptype)])
+    label = str(ptype).upper()
+    analysis = image(
+        packages=[pkg("left-pad", "1.0.0", ptype), pkg("mystery", "0.1.0", ptype), pkg("pad", "9.9.9", ptype)]
+    )
     newer, unknown, version_unknown, blacklist, unavailable = names
     no_feed = context(analysis)
     assert fire(gate, unavailable, no_feed)
     assert not fire(gate, unknown, no_feed) and not fire(gate, newer, no_feed)
-    feed = {(str(ptype), "left-pad"): ["1.0.0", "1.3.0"]}
-    with_feed = context(analysis, package_feed=feed)
+    feed = {
+        "left-pad": PackageVersions(str(ptype), "left-pad", ("1.0.0", "1.3.0", "2.0.0-beta"), "1.3.0"),
+        "pad": PackageVersions(str(ptype), "pad", ("1.0.0",), None),
+    }
+    with_feed = context(analysis, package_feeds={str(ptype): feed})
     assert not fire(gate, unavailable, with_feed)
+    # latest is the registry's pick, not the highest version; without one, the highest
     assert fire(gate, newer, with_feed) == [
-        "Package version left-pad-1.0.0 is older than the latest version in the feed (1.3.0)"
+        "Package (left-pad) version (1.0.0) installed but is not the latest version (1.3.0)"
     ]
-    assert len(fire(gate, unknown, with_feed)) == 1
-    assert not fire(gate, version_unknown, with_feed)
-    assert fire(gate, version_unknown, context(analysis, package_feed={(str(ptype), "left-pad"): ["2.0.0"]}))
+    assert fire(gate, unknown, with_feed) == [
+        f"{label}NOTOFFICIAL Package (mystery) in container but not in official {label} feed."
+    ]
+    bad_version = (
+        f"{label}BADVERSION Package (pad) version (9.9.9) installed but version is not in the official feed "
+        "for this package (['1.0.0'])"
+    )
+    assert fire(gate, version_unknown, with_feed) == [bad_version]
+    other_type = context(analysis, package_feeds={"npm" if gate == "ruby_gems" else "gem": {}})
+    assert fire(gate, unavailable, other_type)  # availability is per package type
     assert fire(gate, blacklist, with_feed, name="left-pad") and not fire(
         gate, blacklist, with_feed, name="left-pad", version="9"
     )

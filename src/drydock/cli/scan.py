@@ -22,6 +22,7 @@ from drydock.analyzer.model import ImageAnalysis
 from drydock.policy.vulndata import Vulnerabilities
 
 if TYPE_CHECKING:
+    from drydock.feeds.records import PackageVersions
     from drydock.policy.matching.matcher import Match, MatchResult
 
 EXIT_STOP, EXIT_ERROR = 1, 2
@@ -37,6 +38,7 @@ class LocalScan:
     result: MatchResult
     vulnerabilities: Vulnerabilities
     indexed: int
+    package_feeds: dict[str, dict[str, PackageVersions]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,7 @@ def local_scan(database_url: str, analysis: ImageAnalysis) -> LocalScan | None:
     from drydock.core.db import Database, utcnow
     from drydock.policy.matching.index import build_index
     from drydock.policy.matching.matcher import match_packages
-    from drydock.policy.runner import last_sync
+    from drydock.policy.runner import last_sync, package_feeds
     from drydock.policy.vulndata import view_from_matches
 
     if database_url.startswith("sqlite:///") and not Path(database_url[len("sqlite:///") :]).exists():
@@ -100,7 +102,7 @@ def local_scan(database_url: str, analysis: ImageAnalysis) -> LocalScan | None:
                 last_sync=last_sync(session, index, analysis),
                 detected_at=utcnow(),
             )
-            return LocalScan(result, view, index.size)
+            return LocalScan(result, view, index.size, package_feeds(session, analysis))
     except SQLAlchemyError:
         return None
     finally:
@@ -108,7 +110,7 @@ def local_scan(database_url: str, analysis: ImageAnalysis) -> LocalScan | None:
 
 
 def evaluate_local(
-    bundle_doc: Any, analysis: ImageAnalysis, vulns: Vulnerabilities | None, tag: str | None
+    bundle_doc: Any, analysis: ImageAnalysis, scan: LocalScan | None, tag: str | None
 ) -> dict[str, Any]:
     from drydock.core.db import utcnow
     from drydock.policy.context import ImageContext
@@ -123,7 +125,8 @@ def evaluate_local(
         image_digest=str(source.get("manifestDigest") or ""),
         tag=tag or str(source.get("reference") or "local/image:latest"),
         now=utcnow(),
-        vulnerabilities=vulns,
+        vulnerabilities=scan.vulnerabilities if scan else None,
+        package_feeds=scan.package_feeds if scan else {},
     )
     return evaluate(bundle, ctx)
 
@@ -263,7 +266,7 @@ def scan(
             raise ValueError(missing)
         if missing:
             typer.echo(f"warning: {missing}", err=True)
-        result = evaluate_local(doc, analysis, found.vulnerabilities if found else None, tag) if doc else None
+        result = evaluate_local(doc, analysis, found, tag) if doc else None
         matches = scan_report.select(found.result.matches if found else [], only_fixed)
         write_reports(targets, analysis, matches, found, Console())
     except BundleInvalid as exc:

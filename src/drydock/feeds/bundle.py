@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from drydock.core.db import utcnow
 from drydock.feeds import store
-from drydock.feeds.records import EpssScore, KevEntry, Record, vulnerability_from_dict
+from drydock.feeds.records import EpssScore, KevEntry, PackageVersions, Record, vulnerability_from_dict
 
 FORMAT = "drydock-feed-bundle"
 FORMAT_VERSION = 1
@@ -245,6 +245,8 @@ def record_from_dict(group: str, data: dict[str, Any]) -> Record:
         return KevEntry(**{**data, "cwes": tuple(data.get("cwes", ()))})
     if group == store.EPSS_GROUP:
         return EpssScore(**data)
+    if group in store.PACKAGE_GROUPS:
+        return PackageVersions(**{**data, "versions": tuple(data.get("versions", ()))})
     return vulnerability_from_dict(data)
 
 

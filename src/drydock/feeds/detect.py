@@ -31,6 +31,8 @@ _OSV_ID = re.compile(
 #: First matching rule wins; order puts the most specific signatures first.
 RULES: tuple[Rule, ...] = (
     ("kev", _has('"catalogVersion"')),
+    # npm registry package documents ("packuments"), one per file or in an _all_docs page.
+    ("npm", _has('"dist-tags"', '"versions"')),
     # Debian's tracker JSON (package -> CVE -> releases) and vunnel's legacy debian dumps.
     ("debian", lambda name, head: '"releases"' in head and '"CVE-' in head and '"scope"' in head),
     ("debian", lambda name, head: name.startswith("vulnerabilities-debian")),

@@ -1,6 +1,6 @@
 """Feed store tables (enterprise schema).
 
-Anchore's model: a *feed* (``vulnerabilities``, ``nvdv2``, ``kev``, ``epss``) owns *groups*;
+Anchore's model: a *feed* (``vulnerabilities``, ``nvdv2``, ``kev``, ``epss``, ``packages``) owns *groups*;
 a group of the vulnerabilities feed is a namespace (``debian:12``, ``github:python``). Records
 belong to exactly one group, so a sync replaces a group's rows in one transaction. The full
 normalized record is kept as JSON (``data``) so exports are lossless; the other columns are
@@ -113,6 +113,18 @@ class EpssRow(EnterpriseBase):
     percentile: Mapped[float] = mapped_column(Float)
     date: Mapped[str] = mapped_column(String())
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class PackageVersionsRow(EnterpriseBase):
+    """One package of a ``packages`` feed group (``npm``, ``gem``)."""
+
+    __tablename__ = "feed_package_versions"
+    __table_args__ = _SCHEMA
+
+    group_name: Mapped[str] = mapped_column(String(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(), primary_key=True)
+    latest: Mapped[str | None] = mapped_column(String(), nullable=True)
+    versions: Mapped[list[str]] = mapped_column(JSON)
 
 
 class FeedSourceRow(EnterpriseBase):

@@ -213,7 +213,20 @@ class EpssScore:
     model_version: str | None = None
 
 
-Record = Vulnerability | KevEntry | EpssScore
+@dataclass(frozen=True, slots=True)
+class PackageVersions:
+    """The versions a language registry publishes for one package (Anchore's ``packages``
+    feed, groups ``npm`` and ``gem``): what the ``npms`` / ``ruby_gems`` gates compare an
+    image's packages against. ``latest`` is the registry's own pick (npm's ``latest`` dist-tag),
+    not the highest version string."""
+
+    ecosystem: str
+    name: str
+    versions: tuple[str, ...]
+    latest: str | None = None
+
+
+Record = Vulnerability | KevEntry | EpssScore | PackageVersions
 
 
 def to_dict(record: Any) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from drydock.feeds.models import (
     FeedSourceRow,
     FeedStoreState,
     KevRow,
+    PackageVersionsRow,
     VulnerabilityRow,
 )
 from drydock.feeds.records import (
@@ -36,6 +37,7 @@ from drydock.feeds.records import (
     EpssScore,
     FixState,
     KevEntry,
+    PackageVersions,
     Record,
     VersionFormat,
     Vulnerability,
@@ -45,6 +47,9 @@ VULNERABILITIES_FEED = "vulnerabilities"
 NVD_FEED, NVD_GROUP = "nvdv2", "nvdv2:cves"
 KEV_FEED, KEV_GROUP = "kev", "kev:catalog"
 EPSS_FEED, EPSS_GROUP = "epss", "epss:scores"
+#: Anchore's package-metadata feed; its groups are named after the registry.
+PACKAGES_FEED = "packages"
+PACKAGE_GROUPS = frozenset({"npm", "gem"})
 ENRICHMENT_GROUPS = frozenset({KEV_GROUP, EPSS_GROUP})
 _BATCH = 5000
 
@@ -59,6 +64,10 @@ def placement(record: Record) -> tuple[str, str]:
         return KEV_FEED, KEV_GROUP
     if isinstance(record, EpssScore):
         return EPSS_FEED, EPSS_GROUP
+    if isinstance(record, PackageVersions):
+        if record.ecosystem not in PACKAGE_GROUPS:
+            raise ValueError(f"no packages feed group for ecosystem {record.ecosystem!r}")
+        return PACKAGES_FEED, record.ecosystem
     if record.namespace == "nvd":
         return NVD_FEED, NVD_GROUP
     return VULNERABILITIES_FEED, record.namespace
@@ -266,6 +275,15 @@ def _epss_row(score: EpssScore, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _package_versions_row(group: str, record: PackageVersions) -> dict[str, Any]:
+    return {
+        "group_name": group,
+        "name": record.name,
+        "latest": record.latest,
+        "versions": list(record.versions),
+    }
+
+
 def _insert_batches(session: Session, table: Any, rows: Iterable[dict[str, Any]]) -> None:
     """Core executemany in batches (the ORM bulk path adds per-row bookkeeping)."""
     statement = table.__table__.insert()
@@ -284,6 +302,8 @@ def record_key(record: Record) -> str:
         return record.cve_id
     if isinstance(record, EpssScore):
         return record.cve
+    if isinstance(record, PackageVersions):
+        return record.name
     return record.id
 
 
@@ -380,6 +400,12 @@ def _insert_group_records(session: Session, data: GroupData) -> int:
         _insert_batches(session, KevRow, (_kev_row(r, d) for r, d in pairs))
     elif data.group == EPSS_GROUP:
         _insert_batches(session, EpssRow, (_epss_row(r, d) for r, d in pairs))
+    elif data.group in PACKAGE_GROUPS:
+        _insert_batches(
+            session,
+            PackageVersionsRow,
+            (_package_versions_row(data.group, r) for r, _ in pairs),  # type: ignore[arg-type]
+        )
     else:
         _insert_batches(session, VulnerabilityRow, (vulnerability_row(data.group, r, d) for r, d in pairs))
         _insert_batches(
@@ -393,6 +419,8 @@ def _delete_group_records(session: Session, group: str) -> None:
         session.execute(delete(KevRow))
     elif group == EPSS_GROUP:
         session.execute(delete(EpssRow))
+    elif group in PACKAGE_GROUPS:
+        session.execute(delete(PackageVersionsRow).where(PackageVersionsRow.group_name == group))
     else:
         session.execute(delete(AffectedPackageRow).where(AffectedPackageRow.group_name == group))
         session.execute(delete(VulnerabilityRow).where(VulnerabilityRow.group_name == group))
@@ -478,6 +506,11 @@ def group_records(session: Session, group: str) -> Iterator[dict[str, Any]]:
         stmt = select(KevRow.data).order_by(KevRow.cve_id)
     elif group == EPSS_GROUP:
         stmt = select(EpssRow.data).order_by(EpssRow.cve)
+    elif group in PACKAGE_GROUPS:
+        rows = select(PackageVersionsRow).where(PackageVersionsRow.group_name == group)
+        for row in session.scalars(rows.order_by(PackageVersionsRow.name).execution_options(yield_per=2000)):
+            yield plain(PackageVersions(group, row.name, tuple(row.versions), row.latest))
+        return
     else:
         stmt = (
             select(VulnerabilityRow.data)
@@ -492,8 +525,34 @@ def count_records(session: Session, group: str) -> int:
         return int(session.scalar(select(func.count()).select_from(KevRow)) or 0)
     if group == EPSS_GROUP:
         return int(session.scalar(select(func.count()).select_from(EpssRow)) or 0)
+    if group in PACKAGE_GROUPS:
+        stmt = (
+            select(func.count()).select_from(PackageVersionsRow).where(PackageVersionsRow.group_name == group)
+        )
+        return int(session.scalar(stmt) or 0)
     stmt = select(func.count()).select_from(VulnerabilityRow).where(VulnerabilityRow.group_name == group)
     return int(session.scalar(stmt) or 0)
+
+
+def package_versions(
+    session: Session, ecosystem: str, names: Iterable[str]
+) -> dict[str, PackageVersions] | None:
+    """What the ``packages`` feed knows of ``names`` in ``ecosystem`` (absent names are unknown
+    to the registry); None when that group was never synced or is disabled, which the gates
+    report as "feed data unavailable" rather than as "every package unknown"."""
+    group = session.get(FeedGroupRow, ecosystem)
+    if group is None or group.feed_name != PACKAGES_FEED or not group.enabled or group.last_sync is None:
+        return None
+    wanted = sorted(set(names))
+    found: dict[str, PackageVersions] = {}
+    for start in range(0, len(wanted), 500):  # bounded IN lists
+        stmt = select(PackageVersionsRow).where(
+            PackageVersionsRow.group_name == ecosystem,
+            PackageVersionsRow.name.in_(wanted[start : start + 500]),
+        )
+        for row in session.scalars(stmt):
+            found[row.name] = PackageVersions(ecosystem, row.name, tuple(row.versions), row.latest)
+    return found
 
 
 # --- incremental import bookkeeping --------------------------------------------------------

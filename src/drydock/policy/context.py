@@ -10,6 +10,7 @@ from typing import Any
 
 from drydock.analyzer.dockerfile import dockerfile_from_history
 from drydock.analyzer.model import FileEntry, ImageAnalysis
+from drydock.feeds.records import PackageVersions
 from drydock.policy.vulndata import VulnerabilityView
 
 PASSWD = "/etc/passwd"
@@ -80,8 +81,9 @@ class MalwareFinding:
 @dataclass
 class ImageContext:
     """``malware`` is None when no scanner ran at analysis time (``scan_not_run``);
-    ``package_feed`` maps (type, name) → versions a package-metadata feed knows, None when no
-    such feed is synced (the npm/gem feed triggers then report the data unavailable)."""
+    ``package_feeds`` holds, per package type (``npm``, ``gem``), what the ``packages`` feed
+    knows of the image's packages of that type by name; a type without an entry has no synced
+    feed (the npms / ruby_gems feed triggers then report the data unavailable)."""
 
     analysis: ImageAnalysis
     image_id: str
@@ -90,7 +92,7 @@ class ImageContext:
     now: datetime
     vulnerabilities: VulnerabilityView | None = None
     malware: list[MalwareFinding] | None = None
-    package_feed: dict[tuple[str, str], list[str]] | None = None
+    package_feeds: dict[str, dict[str, PackageVersions]] = field(default_factory=dict)
     problems: list[dict[str, Any]] = field(default_factory=list)
 
     @cached_property

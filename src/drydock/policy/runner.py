@@ -21,6 +21,7 @@ from drydock.core.db import utcnow
 from drydock.core.errors import NotFound
 from drydock.feeds import store
 from drydock.feeds.models import FeedGroupRow
+from drydock.feeds.records import PackageVersions
 from drydock.policy import service
 from drydock.policy.context import ImageContext, MalwareFinding
 from drydock.policy.evaluate import evaluate, split_tag
@@ -72,6 +73,18 @@ def vulnerabilities_for(
     )
 
 
+def package_feeds(session: Session, analysis: ImageAnalysis) -> dict[str, dict[str, PackageVersions]]:
+    """What the ``packages`` feed knows of the image's npm and gem packages, per type; a type
+    whose feed group is not synced is left out (its gates then say the data is unavailable)."""
+    feeds: dict[str, dict[str, PackageVersions]] = {}
+    for ptype in sorted(store.PACKAGE_GROUPS):
+        names = {p.name for p in analysis.packages if str(p.type) == ptype}
+        known = store.package_versions(session, ptype, names)
+        if known is not None:
+            feeds[ptype] = known
+    return feeds
+
+
 def last_sync(session: Session, index: VulnerabilityIndex, analysis: ImageAnalysis) -> datetime | None:
     """Last sync of the group holding the image distro's records, else of the newest group."""
     namespace, _ = find_namespace(index, analysis.distro, MatcherConfig())
@@ -110,6 +123,7 @@ def evaluate_image(
         now=utcnow(),
         vulnerabilities=vulns,
         malware=malware_findings(document),
+        package_feeds=package_feeds(session, analysis),
     )
     bundle = service.validated(record.bundle)
     previous = service.latest_for_tag(session, account, tag)

@@ -7,6 +7,7 @@ from drydock.feeds.drivers import (  # noqa: F401  (imported for their @register
     debian,
     echo,
     enrichment,
+    npm_registry,
     nvd,
     osv,
     oval_distros,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from drydock.feeds import store
 from drydock.feeds.models import AffectedPackageRow, EpssRow, FeedGroupRow, FeedRow, KevRow, VulnerabilityRow
-from drydock.feeds.records import EpssScore, KevEntry, Record
+from drydock.feeds.records import EpssScore, KevEntry, Record, Vulnerability
 from drydock.versions import Constraint, InvalidConstraint, InvalidVersion, Predicate, get_scheme
 
 _UNPARSED: Any = object()
@@ -241,7 +241,7 @@ def index_from_records(records: Iterable[Record], generation: int = 0) -> Vulner
             index.kev[record.cve_id.upper()] = store.plain(record)
         elif isinstance(record, EpssScore):
             index.epss[record.cve.upper()] = {"epss": record.epss, "percentile": record.percentile, "date": record.date}
-        else:
+        elif isinstance(record, Vulnerability):  # package-metadata records match nothing
             feed, group = store.placement(record)
             cvss, aliases = json.dumps(store.plain(record.cvss)), json.dumps(record.aliases)
             info = VulnInfo(record.id, str(record.severity), record.link, cvss, aliases)
