@@ -113,7 +113,7 @@ def test_sarif_security_severity_prefers_cvss() -> None:
 def test_rich_table_on_a_terminal() -> None:
     from drydock.cli.scan import LocalScan, ReportTarget, write_reports
 
-    scan = LocalScan(MatchResult(matches=[match("req", "High")]), Vulnerabilities(), indexed=1)
+    scan = LocalScan(MatchResult(matches=[match("req", "High")]), Vulnerabilities(), indexed=1, package_feeds={})
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, no_color=True, width=120)
     write_reports([ReportTarget("table", None)], None, scan.result.matches, scan, console)  # type: ignore[arg-type]

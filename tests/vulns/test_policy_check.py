@@ -20,11 +20,13 @@ from drydock.runtime.server import build_app
 from tests.conftest import drop_postgres_database, fresh_database_url
 from tests.support.app import ADMIN, make_runtime
 from tests.support.naming import unique
+from tests.support.paths import REPO
 from tests.support.registry import RunningRegistry
 from tests.vulns.images import APK_PACKAGES, write_secdb
 from tests.vulns.test_vuln_api import GHSA, add_image, import_feed
 
 STREAM_TRIGGER = "GHSA-mh6f-8j2x-4483+event-stream"
+PACKUMENTS = REPO / "tests" / "feeds" / "data" / "npm-registry"
 Checked = tuple[TestClient, str, str]
 
 
@@ -45,6 +47,7 @@ def checked(
             api.auth = ADMIN
             import_feed(runtime, write_secdb(tmp_path_factory.mktemp("secdb"), set(APK_PACKAGES)))
             import_feed(runtime, GHSA)
+            import_feed(runtime, PACKUMENTS)
             digest, tag = add_image(api, registry)
             yield api, digest, tag
     finally:
@@ -148,3 +151,23 @@ def test_mapping_first_match_wins(checked: Checked) -> None:
         == 200
     )
     assert check(api, digest, tag, doc["id"])["status"] == "fail"
+
+
+def test_npm_feed_triggers_on_the_package_npm_withdrew(checked: Checked) -> None:
+    """event-stream 3.3.6 (the compromised release) was removed from the registry: the npm feed
+    lists 4.0.1 as latest and has no 3.3.6."""
+    api, digest, tag = checked
+    triggers = ("newer_version_in_feed", "unknown_in_feeds", "version_not_in_feeds", "feed_data_unavailable")
+    doc = with_allowlist([], "npm-checks")
+    doc["policies"][0]["rules"] = [
+        {"id": t, "gate": "npms", "trigger": t, "action": "WARN", "params": []} for t in triggers
+    ]
+    api.post("/v1/policies", json=doc).raise_for_status()
+    fired = {r["Trigger"]: r["Check_Output"] for r in table(check(api, digest, tag, "npm-checks"))}
+    assert set(fired) == {"newer_version_in_feed", "version_not_in_feeds"}
+    assert fired["newer_version_in_feed"] == (
+        "Package (event-stream) version (3.3.6) installed but is not the latest version (4.0.1)"
+    )
+    assert fired["version_not_in_feeds"].startswith(
+        "NPMBADVERSION Package (event-stream) version (3.3.6) installed but version is not in the official feed"
+    )
