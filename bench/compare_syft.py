@@ -1,10 +1,14 @@
 """Package-level comparison of drydock and syft on one image archive.
 
     PYTHONPATH=src .venv/bin/python bench/compare_syft.py bench/.cache/imgs/debian-small.docker.tar
+    PYTHONPATH=src .venv/bin/python bench/compare_syft.py ARCHIVE --syft-json s.json --drydock-json d.json
 
-Both tools emit syft-style JSON (``artifacts`` with ``type``/``name``/``version``/``locations``),
-so packages are compared as (type, name, version) keys. Speed numbers live in bench_sbom.py;
-this script answers "which packages does one tool see that the other does not, and where".
+Both tools emit syft-style JSON (``artifacts`` with ``type``/``name``/``version``/``locations``).
+Packages are paired by (type, name); a pair whose version sets differ is a version mismatch and
+shows exactly which versions each side has, so a renamed or re-versioned package is never counted
+as one "missing" plus one "extra". Evidence is the ``accessPath`` (``outer.war:inner.jar`` for
+nested archives), else the path. Speed numbers live in bench_sbom.py; this script answers "which
+packages does one tool see that the other does not, and where".
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ import json
 import os
 import subprocess
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SYFT = REPO / ".venv" / "bin" / "syft"
 
-Key = tuple[str, str, str]
+Pair = tuple[str, str]  # (type, name)
+Versions = dict[str, list[str]]  # version -> evidence paths
 
 
 def run_json(cmd: list[str], env: dict[str, str] | None = None) -> dict:
@@ -31,51 +37,91 @@ def run_json(cmd: list[str], env: dict[str, str] | None = None) -> dict:
     return json.loads(proc.stdout)
 
 
-def packages(doc: dict) -> dict[Key, list[str]]:
-    """Map (type, name, version) to the file paths the tool cites as evidence."""
-    out: dict[Key, list[str]] = defaultdict(list)
+def packages(doc: dict) -> dict[Pair, Versions]:
+    """(type, name) → version → the evidence paths the tool cites."""
+    out: dict[Pair, Versions] = defaultdict(lambda: defaultdict(list))
     for art in doc.get("artifacts", []):
-        key = (art.get("type") or "?", art.get("name") or "", art.get("version") or "")
-        out[key].extend(loc.get("path", "") for loc in art.get("locations", []))
+        paths = out[(art.get("type") or "?", art.get("name") or "")][art.get("version") or ""]
+        paths.extend(loc.get("accessPath") or loc.get("path", "") for loc in art.get("locations", []))
     return out
 
 
-def report(syft: dict[Key, list[str]], dd: dict[Key, list[str]], limit: int) -> None:
-    """Print counts per type, one-sided packages and version mismatches grouped by type."""
-    cs, cd = Counter(k[0] for k in syft), Counter(k[0] for k in dd)
+@dataclass
+class Comparison:
+    """Differences between two package maps, by (type, name)."""
+
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # type -> unique keys (syft, drydock)
+    only_syft: list[tuple[Pair, Versions]] = field(default_factory=list)
+    only_drydock: list[tuple[Pair, Versions]] = field(default_factory=list)
+    # (pair, versions only syft has, versions only drydock has)
+    mismatches: list[tuple[Pair, Versions, Versions]] = field(default_factory=list)
+
+
+def compare(syft: dict[Pair, Versions], dd: dict[Pair, Versions]) -> Comparison:
+    result = Comparison()
+    types = sorted({t for t, _ in syft} | {t for t, _ in dd})
+    for t in types:
+        result.counts[t] = (
+            sum(len(v) for (pt, _), v in syft.items() if pt == t),
+            sum(len(v) for (pt, _), v in dd.items() if pt == t),
+        )
+    for pair in sorted(set(syft) | set(dd)):
+        s, d = syft.get(pair), dd.get(pair)
+        if d is None and s is not None:
+            result.only_syft.append((pair, s))
+        elif s is None and d is not None:
+            result.only_drydock.append((pair, d))
+        elif s is not None and d is not None and set(s) != set(d):
+            result.mismatches.append(
+                (
+                    pair,
+                    {v: p for v, p in s.items() if v not in d},
+                    {v: p for v, p in d.items() if v not in s},
+                )
+            )
+    return result
+
+
+def _versions(versions: Versions, limit: int = 2) -> str:
+    return "; ".join(f"{v or '(none)'} {sorted(set(p))[:limit]}" for v, p in sorted(versions.items()))
+
+
+def report(result: Comparison, limit: int) -> None:
+    """Counts of unique (type, name, version) keys per type, then every difference by type."""
     print(f"{'type':<16}{'syft':>8}{'drydock':>10}")
-    for t in sorted(set(cs) | set(cd)):
-        print(f"{t:<16}{cs[t]:>8}{cd[t]:>10}")
-    sv = {(t, n): v for t, n, v in syft}
-    dv = {(t, n): v for t, n, v in dd}
-    for label, mine, other, other_names in (
-        ("only syft", syft, dd, dv),
-        ("only drydock", dd, syft, sv),
-    ):
-        by_type: dict[str, list[Key]] = defaultdict(list)
-        for key in mine:
-            if key not in other and (key[0], key[1]) not in other_names:
-                by_type[key[0]].append(key)
-        for t, keys in sorted(by_type.items()):
-            print(f"\n## {label} — {t}: {len(keys)}")
-            for key in sorted(keys)[:limit]:
-                print(f"  {key[1]} {key[2]}  {mine[key][:2]}")
-    mism = sorted((t, n, sv[(t, n)], v) for (t, n), v in dv.items() if (t, n) in sv and sv[(t, n)] != v)
-    print(f"\n## version mismatches: {len(mism)}")
-    for t, n, s, d in mism[:limit]:
-        print(f"  {t} {n}: syft {s} / drydock {d}")
+    for t, (s, d) in result.counts.items():
+        print(f"{t:<16}{s:>8}{d:>10}")
+    for label, rows in (("only syft", result.only_syft), ("only drydock", result.only_drydock)):
+        by_type: dict[str, list[tuple[Pair, Versions]]] = defaultdict(list)
+        for pair, versions in rows:
+            by_type[pair[0]].append((pair, versions))
+        for t, items in sorted(by_type.items()):
+            print(f"\n## {label} — {t}: {len(items)}")
+            for (_, name), versions in items[:limit]:
+                print(f"  {name}  {_versions(versions)}")
+    print(f"\n## version mismatches (same type and name): {len(result.mismatches)}")
+    for (t, name), s, d in result.mismatches[:limit]:
+        print(f"  {t} {name}: syft only {_versions(s) or '-'} | drydock only {_versions(d) or '-'}")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("archive", type=Path)
     ap.add_argument("--limit", type=int, default=40, help="rows printed per group")
+    ap.add_argument("--syft-json", type=Path, help="use this syft JSON instead of running syft")
+    ap.add_argument("--drydock-json", type=Path, help="use this drydock JSON instead of running drydock")
     args = ap.parse_args()
     src = f"docker-archive:{args.archive}"
-    syft = packages(run_json([str(SYFT), "scan", src, "-o", "json", "-q"]))
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    dd = packages(run_json([sys.executable, "-m", "drydock", "sbom", src, "-o", "json"], env=env))
-    report(syft, dd, args.limit)
+    if args.syft_json:
+        syft_doc = json.loads(args.syft_json.read_text())
+    else:
+        syft_doc = run_json([str(SYFT), "scan", src, "-o", "json", "-q"])
+    if args.drydock_json:
+        dd_doc = json.loads(args.drydock_json.read_text())
+    else:
+        env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+        dd_doc = run_json([sys.executable, "-m", "drydock", "sbom", src, "-o", "json"], env=env)
+    report(compare(packages(syft_doc), packages(dd_doc)), args.limit)
 
 
 if __name__ == "__main__":

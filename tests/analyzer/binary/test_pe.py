@@ -104,7 +104,7 @@ def test_version_resources_name_the_package() -> None:
     assert pkg.metadata["VersionResources"][0] == {"Key": "CompanyName", "Value": "Artifex"}
 
 
-def test_microsoft_binaries_are_named_by_description_and_dotnet_is_skipped() -> None:
+def test_microsoft_binaries_are_named_by_description() -> None:
     vr = {
         "CompanyName": "Microsoft Corporation",
         "ProductName": "Microsoft® Windows® Operating System",
@@ -114,12 +114,43 @@ def test_microsoft_binaries_are_named_by_description_and_dotnet_is_skipped() -> 
     assert name_from_resources(vr) == "Windows Command Processor"
     assert version_from_resources(vr) == "10.0.17763.1"
     assert version_from_resources({"FileVersion": "Version 2.4 beta"}) == "Version 2.4"
-    assert _scan("/Windows/System32/app.dll", minimal_pe(vr, dotnet=True)).packages == []
+    (pkg,) = _scan("/Windows/System32/cmd.exe", minimal_pe(vr)).packages
+    assert (pkg.name, pkg.type) == ("Windows Command Processor", "binary")
 
 
-def test_no_version_resources_falls_back_to_the_file_name() -> None:
-    (pkg,) = _scan("/bin/tool.exe", minimal_pe(None)).packages
-    assert (pkg.name, pkg.version) == ("tool", "")
+def test_dotnet_assembly_is_a_nuget_package_like_syft() -> None:
+    vr = {
+        "CompanyName": "Newtonsoft",
+        "ProductName": "Json.NET",
+        "ProductVersion": "13.0.1+ae9fe44e1323e91bcbd185ca1a14099fba7c021f",
+        "FileVersion": "13.0.1.25517",
+        "Assembly Version": "13.0.0.0",
+        "InternalName": "Newtonsoft.Json.dll",
+    }
+    (pkg,) = _scan("/app/Newtonsoft.Json.dll", minimal_pe(vr, dotnet=True)).packages
+    assert (pkg.name, pkg.version, pkg.type, pkg.purl, pkg.found_by, pkg.metadata_type) == (
+        "Json.NET",
+        "13.0.1+ae9fe44e1323e91bcbd185ca1a14099fba7c021f",
+        "dotnet",
+        "pkg:nuget/Json.NET@13.0.1%2Bae9fe44e1323e91bcbd185ca1a14099fba7c021f",
+        "dotnet-portable-executable-cataloger",
+        "DotnetPortableExecutableEntry",
+    )
+    assert pkg.metadata["AssemblyVersion"] == "13.0.0.0"
+    assert pkg.metadata["InternalName"] == "Newtonsoft.Json.dll"
+    assert pkg.language == "dotnet"
+
+
+@pytest.mark.parametrize("dotnet", [False, True])
+@pytest.mark.parametrize("strings", [None, {}, {"ProductName": "Simple Launcher", "CompanyName": "X"}])
+def test_pe_files_without_a_version_are_no_package(strings: dict[str, str] | None, dotnet: bool) -> None:
+    # pip/setuptools ship cli.exe/gui.exe launchers with no version resource: noise, not packages
+    assert _scan("/venv/setuptools/cli-64.exe", minimal_pe(strings, dotnet=dotnet)).packages == []
+
+
+def test_a_version_without_a_name_falls_back_to_the_file_name() -> None:
+    (pkg,) = _scan("/bin/tool.exe", minimal_pe({"FileVersion": "2.1.0"})).packages
+    assert (pkg.name, pkg.version) == ("tool", "2.1.0")
 
 
 @pytest.mark.parametrize(

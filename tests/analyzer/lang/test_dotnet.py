@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from drydock.analyzer.catalogers.binary.pe_scanner import version_from_resources
 from drydock.analyzer.catalogers.dotnet import (
     DotnetDepsCataloger,
     DotnetPackagesLockCataloger,
@@ -22,8 +23,8 @@ from .fixture_support import (
 ECO = "dotnet"
 DEPS = DotnetDepsCataloger()
 LOCK = DotnetPackagesLockCataloger()
-PE = "PE (DLL/EXE) cataloging and deps.json-to-binary correlation are not part of drydock's .NET catalogers"
-XFAIL = {"pe-version-extraction": PE, "deps-json-file-prefix": PE}
+PE = "deps.json-to-assembly correlation (syft's dotnet-deps-binary-cataloger) is not implemented"
+XFAIL = {"deps-json-file-prefix": PE}
 
 
 def _check(name: str) -> None:
@@ -42,6 +43,9 @@ def _check(name: str) -> None:
         assert versions["Newtonsoft.Json"] == case["checks"][0]["packageVersion"]["Newtonsoft.Json"]
         assert not set(case["checks"][1]["packagesAbsent"]) & set(versions)
         assert "10.0.0.0" not in versions.values()
+    elif name == "pe-version-extraction":
+        for row in case["cases"]:
+            assert version_from_resources({"ProductVersion": row["input"]}) == row["expected"], row
     elif name in XFAIL:
         raise NotImplementedError(XFAIL[name])
     else:

@@ -1,4 +1,5 @@
-""".NET: ``*.deps.json`` (what a built app loads) and NuGet ``packages.lock.json`` files."""
+""".NET: ``*.deps.json`` (what a built app loads), NuGet ``packages.lock.json`` files, and
+assemblies (PE files with a CLR header) named by their version resources."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from drydock.analyzer.catalogers.lockfile_util import (
 )
 from drydock.analyzer.catalogers.purl_util import package_url
 from drydock.analyzer.filetree import FileResolver
-from drydock.analyzer.model import CatalogResult, Package, PackageType
+from drydock.analyzer.model import CatalogResult, Location, Package, PackageType
 
 DEPS_CATALOGER = "dotnet-deps-cataloger"
 LOCK_CATALOGER = "dotnet-packages-lock-cataloger"
+PE_CATALOGER = "dotnet-portable-executable-cataloger"
 
 _NOT_PACKAGES = {"referenceassembly"}
 _VERSION = re.compile(r"^(\d+)(?:\.(\d+))?(\.\d+)*$")
@@ -57,7 +59,12 @@ def _cpes(name: str, version: str) -> list[str]:
 
 
 def _package(
-    name: str, version: str, found_by: str, path: str, metadata_type: str, metadata: dict[str, Any]
+    name: str,
+    version: str,
+    found_by: str,
+    path: str | list[Location],
+    metadata_type: str,
+    metadata: dict[str, Any],
 ) -> Package:
     purl = nuget_purl(name, version)
     return language_package(
@@ -72,6 +79,27 @@ def _package(
         metadata,
         cpes=_cpes(name, version),
     )
+
+
+def assembly_package(
+    name: str, version: str, vr: dict[str, str], path: str, layer: str | None
+) -> Package | None:
+    """A .NET assembly as syft's dotnet-portable-executable-cataloger reports it (nuget purl,
+    ``DotnetPortableExecutableEntry``); None without a name and a version, as syft, since an
+    assembly that does not say what it is identifies nothing a feed could match."""
+    if not name or not version:
+        return None
+    metadata = {
+        "AssemblyVersion": vr.get("Assembly Version", ""),
+        "LegalCopyright": vr.get("LegalCopyright", ""),
+        "Comments": vr.get("Comments", ""),
+        "InternalName": vr.get("InternalName", ""),
+        "CompanyName": vr.get("CompanyName", ""),
+        "ProductName": vr.get("ProductName", ""),
+        "ProductVersion": vr.get("ProductVersion", ""),
+    }
+    location = [Location(path, layer, "primary")]
+    return _package(name, version, PE_CATALOGER, location, "DotnetPortableExecutableEntry", metadata)
 
 
 def _by_name(packages: list[Package], deps: dict[str, list[str]]) -> list[Any]:

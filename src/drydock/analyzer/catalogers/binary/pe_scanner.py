@@ -1,6 +1,11 @@
 """pe-binary-package-cataloger: Windows executables and libraries (.exe, .dll, .bpl) named by
-their version resources, as syft does for Windows container images. .NET assemblies are left
-to the .NET catalogers."""
+their version resources, as syft does for Windows container images.
+
+A PE file whose version resources give no version identifies nothing (pip's and setuptools'
+``cli.exe``/``gui.exe`` launchers carry none): no package. .NET assemblies (CLR header) become
+``dotnet`` packages with a nuget purl, as syft's dotnet-portable-executable-cataloger reports
+them; native PE files stay ``binary`` (syft 1.18 typed those ``dotnet`` too; later syft
+releases type them ``binary`` as here, since a native launcher is no NuGet package)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from packageurl import PackageURL
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_scanner
 from drydock.analyzer.catalogers.binary.pe import PEError, read_pe
+from drydock.analyzer.catalogers.dotnet import assembly_package
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, Location, Package, PackageType
 
 CATALOGER_NAME = "pe-binary-package-cataloger"
@@ -55,10 +61,13 @@ def version_from_resources(vr: dict[str, str]) -> str:
     return _version_words(vr.get("ProductVersion", "")) or _version_words(vr.get("FileVersion", ""))
 
 
-def pe_package(vr: dict[str, str], path: str, layer: str | None) -> Package:
+def pe_package(vr: dict[str, str], path: str, layer: str | None) -> Package | None:
+    """The package a native PE file names, None when its resources give no version."""
+    version = version_from_resources(vr)
+    if not version:
+        return None
     base = posixpath.basename(path)
     name = name_from_resources(vr) or base.removesuffix(".exe").removesuffix(".dll")
-    version = version_from_resources(vr)
     product = space_normalize(vr.get("ProductName", "") or vr.get("FileDescription", "")).lower()
     purl = None
     if version and "ghostscript" in product:
@@ -92,6 +101,11 @@ class PEPackageScanner:
             info = read_pe(data)
         except PEError as exc:
             raise CatalogError(f"{entry.path}: not a readable PE file: {exc}") from exc
+        vr = info.version_resources
         if info.is_dotnet:
-            return CatalogResult()
-        return CatalogResult(packages=[pe_package(info.version_resources, entry.path, entry.layer)])
+            pkg = assembly_package(
+                name_from_resources(vr), version_from_resources(vr), vr, entry.path, entry.layer
+            )
+        else:
+            pkg = pe_package(vr, entry.path, entry.layer)
+        return CatalogResult(packages=[pkg] if pkg is not None else [])
