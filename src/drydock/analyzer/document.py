@@ -68,7 +68,10 @@ def _file_to_dict(f: FileEntry) -> dict[str, Any]:
 
 def _location(d: dict[str, Any]) -> Location:
     return Location(
-        path=d["path"], layer=d.get("layer"), evidence=(d.get("annotations") or {}).get("evidence")
+        path=d["path"],
+        layer=d.get("layer"),
+        evidence=(d.get("annotations") or {}).get("evidence"),
+        access_path=d.get("accessPath"),
     )
 
 

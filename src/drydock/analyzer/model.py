@@ -40,14 +40,25 @@ class PackageType(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where evidence for a package was found: a path in the squashed tree and the layer that
-    last wrote it (``layer`` is the layer digest, None for ``dir:`` sources)."""
+    last wrote it (``layer`` is the layer digest, None for ``dir:`` sources).
+
+    ``access_path`` is how the evidence is reached when that is not the file itself: a jar
+    nested in a war is ``/app.war:WEB-INF/lib/inner.jar`` (syft's ``accessPath``), while
+    ``path`` stays the real file a layer holds, which ownership and layer lookups need."""
 
     path: str
     layer: str | None = None
     evidence: str | None = None  # "primary" | "supporting" | None, as syft's annotation
+    access_path: str | None = None  # None: the same as ``path``
+
+    @property
+    def access(self) -> str:
+        return self.access_path or self.path
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"path": self.path}
+        if self.access_path and self.access_path != self.path:
+            d["accessPath"] = self.access_path
         if self.layer:
             d["layer"] = self.layer
         if self.evidence:
@@ -102,8 +113,9 @@ class Package:
 
     @property
     def id(self) -> str:
-        """Stable identity within one analysis: same package at the same place → same id."""
-        first = self.locations[0].path if self.locations else ""
+        """Stable identity within one analysis: same package at the same place → same id (two
+        copies of one jar nested in different archives of one file are different places)."""
+        first = self.locations[0].access if self.locations else ""
         return f"{self.type}:{self.name}@{self.version}:{first}"
 
     def to_dict(self) -> dict[str, Any]:
@@ -221,7 +233,7 @@ class CatalogResult:
     relationships: list[Relationship] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def extend(self, other: "CatalogResult") -> None:
+    def extend(self, other: CatalogResult) -> None:
         self.packages.extend(other.packages)
         self.relationships.extend(other.relationships)
         self.warnings.extend(other.warnings)

@@ -12,6 +12,7 @@ are compared after resolving directory symlinks (dpkg says ``/bin/x``, usrmerged
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 
 from drydock.analyzer.filetree import FileResolver, normalize_path
@@ -76,7 +77,7 @@ def _with_layer(loc: Location, resolver: FileResolver) -> Location:
     entry = resolver.entry(loc.path)
     if entry is None or entry.layer is None:
         return loc
-    return Location(loc.path, entry.layer, loc.evidence)
+    return dataclasses.replace(loc, layer=entry.layer)
 
 
 def attach_layers(packages: list[Package], resolver: FileResolver) -> None:
@@ -94,7 +95,7 @@ def _dedupe_key(pkg: Package) -> tuple[str, str, str, str, tuple[str, ...]]:
         pkg.name,
         pkg.version,
         pkg.purl or "",
-        tuple(sorted(l.path for l in pkg.locations)),
+        tuple(sorted(l.access for l in pkg.locations)),
     )
 
 

@@ -45,10 +45,19 @@ def sample() -> ImageAnalysis:
         locations=[Location("/usr/lib/python3/dist-packages/six-1.16.0.dist-info/METADATA")],
         language="python",
     )
+    jar = Package(
+        name="commons-lang3",
+        version="3.12.0",
+        type=PackageType.JAVA_ARCHIVE,
+        found_by="java-archive-cataloger",
+        locations=[
+            Location("/app/a.war", "sha256:l1", "primary", "/app/a.war:WEB-INF/lib/commons-lang3.jar")
+        ],
+    )
     return ImageAnalysis(
         source={"scheme": "docker-archive", "reference": "docker-archive:x.tar", "repoTags": ["a:b"]},
         distro=Distro("debian", "12", ("debian",), "Debian GNU/Linux", "Debian 12", "bookworm", None),
-        packages=[deb, py],
+        packages=[deb, py, jar],
         relationships=[Relationship(deb.id, py.id, "ownership-by-file-overlap")],
         files=[
             FileEntry(

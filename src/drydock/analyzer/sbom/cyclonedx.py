@@ -73,6 +73,8 @@ def _properties(package: Package) -> list[Property]:
     props += [("syft:cpe23", cpe) for cpe in package.cpes[1:]]
     for n, loc in enumerate(package.locations):
         props += [(f"syft:location:{n}:layerID", loc.layer or ""), (f"syft:location:{n}:path", loc.path)]
+        if loc.access != loc.path:  # nested archive: syft's CycloneDX drops this, we keep it
+            props.append((f"syft:location:{n}:accessPath", loc.access))
     metadata: dict[str, Any] = package.metadata if isinstance(package.metadata, dict) else {}
     for key, value in metadata.items():
         if isinstance(value, SCALAR) and value != "":

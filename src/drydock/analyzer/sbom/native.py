@@ -32,7 +32,7 @@ FILE_TYPES = {  # syft's stereoscope file type names
 
 
 def _location(loc: Location) -> dict[str, Any]:
-    out: dict[str, Any] = {"path": loc.path, "accessPath": loc.path}
+    out: dict[str, Any] = {"path": loc.path, "accessPath": loc.access}
     if loc.layer:
         out["layerID"] = loc.layer
     if loc.evidence:

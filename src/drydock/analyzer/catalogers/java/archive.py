@@ -261,7 +261,8 @@ class _ArchiveParser:
     ) -> None:
         self.z = ZipView(data, virtual_path, budget)
         self.data = data
-        self.location = Location(real_path, layer, "primary")
+        nested = virtual_path if virtual_path != real_path else None
+        self.location = Location(real_path, layer, "primary", access_path=nested)
         self.virtual_path = virtual_path
         self.fname = parse_archive_filename(virtual_path.rsplit(":", 1)[-1])
         self.budget = budget
