@@ -8,7 +8,9 @@ on layers with tens of thousands of members that dominated the squash time
 whether to skip the data, stream it (hashing) or collect it.
 
 Formats: POSIX ustar (with ``prefix``), GNU (``L``/``K`` long names, base-256 numbers) and
-PAX (``x`` per-member and ``g`` global records: path, linkpath, size, uid, gid, mtime).
+PAX (``x`` per-member and ``g`` global records: path, linkpath, size, uid, gid, mtime). GNU
+sparse members (old ``S`` and PAX 0.0/0.1/1.0) are read as the files they stand for, holes
+re-inflated (``tarsparse.py``).
 Corruption (bad checksum, unparsable size, truncation) raises ``TarFormatError``: after that
 the position of the next header is unknown, so the layer cannot be read further.
 """
@@ -19,6 +21,8 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
+
+from drydock.analyzer.tarsparse import SPARSE_KEYS, SparseMap, expand, open_sparse
 
 BLOCK = 512
 ZERO_BLOCK = bytes(BLOCK)
@@ -174,6 +178,7 @@ class TarReader:
         self._pending = 0  # data bytes (incl. padding) of the current member not yet consumed
         self._pending_data = 0
         self._global_pax: dict[str, str] = {}
+        self._sparse: SparseMap | None = None  # the current member's, when it has holes to fill
 
     @property
     def offset(self) -> int:
@@ -199,6 +204,7 @@ class TarReader:
         long_name: str | None = None
         long_link: str | None = None
         pax: dict[str, str] = {}
+        pax_raw = b""
         while True:
             self._finish_current()
             offset = self._buf.offset
@@ -214,7 +220,7 @@ class TarReader:
                 elif tf == "K":
                     long_link = data.split(b"\0", 1)[0].decode("utf-8", "surrogateescape")
                 elif tf == "x":
-                    pax = _parse_pax(data)
+                    pax, pax_raw = _parse_pax(data), data
                 else:
                     self._global_pax.update(_parse_pax(data))
                 continue
@@ -226,10 +232,13 @@ class TarReader:
             if long_link is not None:
                 member.linkname = long_link
             long_name = long_link = None
-            pax = {}
             # Links, devices, directories and FIFOs carry no data whatever their size field says
             # (as tarfile); regular files and unknown types do.
             data_size = 0 if tf in _NO_DATA_TYPES else member.size
+            self._sparse = None
+            if tf == "S" or (pax and not SPARSE_KEYS.isdisjoint(pax)):
+                self._sparse, data_size = open_sparse(member, block, pax, pax_raw, self._buf.read)
+            pax, pax_raw = {}, b""
             self._pending_data = data_size
             self._pending = data_size + self._padding(data_size)
             yield member
@@ -307,18 +316,21 @@ class TarReader:
         """The current member's data, streamed."""
         n, pad = self._pending_data, self._pending - self._pending_data
         self._pending = self._pending_data = 0
-        yield from self._buf.chunks(n)
+        if self._sparse is not None:
+            yield from expand(self._sparse, self._buf.chunks(n))
+        else:
+            yield from self._buf.chunks(n)
         self._buf.skip(pad)
 
     @property
     def data_fits_buffer(self) -> bool:
-        return self._pending <= READ_CHUNK
+        return self._pending <= READ_CHUNK and self._sparse is None
 
     def read_data(self) -> bytes:
         """The current member's data as one bytes object (one copy for files that fit the
         read buffer, the common case)."""
         n, total = self._pending_data, self._pending
-        if total <= READ_CHUNK:
+        if total <= READ_CHUNK and self._sparse is None:
             self._pending = self._pending_data = 0
             block = self._buf.read(total)
             if block is None:
