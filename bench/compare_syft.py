@@ -55,6 +55,8 @@ class Comparison:
     only_drydock: list[tuple[Pair, Versions]] = field(default_factory=list)
     # (pair, versions only syft has, versions only drydock has)
     mismatches: list[tuple[Pair, Versions, Versions]] = field(default_factory=list)
+    # (name, version, syft's type, drydock's type): one-sided on (type, name) but the same package
+    retyped: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 def compare(syft: dict[Pair, Versions], dd: dict[Pair, Versions]) -> Comparison:
@@ -79,6 +81,9 @@ def compare(syft: dict[Pair, Versions], dd: dict[Pair, Versions]) -> Comparison:
                     {v: p for v, p in d.items() if v not in s},
                 )
             )
+    drydock_types = {(n, v): t for (t, n), versions in result.only_drydock for v in versions}
+    for (t, n), versions in result.only_syft:
+        result.retyped += [(n, v, t, drydock_types[(n, v)]) for v in versions if (n, v) in drydock_types]
     return result
 
 
@@ -99,6 +104,9 @@ def report(result: Comparison, limit: int) -> None:
             print(f"\n## {label} — {t}: {len(items)}")
             for (_, name), versions in items[:limit]:
                 print(f"  {name}  {_versions(versions)}")
+    print(f"\n## same name and version, other type: {len(result.retyped)}")
+    for name, version, st, dt in result.retyped:
+        print(f"  {name} {version}: syft {st} / drydock {dt}")
     print(f"\n## version mismatches (same type and name): {len(result.mismatches)}")
     for (t, name), s, d in result.mismatches[:limit]:
         print(f"  {t} {name}: syft only {_versions(s) or '-'} | drydock only {_versions(d) or '-'}")
