@@ -1,7 +1,11 @@
 """Package-level comparison of drydock and syft on one image archive.
 
     PYTHONPATH=src .venv/bin/python bench/compare_syft.py bench/.cache/imgs/debian-small.docker.tar
+    PYTHONPATH=src .venv/bin/python bench/compare_syft.py ARCHIVE --keep-owned
     PYTHONPATH=src .venv/bin/python bench/compare_syft.py ARCHIVE --syft-json s.json --drydock-json d.json
+
+``--keep-owned`` analyzes with ``enable_owned_package_filtering=False`` (syft keeps language
+packages whose files an OS package installed; drydock, like Anchore, drops them by default).
 
 Both tools emit syft-style JSON (``artifacts`` with ``type``/``name``/``version``/``locations``).
 Packages are paired by (type, name); a pair whose version sets differ is a version mismatch and
@@ -112,20 +116,36 @@ def report(result: Comparison, limit: int) -> None:
         print(f"  {t} {name}: syft only {_versions(s) or '-'} | drydock only {_versions(d) or '-'}")
 
 
+def drydock_keeping_owned(archive: Path) -> dict:
+    """drydock's syft JSON with owned-package filtering off (the CLI has no switch for it)."""
+    from drydock.analyzer.analyze import analyze
+    from drydock.analyzer.config import AnalyzerConfig
+    from drydock.analyzer.sbom import render
+
+    config = AnalyzerConfig(
+        secret_regexes={}, content_regexes={}, retrieve_files=(), enable_owned_package_filtering=False
+    )
+    return json.loads(render(analyze(f"docker-archive:{archive}", config), "json"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("archive", type=Path)
     ap.add_argument("--limit", type=int, default=40, help="rows printed per group")
+    ap.add_argument("--syft", type=Path, default=SYFT, help="syft binary (default: the venv's)")
     ap.add_argument("--syft-json", type=Path, help="use this syft JSON instead of running syft")
     ap.add_argument("--drydock-json", type=Path, help="use this drydock JSON instead of running drydock")
+    ap.add_argument("--keep-owned", action="store_true", help="drydock without owned-package filtering")
     args = ap.parse_args()
     src = f"docker-archive:{args.archive}"
     if args.syft_json:
         syft_doc = json.loads(args.syft_json.read_text())
     else:
-        syft_doc = run_json([str(SYFT), "scan", src, "-o", "json", "-q"])
+        syft_doc = run_json([str(args.syft), "scan", src, "-o", "json", "-q"])
     if args.drydock_json:
         dd_doc = json.loads(args.drydock_json.read_text())
+    elif args.keep_owned:
+        dd_doc = drydock_keeping_owned(args.archive)
     else:
         env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
         dd_doc = run_json([sys.executable, "-m", "drydock", "sbom", src, "-o", "json"], env=env)
