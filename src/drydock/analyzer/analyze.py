@@ -3,8 +3,8 @@
 Stages (each timed in ``ImageAnalysis.timings`` and reported to ``progress(stage, done,
 total)``): info → squash (layers read in parallel; scanners, regex searches and digests run
 while the streams pass) → distro → catalogers → CPEs → owned-package filtering → dedupe →
-files → secrets/content → retrieved files → image metadata. The scratch dir (spilled
-captures) is removed on every exit path.
+files → secrets/content → retrieved files → malware (when configured) → image metadata.
+The scratch dir (spilled captures) is removed on every exit path.
 
 Failure policy: a source or layer that cannot be read fails the analysis with
 ``AnalysisError`` naming the reason; a cataloger that breaks on one image becomes a warning
@@ -35,7 +35,8 @@ from drydock.analyzer.files import file_list, retrieve_files
 from drydock.analyzer.filetree import FileResolver
 from drydock.analyzer.image_metadata import image_metadata, source_summary
 from drydock.analyzer.layerscan import ScanPlan
-from drydock.analyzer.model import CatalogResult, Distro, ImageAnalysis, Package
+from drydock.analyzer.malware.scan import scan_image
+from drydock.analyzer.model import CatalogResult, Distro, ImageAnalysis, MalwareScan, Package
 from drydock.analyzer.pathmatch import GlobSet
 from drydock.analyzer.pkgfilter import apply_ownership, attach_layers, dedupe, keep_relationships
 from drydock.analyzer.secrets import RegexSearcher
@@ -178,6 +179,14 @@ def analyze(
                 resolver, tuple(config.retrieve_files), config.retrieve_max_bytes
             )
             warnings += retrieve_warnings
+        malware: list[MalwareScan] | None = None
+        if config.malware is not None:
+            with stages.stage("malware"):
+                scan, malware_warnings = scan_image(
+                    config.malware, src, info.layers, resolver, scratch, config.max_layer_entries
+                )
+                malware = [scan]
+                warnings += malware_warnings
         with stages.stage("metadata"):
             metadata = image_metadata(info)
             dockerfile = config.dockerfile or dockerfile_from_history(metadata["history"])
@@ -195,6 +204,7 @@ def analyze(
             dockerfile_mode="Actual" if config.dockerfile else "Guessed",
             warnings=warnings,
             timings=stages.timings,
+            malware=malware,
         )
     except (SourceError, SquashError) as exc:
         raise AnalysisError(str(exc)) from exc

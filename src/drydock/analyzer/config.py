@@ -31,6 +31,20 @@ DEFAULT_SECRET_REGEXES: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class MalwareConfig:
+    """ClamAV scan of the final tree (``AnalyzerConfig.malware``; None = no scan). clamscan
+    loads ``database_dir`` on every run (seconds with the official DB), so it runs once per
+    analysis over the files spooled to the scratch dir; files above ``max_file_bytes`` and
+    beyond ``max_total_bytes`` (path order) are left out and the scan is marked partial."""
+
+    database_dir: str
+    clamscan_path: str = "clamscan"
+    max_file_bytes: int = 64 * MiB
+    max_total_bytes: int = 4096 * MiB
+    timeout_seconds: float = 1800.0
+
+
 @dataclass(slots=True)
 class AnalyzerConfig:
     """How to analyze an image.
@@ -57,6 +71,7 @@ class AnalyzerConfig:
     catalogers: Sequence[Cataloger] | None = None
     scanners: Sequence[FileScanner] | None = None
     cataloger_config: dict[str, Any] = field(default_factory=dict)
+    malware: MalwareConfig | None = None
 
     def worker_count(self) -> int:
         return max(1, self.workers if self.workers is not None else (os.cpu_count() or 1))

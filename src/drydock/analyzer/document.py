@@ -20,6 +20,8 @@ from drydock.analyzer.model import (
     ImageAnalysis,
     License,
     Location,
+    MalwareMatch,
+    MalwareScan,
     Package,
     PackageType,
     Relationship,
@@ -38,8 +40,38 @@ def _secret_to_dict(m: SecretMatch) -> dict[str, Any]:
     return {"path": m.path, "name": m.name, "regex": m.regex, "lines": list(m.lines)}
 
 
-def to_document(analysis: ImageAnalysis) -> dict[str, Any]:
+def malware_to_dict(scan: MalwareScan) -> dict[str, Any]:
+    """Anchore's ``malware`` content entry (scanner, enabled, metadata, findings[path,
+    signature]) plus the finding's layer and what limited or broke the scan."""
     return {
+        "scanner": scan.scanner,
+        "enabled": True,
+        "metadata": scan.metadata,
+        "findings": [{"path": m.path, "signature": m.signature, "layer": m.layer} for m in scan.findings],
+        "error": scan.error,
+        "partial": scan.partial,
+        "filesScanned": scan.files_scanned,
+        "bytesScanned": scan.bytes_scanned,
+        "skipped": {"tooLarge": scan.skipped_too_large, "overTotal": scan.skipped_over_total},
+    }
+
+
+def _malware(d: dict[str, Any]) -> MalwareScan:
+    skipped = d.get("skipped") or {}
+    return MalwareScan(
+        scanner=d["scanner"],
+        metadata=dict(d.get("metadata") or {}),
+        findings=[MalwareMatch(f["path"], f["signature"], f.get("layer")) for f in d.get("findings", [])],
+        error=d.get("error"),
+        files_scanned=d.get("filesScanned", 0),
+        bytes_scanned=d.get("bytesScanned", 0),
+        skipped_too_large=skipped.get("tooLarge", 0),
+        skipped_over_total=skipped.get("overTotal", 0),
+    )
+
+
+def to_document(analysis: ImageAnalysis) -> dict[str, Any]:
+    doc = {
         "schema": {"name": SCHEMA_NAME, "version": SCHEMA_VERSION},
         "source": analysis.source,
         "distro": analysis.distro.to_dict() if analysis.distro else None,
@@ -58,6 +90,9 @@ def to_document(analysis: ImageAnalysis) -> dict[str, Any]:
         "warnings": list(analysis.warnings),
         "timings": dict(analysis.timings),
     }
+    if analysis.malware is not None:  # absent: no scan configured (the gate's scan_not_run)
+        doc["malware"] = [malware_to_dict(scan) for scan in analysis.malware]
+    return doc
 
 
 def _file_to_dict(f: FileEntry) -> dict[str, Any]:
@@ -161,6 +196,7 @@ def from_document(doc: dict[str, Any]) -> ImageAnalysis:
             dockerfile_mode=doc.get("dockerfileMode", "Guessed"),
             warnings=list(doc.get("warnings", [])),
             timings=dict(doc.get("timings") or {}),
+            malware=[_malware(m) for m in doc["malware"]] if "malware" in doc else None,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise DocumentError(f"malformed {SCHEMA_NAME} document: {type(exc).__name__}: {exc}") from exc

@@ -249,6 +249,36 @@ class SecretMatch:
     lines: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class MalwareMatch:
+    """A file a malware scanner flagged: its path in the image, the signature that matched, and
+    the layer that last wrote the file (the one to rebuild without it)."""
+
+    path: str
+    signature: str
+    layer: str | None = None
+
+
+@dataclass(slots=True)
+class MalwareScan:
+    """One scanner's run over the final tree: Anchore's ``malware`` content entry plus what was
+    left out. ``error`` set means the scan did not complete (its findings may be incomplete and
+    the policy gate treats it as not run); skipped files make the scan ``partial``."""
+
+    scanner: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+    findings: list[MalwareMatch] = field(default_factory=list)
+    error: str | None = None
+    files_scanned: int = 0
+    bytes_scanned: int = 0
+    skipped_too_large: int = 0  # files above the per-file limit
+    skipped_over_total: int = 0  # files beyond the total-bytes limit
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.skipped_too_large or self.skipped_over_total)
+
+
 @dataclass(slots=True)
 class ImageAnalysis:
     """Everything one analysis found. The analysis document (what the platform stores) and
@@ -267,3 +297,4 @@ class ImageAnalysis:
     dockerfile_mode: str = "Guessed"  # "Actual" when the user supplied one
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    malware: list[MalwareScan] | None = None  # None: no malware scanner configured

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from drydock.analyzer.analyze import AnalysisError, analyze
-from drydock.analyzer.config import AnalyzerConfig
+from drydock.analyzer.config import AnalyzerConfig, MalwareConfig, MiB
 from drydock.analyzer.document import to_document
 from drydock.analyzer.model import ImageAnalysis
 from drydock.analyzer.sources import open_source
@@ -31,6 +31,7 @@ from drydock.catalog import events
 from drydock.catalog.context import catalog_context
 from drydock.catalog.images import ANALYZE_QUEUE
 from drydock.catalog.models import AnalysisStatus, CatalogImage, ImageStatus, ImageTag
+from drydock.core.config import MalwareSettings
 from drydock.core.db import utcnow
 from drydock.queue import service as queue
 from drydock.queue.errors import StaleReceipt
@@ -120,7 +121,23 @@ def _analysis_config(runtime: Runtime, tag: ImageTag) -> AnalyzerConfig:
     settings = runtime.settings.analyzer
     dockerfile = base64.b64decode(tag.dockerfile).decode("utf-8", "replace") if tag.dockerfile else None
     return AnalyzerConfig(
-        workers=settings.layer_workers, scratch_dir=settings.scratch_dir, dockerfile=dockerfile
+        workers=settings.layer_workers,
+        scratch_dir=settings.scratch_dir,
+        dockerfile=dockerfile,
+        malware=malware_config(settings.malware),
+    )
+
+
+def malware_config(settings: MalwareSettings) -> MalwareConfig | None:
+    """The analyzer's ClamAV settings from the platform's (None when disabled)."""
+    if not settings.enabled:
+        return None
+    return MalwareConfig(
+        database_dir=settings.database_dir,
+        clamscan_path=settings.clamscan_path,
+        max_file_bytes=int(settings.max_file_mb * MiB),
+        max_total_bytes=int(settings.max_total_mb * MiB),
+        timeout_seconds=settings.timeout_seconds,
     )
 
 

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from drydock.analyzer.document import malware_to_dict
 from drydock.analyzer.model import FileEntry, ImageAnalysis, Package, PackageType, SecretMatch
 from drydock.core.errors import BadRequest
 
@@ -23,7 +24,20 @@ LANG_CONTENT: dict[str, tuple[set[PackageType], str]] = {
     "php": ({PackageType.PHP_COMPOSER, PackageType.PHP_PEAR, PackageType.PHP_PECL}, "PHP"),
 }
 JAVA_TYPES = {PackageType.JAVA_ARCHIVE, PackageType.JENKINS_PLUGIN}
-CONTENT_TYPES = ("os", "files", "npm", "gem", "python", "java", "binary", "go", "rust", "nuget", "php")
+CONTENT_TYPES = (
+    "os",
+    "files",
+    "npm",
+    "gem",
+    "python",
+    "java",
+    "binary",
+    "go",
+    "rust",
+    "nuget",
+    "php",
+    "malware",
+)
 METADATA_TYPES = ("manifest", "docker_history", "dockerfile")
 
 
@@ -111,6 +125,8 @@ def content(analysis: ImageAnalysis, ctype: str) -> list[dict[str, Any]]:
         return [_file_row(f) for f in analysis.files]
     if ctype == "java":
         return [_java_row(p) for p in analysis.packages if p.type in JAVA_TYPES]
+    if ctype == "malware":  # one entry per scanner; none when no scan ran
+        return [malware_to_dict(scan) for scan in analysis.malware or ()]
     if ctype in LANG_CONTENT:
         types, label = LANG_CONTENT[ctype]
         return [_lang_row(p, label) for p in analysis.packages if p.type in types]

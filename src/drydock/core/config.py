@@ -77,12 +77,26 @@ class CatalogSettings(BaseModel):
     archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
 
 
+class MalwareSettings(BaseModel):
+    """ClamAV scan at analysis time (Anchore's ``malware.clamav``). Off by default: no
+    signature database ships with Drydock; keep ``database_dir`` current with ``freshclam``
+    (or a mirrored copy on air-gapped installs)."""
+
+    enabled: bool = False
+    clamscan_path: str = "clamscan"
+    database_dir: str = "/var/lib/clamav"  # freshclam's default DatabaseDirectory on Debian
+    max_file_mb: float = Field(default=64, gt=0)  # larger files are not scanned (partial scan)
+    max_total_mb: float = Field(default=4096, gt=0)  # files beyond it are not scanned (partial)
+    timeout_seconds: float = Field(default=1800, gt=0)
+
+
 class AnalyzerServiceSettings(BaseModel):
     concurrency: int = Field(default=1, ge=1, le=64)  # analyses at once in this worker process
     lease_seconds: float = Field(default=120.0, gt=0)  # queue visibility timeout, kept alive while working
     poll_seconds: float = Field(default=1.0, gt=0)
     layer_workers: int | None = None  # layer-reading processes per analysis (None: CPU count)
     scratch_dir: str | None = None
+    malware: MalwareSettings = Field(default_factory=MalwareSettings)
 
 
 class ServiceTimers(BaseModel):

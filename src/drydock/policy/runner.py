@@ -47,14 +47,19 @@ def normalize_tag(tag: str) -> str:
 
 
 def malware_findings(document: dict[str, Any]) -> list[MalwareFinding] | None:
-    """The analysis document's ``malware`` results. The analyzer writes them only when a
-    scanner (ClamAV) is configured, so their absence means "scan not run"."""
+    """Findings of the malware scans in the analysis document, None when no scan ran. The
+    analyzer writes ``malware`` only when a scanner (ClamAV) is configured; a scan that failed
+    (``error`` set) did not run either, as far as the policy is concerned."""
     raw = document.get("malware")
     if not isinstance(raw, list):
         return None
+    scans = [s for s in raw if isinstance(s, dict) and not s.get("error")]
+    if not scans:
+        return None
     return [
-        MalwareFinding(str(f.get("path", "")), str(f.get("signature", "")), str(f.get("scanner", "clamav")))
-        for f in raw
+        MalwareFinding(str(f.get("path", "")), str(f.get("signature", "")), str(s.get("scanner", "clamav")))
+        for s in scans
+        for f in s.get("findings") or ()
         if isinstance(f, dict)
     ]
 
