@@ -63,15 +63,19 @@ def parse_report_outputs(outputs: list[str]) -> list[ReportTarget]:
     return targets
 
 
-def analyze_source(source: str, platform: str, insecure: bool) -> ImageAnalysis:
-    """Full analysis (secret search and retrieved files included: policy gates read them)."""
+def analyze_source(
+    source: str, platform: str, insecure: bool, malware_db: Path | None = None
+) -> ImageAnalysis:
+    """Full analysis (secret search and retrieved files included: policy gates read them);
+    with ``malware_db``, a ClamAV scan with that signature database too."""
     from drydock.analyzer.analyze import analyze
-    from drydock.analyzer.config import AnalyzerConfig
+    from drydock.analyzer.config import AnalyzerConfig, MalwareConfig
     from drydock.analyzer.sources import open_source
 
+    malware = MalwareConfig(database_dir=str(malware_db)) if malware_db is not None else None
     image = open_source(source, insecure=insecure, platform=platform)
     try:
-        return analyze(image, AnalyzerConfig())
+        return analyze(image, AnalyzerConfig(malware=malware))
     finally:
         image.close()
 
@@ -115,6 +119,7 @@ def evaluate_local(
     from drydock.core.db import utcnow
     from drydock.policy.context import ImageContext
     from drydock.policy.evaluate import evaluate
+    from drydock.policy.runner import malware_findings
     from drydock.policy.validation import compile_bundle
 
     bundle = compile_bundle(bundle_doc)
@@ -127,6 +132,7 @@ def evaluate_local(
         now=utcnow(),
         vulnerabilities=scan.vulnerabilities if scan else None,
         package_feeds=scan.package_feeds if scan else {},
+        malware=malware_findings(analysis),
     )
     return evaluate(bundle, ctx)
 
@@ -244,6 +250,13 @@ def scan(
     insecure: Annotated[
         bool, typer.Option("--insecure", help="Allow plain HTTP and unverified TLS to the registry.")
     ] = False,
+    malware_db: Annotated[
+        Path | None,
+        typer.Option(
+            "--malware-db",
+            help="ClamAV signature database (dir or file): scan the image's files with clamscan.",
+        ),
+    ] = None,
 ) -> None:
     """Scan an image for vulnerabilities and/or evaluate a policy bundle without a server."""
     from drydock.analyzer.analyze import AnalysisError
@@ -258,7 +271,7 @@ def scan(
         targets = parse_report_outputs(output or (["table"] if policy is None else []))
         scan_report.fails([], fail_on)  # rejects an unknown severity before the slow analysis
         doc = json.loads(policy.read_text()) if policy is not None else None
-        analysis = analyze_source(source, platform, insecure)
+        analysis = analyze_source(source, platform, insecure, malware_db)
         url = database_url or Settings().database_url or ""
         found = local_scan(url, analysis)
         missing = no_data_message(url, found) if wants_report else None

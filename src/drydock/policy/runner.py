@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
@@ -46,22 +45,14 @@ def normalize_tag(tag: str) -> str:
     return f"{parts.registry}/{parts.repository}:{parts.tag}"
 
 
-def malware_findings(document: dict[str, Any]) -> list[MalwareFinding] | None:
-    """Findings of the malware scans in the analysis document, None when no scan ran. The
-    analyzer writes ``malware`` only when a scanner (ClamAV) is configured; a scan that failed
-    (``error`` set) did not run either, as far as the policy is concerned."""
-    raw = document.get("malware")
-    if not isinstance(raw, list):
-        return None
-    scans = [s for s in raw if isinstance(s, dict) and not s.get("error")]
+def malware_findings(analysis: ImageAnalysis) -> list[MalwareFinding] | None:
+    """Findings of the analysis' malware scans, None when no scan ran: the analyzer records
+    scans only when a scanner (ClamAV) is configured, and a scan that failed (``error`` set)
+    did not run either as far as the policy is concerned."""
+    scans = [scan for scan in analysis.malware or () if scan.error is None]
     if not scans:
         return None
-    return [
-        MalwareFinding(str(f.get("path", "")), str(f.get("signature", "")), str(s.get("scanner", "clamav")))
-        for s in scans
-        for f in s.get("findings") or ()
-        if isinstance(f, dict)
-    ]
+    return [MalwareFinding(m.path, m.signature, scan.scanner) for scan in scans for m in scan.findings]
 
 
 def vulnerabilities_for(
@@ -127,7 +118,7 @@ def evaluate_image(
         tag=tag,
         now=utcnow(),
         vulnerabilities=vulns,
-        malware=malware_findings(document),
+        malware=malware_findings(analysis),
         package_feeds=package_feeds(session, analysis),
     )
     bundle = service.validated(record.bundle)
