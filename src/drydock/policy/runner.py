@@ -46,13 +46,15 @@ def normalize_tag(tag: str) -> str:
 
 
 def malware_findings(analysis: ImageAnalysis) -> list[MalwareFinding] | None:
-    """Findings of the analysis' malware scans, None when no scan ran: the analyzer records
+    """What the analysis' malware scans found; None when no scan ran: the analyzer records
     scans only when a scanner (ClamAV) is configured, and a scan that failed (``error`` set)
-    did not run either as far as the policy is concerned."""
-    scans = [scan for scan in analysis.malware or () if scan.error is None]
-    if not scans:
-        return None
-    return [MalwareFinding(m.path, m.signature, scan.scanner) for scan in scans for m in scan.findings]
+    without finding anything did not run as far as the policy is concerned. What any scan
+    found is always reported."""
+    scans = list(analysis.malware or ())
+    findings = [MalwareFinding(m.path, m.signature, scan.scanner) for scan in scans for m in scan.findings]
+    if findings or any(scan.error is None for scan in scans):
+        return findings
+    return None
 
 
 def vulnerabilities_for(
