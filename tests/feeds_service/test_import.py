@@ -4,6 +4,7 @@ failing groups keeping their data, events and progress — on both backends."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,11 +101,11 @@ def test_failing_group_keeps_previous_data(db: Database, tmp_path: Path, monkeyp
         import_paths(s, [FEEDS / "alpine-secdb" / "v3.3", FEEDS / "alpine-secdb" / "v3.4"], driver="alpine", flush=True)
     real = store._insert_group_records
 
-    def broken(session: Any, data: store.GroupData) -> int:
+    def broken(session: Any, data: store.GroupData, now: datetime) -> int:
         if data.group == "alpine:3.4":
-            real(session, data)  # half-written when the failure hits
+            real(session, data, now)  # half-written when the failure hits
             raise OperationalError("INSERT", {}, Exception("disk full"))
-        return real(session, data)
+        return real(session, data, now)
 
     monkeypatch.setattr(store, "_insert_group_records", broken)
     events: list[str] = []

@@ -91,6 +91,25 @@ class AffectedPackageRow(EnterpriseBase):
     module: Mapped[str | None] = mapped_column(String(), nullable=True)
     arch: Mapped[str | None] = mapped_column(String(), nullable=True)
     cpe_criteria: Mapped[list[Any]] = mapped_column(JSON)
+    # Fixed version -> {"date", "kind"}: the upstream's date ("advisory", or vunnel's own
+    # "first-observed"), else when a sync first saw the fix ("first-observed"). None for rows
+    # written before the column existed.
+    fix_dates: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class FixObservationRow(EnterpriseBase):
+    """When a sync first saw a fix the upstream gives no date for. Outlives the group's
+    records (re-syncs, forced rewrites and group deletion keep it): the platform cannot
+    learn the date again."""
+
+    __tablename__ = "feed_fix_observations"
+    __table_args__ = _SCHEMA
+
+    namespace: Mapped[str] = mapped_column(String(), primary_key=True)
+    vuln_id: Mapped[str] = mapped_column(String(), primary_key=True)
+    package: Mapped[str] = mapped_column(String(), primary_key=True)
+    version: Mapped[str] = mapped_column(String(), primary_key=True)
+    first_observed_at: Mapped[datetime] = mapped_column()
 
 
 class KevRow(EnterpriseBase):

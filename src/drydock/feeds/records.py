@@ -159,11 +159,21 @@ class AffectedPackage:
     advisories: list[Advisory] = field(default_factory=list)
     no_advisory: bool = False
     fix_available: FixAvailability | None = None
+    #: Per fixed version, when entries with different dates were joined (``store.merge``);
+    #: a version not listed here has ``fix_available``, one mapped to None has no known date.
+    fix_dates: dict[str, FixAvailability | None] = field(default_factory=dict)
     module: str | None = None
     arch: str | None = None
     ecosystem: str | None = None
     purl: str | None = None
     cpe_criteria: list[CpeCriteria] = field(default_factory=list)
+
+
+def fix_availability(affected: AffectedPackage, version: str) -> FixAvailability | None:
+    """When the upstream says fix ``version`` of ``affected`` became available (None: not said)."""
+    if version in affected.fix_dates:
+        return affected.fix_dates[version]
+    return affected.fix_available
 
 
 @dataclass(slots=True)
@@ -268,6 +278,7 @@ def _affected_from_dict(data: dict[str, Any]) -> AffectedPackage:
         advisories=[Advisory(**a) for a in data.get("advisories", [])],
         no_advisory=bool(data.get("no_advisory", False)),
         fix_available=FixAvailability(**fix) if fix else None,
+        fix_dates={v: FixAvailability(**d) if d else None for v, d in (data.get("fix_dates") or {}).items()},
         module=data.get("module"),
         arch=data.get("arch"),
         ecosystem=data.get("ecosystem"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import Enum
@@ -28,6 +28,7 @@ from drydock.feeds.models import (
     FeedRow,
     FeedSourceRow,
     FeedStoreState,
+    FixObservationRow,
     KevRow,
     PackageVersionsRow,
     VulnerabilityRow,
@@ -41,6 +42,7 @@ from drydock.feeds.records import (
     Record,
     VersionFormat,
     Vulnerability,
+    fix_availability,
 )
 
 VULNERABILITIES_FEED = "vulnerabilities"
@@ -170,8 +172,10 @@ def merge(old: Record | None, new: Record) -> Record:
                 fixed_versions=list(dict.fromkeys(affected.fixed_versions)),
                 vulnerable_ranges=list(affected.vulnerable_ranges),
                 advisories=list(affected.advisories),
+                fix_dates=dict(affected.fix_dates),
             )
             continue
+        _join_fix_dates(have, affected)
         have.fixed_versions = list(dict.fromkeys([*have.fixed_versions, *affected.fixed_versions]))
         have.vulnerable_ranges += [r for r in affected.vulnerable_ranges if r not in have.vulnerable_ranges]
         have.advisories += [a for a in affected.advisories if a not in have.advisories]
@@ -179,6 +183,16 @@ def merge(old: Record | None, new: Record) -> Record:
             have.fix_state = FixState.FIXED
     aliases = list(dict.fromkeys([*(old.aliases if old else []), *new.aliases]))
     return replace(new, affected=list(joined.values()), aliases=aliases)
+
+
+def _join_fix_dates(have: AffectedPackage, other: AffectedPackage) -> None:
+    """Keep each joined fix version's own date (Red Hat: one advisory, one date per stream)."""
+    for version in other.fixed_versions:
+        if version in have.fixed_versions:
+            continue
+        date = fix_availability(other, version)
+        if date != have.fix_available:
+            have.fix_dates[version] = date
 
 
 def constraint_text(affected: AffectedPackage) -> str | None:
@@ -236,7 +250,43 @@ def vulnerability_row(group: str, vuln: Vulnerability, data: dict[str, Any]) -> 
     }
 
 
-def affected_rows(group: str, vuln: Vulnerability) -> Iterator[dict[str, Any]]:
+ObservationKey = tuple[str, str, str, str]  # namespace, vulnerability, package, fixed version
+FIRST_OBSERVED = "first-observed"
+
+
+def real_fixes(affected: AffectedPackage) -> list[str]:
+    """The fixed versions that name a version ("None" is how upstreams spell "no fix")."""
+    return [v for v in dict.fromkeys(affected.fixed_versions) if v and v != "None"]
+
+
+def undated_fixes(vuln: Vulnerability) -> Iterator[ObservationKey]:
+    """Fixes the upstream gives no date for: the platform has to observe those itself."""
+    for affected in vuln.affected:
+        for version in real_fixes(affected):
+            if fix_availability(affected, version) is None:
+                yield vuln.namespace, vuln.id, affected.name, version
+
+
+def fix_dates(
+    vuln: Vulnerability, affected: AffectedPackage, observed: Mapping[ObservationKey, datetime]
+) -> dict[str, dict[str, str]]:
+    """Fixed version -> ``{"date", "kind"}``: the upstream's date, else the first sync that saw
+    the fix; a version with neither is left out (its date is unknown)."""
+    out: dict[str, dict[str, str]] = {}
+    for version in real_fixes(affected):
+        upstream = fix_availability(affected, version)
+        if upstream is not None:
+            out[version] = {"date": upstream.date, "kind": upstream.kind}
+        elif (seen := observed.get((vuln.namespace, vuln.id, affected.name, version))) is not None:
+            out[version] = {"date": seen.isoformat(), "kind": FIRST_OBSERVED}
+    return out
+
+
+def affected_rows(
+    group: str, vuln: Vulnerability, observed: Mapping[ObservationKey, datetime] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Rows of the vulnerability's affected packages; ``observed`` dates the fixes the
+    upstream does not (none without a store, as in :func:`index_from_records`)."""
     for affected in vuln.affected:
         yield {
             "group_name": group,
@@ -252,6 +302,7 @@ def affected_rows(group: str, vuln: Vulnerability) -> Iterator[dict[str, Any]]:
             "module": affected.module,
             "arch": affected.arch,
             "cpe_criteria": [plain(c) for c in affected.cpe_criteria],
+            "fix_dates": fix_dates(vuln, affected, observed or {}),
         }
 
 
@@ -387,14 +438,14 @@ def replace_group(
         row.last_sync = now
         return GroupWrite(data.group, row.record_count, written=False)
     _delete_group_records(session, data.group)
-    count = _insert_group_records(session, data)
+    count = _insert_group_records(session, data, now)
     row.record_count, row.digest, row.driver = count, digest, data.driver
     row.last_sync = row.updated_at = now
     bump_generation(session)
     return GroupWrite(data.group, count, written=True)
 
 
-def _insert_group_records(session: Session, data: GroupData) -> int:
+def _insert_group_records(session: Session, data: GroupData, now: datetime) -> int:
     pairs = _dedupe_by_key(list(zip(data.records, data.plain_records(), strict=True)))
     if data.group == KEV_GROUP:
         _insert_batches(session, KevRow, (_kev_row(r, d) for r, d in pairs))
@@ -408,10 +459,45 @@ def _insert_group_records(session: Session, data: GroupData) -> int:
         )
     else:
         _insert_batches(session, VulnerabilityRow, (vulnerability_row(data.group, r, d) for r, d in pairs))
+        observed = observe_fixes(session, [r for r, _ in pairs], now)
         _insert_batches(
-            session, AffectedPackageRow, (row for r, _ in pairs for row in affected_rows(data.group, r))
+            session,
+            AffectedPackageRow,
+            (row for r, _ in pairs for row in affected_rows(data.group, r, observed)),
         )
     return len(pairs)
+
+
+def observe_fixes(
+    session: Session, vulns: list[Vulnerability], now: datetime
+) -> dict[ObservationKey, datetime]:
+    """First-observed dates of every undated fix in ``vulns``: kept from earlier syncs, ``now``
+    for fixes seen for the first time (recorded in the caller's transaction, so a group that
+    fails to write observes nothing). Writers hold the store lock: no concurrent insert."""
+    wanted = {key for vuln in vulns for key in undated_fixes(vuln)}
+    if not wanted:
+        return {}
+    o = FixObservationRow
+    namespaces = sorted({key[0] for key in wanted})
+    stmt = select(o.namespace, o.vuln_id, o.package, o.version, o.first_observed_at).where(
+        o.namespace.in_(namespaces)
+    )
+    known = {
+        (ns, vid, pkg, ver): at
+        for ns, vid, pkg, ver, at in session.execute(stmt)
+        if (ns, vid, pkg, ver) in wanted
+    }
+    new = sorted(wanted - known.keys())
+    _insert_batches(
+        session,
+        o,
+        (
+            {"namespace": k[0], "vuln_id": k[1], "package": k[2], "version": k[3], "first_observed_at": now}
+            for k in new
+        ),
+    )
+    known.update(dict.fromkeys(new, now))
+    return known
 
 
 def _delete_group_records(session: Session, group: str) -> None:

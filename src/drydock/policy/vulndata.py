@@ -95,9 +95,10 @@ def view_from_matches(
 ) -> Vulnerabilities:
     """Adapter from :class:`drydock.policy.matching.matcher.Match`.
 
-    The matcher does not (yet) report when a match was first detected or when its fix was
-    first observed: ``detected_at`` (the image's analysis time — no match of this image can
-    be older) stands in for the former, and the latter stays unknown.
+    The fix date is the matcher's (the upstream's date of the fix above the package's
+    version, else when a sync first saw it). The matcher does not report when a match was
+    first detected: ``detected_at`` (the image's analysis time — no match of this image can
+    be older) stands in for it.
     """
     out = []
     for m in matches:
@@ -117,6 +118,7 @@ def view_from_matches(
                 nvd_cvss_v3=_scores(m.cvss, nvd=True),
                 vendor_cvss_v3=_scores(m.cvss, nvd=False),
                 detected_at=detected_at,
+                fix_observed_at=m.fix_observed_at,
             )
         )
     return Vulnerabilities(out, data_available, last_sync)

@@ -30,6 +30,7 @@ from drydock.versions import Constraint, InvalidConstraint, InvalidVersion, Pred
 _UNPARSED: Any = object()
 _BOUND_EPOCH = re.compile(r"[<>=!]+\s*(\d+):")
 _PEP503 = re.compile(r"[-_.]+")
+_NO_DATES = frozenset({None, "{}", "null"})  # most rows: keep no text for them
 _TERM = re.compile(r"^\s*(<=|>=|!=|==|=|<|>)\s*(\S+)\s*$")
 
 
@@ -105,8 +106,10 @@ class Candidate:
     no_advisory: bool
     module: str | None
     arch: str | None
+    fix_dates_json: str | None = None
     _constraint: Any = field(default=_UNPARSED, repr=False)
     _fixed: list[str] | None = field(default=None, repr=False)
+    _fix_dates: dict[str, dict[str, str]] | None = field(default=None, repr=False)
 
     def constraint(self) -> Constraint | None:
         """The parsed constraint (None: every version); raises InvalidConstraint if the
@@ -130,6 +133,13 @@ class Candidate:
         if self._fixed is None:
             self._fixed = list(json.loads(self.fixed_json or "[]"))
         return list(self._fixed)
+
+    def fix_dates(self) -> dict[str, dict[str, str]]:
+        """Fixed version -> ``{"date", "kind"}`` (see ``AffectedPackageRow.fix_dates``); a
+        version missing has no known date. Shared: treat as read-only."""
+        if self._fix_dates is None:
+            self._fix_dates = dict(json.loads(self.fix_dates_json or "null") or {})
+        return self._fix_dates
 
     @property
     def bound_epoch(self) -> str | None:
@@ -210,6 +220,7 @@ def build_index(session: Session) -> VulnerabilityIndex:
     columns = (
         a.group_name, a.vuln_id, a.namespace, FeedGroupRow.feed_name, a.name, a.is_source, a.version_format,
         a.constraint, cast(a.fixed_versions, Text), a.fix_state, a.no_advisory, a.module, a.arch,
+        cast(a.fix_dates, Text),
     )  # fmt: skip
     for row in connection.execute(_enabled(select(*columns), a.group_name)):
         info = vulns.get((row[0], row[1]))
@@ -218,7 +229,7 @@ def build_index(session: Session) -> VulnerabilityIndex:
         index.add(
             Candidate(
                 info, intern(row[2]), intern(row[3]), intern(row[0]), row[4], bool(row[5]), intern(row[6]), row[7],
-                row[8], intern(row[9]), bool(row[10]), row[11], row[12],
+                row[8], intern(row[9]), bool(row[10]), row[11], row[12], None if row[13] in _NO_DATES else row[13],
             )
         )
     if _group_enabled(session, store.KEV_GROUP):
@@ -250,7 +261,7 @@ def index_from_records(records: Iterable[Record], generation: int = 0) -> Vulner
                     Candidate(
                         info, record.namespace, feed, group, row["name"], row["is_source"], row["version_format"],
                         row["constraint"], json.dumps(row["fixed_versions"]), row["fix_state"], row["no_advisory"],
-                        row["module"], row["arch"],
+                        row["module"], row["arch"], json.dumps(row["fix_dates"]),
                     )
                 )
     index.finish()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from drydock.analyzer.model import Distro, Package, PackageType
@@ -75,6 +76,16 @@ class Related:
     matched_by: str
 
 
+@dataclass(frozen=True, slots=True)
+class FixDate:
+    """When fix ``version`` became available: ``date`` as the upstream published it (a day or
+    an ISO 8601 time), ``kind`` "advisory" or "first-observed" (grype's ``fix.available``)."""
+
+    version: str
+    date: str
+    kind: str
+
+
 @dataclass(slots=True)
 class Match:
     vulnerability_id: str
@@ -95,6 +106,11 @@ class Match:
     kev: dict[str, Any] | None = None
     epss: dict[str, Any] | None = None
     related: list[Related] = field(default_factory=list)
+    #: Dates of the fixes that are known, in ``fix_versions`` order.
+    fix_available: list[FixDate] = field(default_factory=list)
+    #: When the fix for this package's version became available: the earliest date of the
+    #: fixes above its version (the upgrades that would fix it); None when unknown.
+    fix_observed_at: datetime | None = None
 
     @property
     def cve(self) -> str:
@@ -109,6 +125,16 @@ class MatchResult:
     unparseable_versions: int = 0
     invalid_constraints: int = 0
     problems: list[str] = field(default_factory=list)
+
+
+def parse_date(text: str) -> datetime | None:
+    """An upstream's date (``2024-03-01``, ISO 8601 with or without offset) as UTC; None when
+    unreadable, which the gates treat as unknown."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def canonical_id(vuln_id: str, aliases: Iterable[str]) -> str:
@@ -177,22 +203,25 @@ class _Run:
         self._facts_for: Package | None = None
         self._facts: tuple[str, str, MatchedPackage] | None = None
 
+    def parse(self, version_format: str, version: str) -> Any:
+        """The parsed version, or the exception parsing raised (both cached per run)."""
+        parsed_by_text = self._versions.setdefault(version_format, {})
+        parsed = parsed_by_text.get(version)
+        if parsed is None:
+            try:
+                parsed = get_scheme(version_format).parse(version)
+            except (InvalidVersion, KeyError) as exc:
+                parsed = exc
+            parsed_by_text[version] = parsed
+        return parsed
+
     def vulnerable(self, candidate: Candidate, version: str) -> bool:
         try:
             constraint = candidate.constraint()
         except (InvalidConstraint, InvalidVersion):
             self.result.invalid_constraints += 1
             return False
-        if candidate.version_format == "rpm" and ":" not in version and (epoch := candidate.bound_epoch):
-            version = f"{epoch}:{version}"  # an epoch-less package takes the record's epoch (rpm rule)
-        parsed_by_text = self._versions.setdefault(candidate.version_format, {})
-        parsed = parsed_by_text.get(version)
-        if parsed is None:
-            try:
-                parsed = get_scheme(candidate.version_format).parse(version)
-            except (InvalidVersion, KeyError) as exc:
-                parsed = exc
-            parsed_by_text[version] = parsed
+        parsed = self.parse(candidate.version_format, _with_epoch(candidate, version))
         if isinstance(parsed, Exception):
             self.result.unparseable_versions += 1
             return False
@@ -212,7 +241,28 @@ class _Run:
             return None
         if not self.vulnerable(candidate, version):
             return None
-        return _make_match(candidate, matched, matched_by, searched, self.index)
+        match = _make_match(candidate, matched, matched_by, searched, self.index)
+        dates = candidate.fix_dates()
+        if dates:
+            match.fix_available = [FixDate(v, dates[v]["date"], dates[v]["kind"]) for v in match.fix_versions if v in dates]
+            match.fix_observed_at = self.fix_date(candidate, version, match.fix_available)
+        return match
+
+    def fix_date(self, candidate: Candidate, version: str, fixes: list[FixDate]) -> datetime | None:
+        """Earliest date of the fixes above ``version``: an older fix on another branch
+        (Alpine backports) or stream says nothing about this version. A fix that cannot be
+        compared counts as above: better a date than none."""
+        current = self.parse(candidate.version_format, _with_epoch(candidate, version))
+        dates = []
+        for fix in fixes:
+            parsed = self.parse(candidate.version_format, fix.version)
+            try:
+                above = isinstance(parsed, Exception) or isinstance(current, Exception) or parsed > current
+            except (InvalidVersion, TypeError):
+                above = True
+            if above and (when := parse_date(fix.date)) is not None:
+                dates.append(when)
+        return min(dates, default=None)
 
     def _package_facts(self, package: Package) -> tuple[str, str, MatchedPackage]:
         """(modularity label, arch, match view) of a package, built once per package."""
@@ -222,6 +272,13 @@ class _Run:
             view = MatchedPackage(package.name, package.version, str(package.type), locations, package.purl)
             self._facts = (meta(package, "ModularityLabel"), meta(package, "Arch", "Architecture"), view)
         return self._facts
+
+
+def _with_epoch(candidate: Candidate, version: str) -> str:
+    """An epoch-less rpm package version takes the record's epoch (rpm rule)."""
+    if candidate.version_format == "rpm" and ":" not in version and (epoch := candidate.bound_epoch):
+        return f"{epoch}:{version}"
+    return version
 
 
 def _same_stream(label: str, module: str) -> bool:

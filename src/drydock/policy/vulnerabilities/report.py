@@ -4,7 +4,8 @@ of two reports that ``user.checks.tag.vulnerabilities.update`` carries.
 Rows keep Anchore's quirks (missing values are the string ``"None"``, missing scores
 ``-1.0``, several fixes comma-joined) because anchore-cli prints them verbatim; the Drydock
 extras (``matched_by``, ``namespace``, ``constraint``, ``kev``, ``epss``) say why a row is
-there and are ignored by clients that do not know them.
+there, and ``fix_observed_at`` / ``fix_available`` (grype's per-fix ``{version, date, kind}``)
+say since when it could have been fixed; clients that do not know them ignore them.
 """
 
 from __future__ import annotations
@@ -111,6 +112,10 @@ def vulnerability_row(match: Match, package: Package | None = None) -> dict[str,
         "namespace": match.namespace,
         "constraint": match.constraint or NONE,
         "fix_state": match.fix_state,
+        "fix_observed_at": match.fix_observed_at.isoformat() if match.fix_observed_at else NONE,
+        "fix_available": [
+            {"version": f.version, "date": f.date, "kind": f.kind} for f in match.fix_available
+        ],
     }
     if match.kev:
         row["kev"] = match.kev
