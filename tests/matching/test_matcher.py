@@ -230,3 +230,40 @@ def test_alpine_fixes_on_several_branches() -> None:
     apk = get_scheme("apk")
     vulnerable = {v: constraint.satisfied_by(apk.parse(v)) for v in ("1.29.3-r9", "1.29.3-r12", "1.30.1-r1", "1.30.1-r2", "1.31.0-r0")}
     assert vulnerable == {"1.29.3-r9": True, "1.29.3-r12": False, "1.30.1-r1": True, "1.30.1-r2": False, "1.31.0-r0": False}
+
+
+def test_fix_dates_from_the_upstream(real_index: VulnerabilityIndex) -> None:
+    """Red Hat dates each stream's fix by its advisory; the match's date is the earliest fix
+    above the package's version (here the EUS one), and a record without dates gives none."""
+    from datetime import UTC, datetime
+
+    from drydock.policy.matching.matcher import FixDate
+
+    rhel = match_packages(real_index, Distro("rhel", "9.4"), [pkg("python3.9", "3.9.18-3.el9_4.4", T.RPM)]).matches
+    (m,) = [x for x in rhel if x.vulnerability_id == "CVE-2024-8088"]
+    assert m.fix_available == [
+        FixDate("0:3.9.18-3.el9_4.5", "2024-09-03", "advisory"),
+        FixDate("0:3.9.19-8.el9", "2024-11-12", "advisory"),
+    ]
+    assert m.fix_observed_at == datetime(2024, 9, 3, tzinfo=UTC)
+    alpine = match_packages(real_index, Distro("alpine", "3.11.6"), [pkg("binutils-avr", "2.31-r9", T.APK)]).matches
+    assert all(x.fix_available == [] and x.fix_observed_at is None for x in alpine)
+
+
+def test_fix_date_is_the_next_fix_on_the_package_branch() -> None:
+    """Two secdb branch fixes dated apart: 1.30.1-r1 is fixed by 1.30.1-r2 (its branch), so
+    the older 1.29 backport's date says nothing about it."""
+    from datetime import UTC, datetime
+
+    from drydock.feeds.records import FixAvailability
+
+    def record(fix: str, date: str) -> Vulnerability:
+        affected = AffectedPackage("busybox", VersionFormat.APK, [fix], fix_state=FixState.FIXED, fix_available=FixAvailability(date, "advisory"))
+        return Vulnerability("CVE-2019-5747", "alpine:3.10", affected=[affected])
+
+    index = index_from_records([record("1.29.3-r10", "2019-01-10"), record("1.30.1-r2", "2020-06-01")])
+    alpine = Distro("alpine", "3.10.2")
+    (on_130,) = match_packages(index, alpine, [pkg("busybox", "1.30.1-r1", T.APK)]).matches
+    assert on_130.fix_observed_at == datetime(2020, 6, 1, tzinfo=UTC) and len(on_130.fix_available) == 2
+    (on_129,) = match_packages(index, alpine, [pkg("busybox", "1.29.3-r9", T.APK)]).matches
+    assert on_129.fix_observed_at == datetime(2019, 1, 10, tzinfo=UTC)

@@ -537,6 +537,36 @@ def test_vulnerability_package_ages() -> None:
     )  # needs fix_available=true
 
 
+def _fired_ids(ctx: object, **params: str) -> list[str]:
+    return sorted(m.split("(")[-1].split(" ")[0] for m in fire("vulnerabilities", "package", ctx, **params))
+
+
+def test_max_days_since_fix_day_boundary_and_unknown_date() -> None:
+    """Fires once the fix is N days old (not a second before); an unknown date never fires;
+    without fix_available=true the age is not looked at."""
+    fixed = ("1.1",)
+    ctx = vctx(
+        vuln("CVE-AT", fix_versions=fixed, fix_observed_at=NOW - timedelta(days=30)),
+        vuln("CVE-JUST-UNDER", fix_versions=fixed, fix_observed_at=NOW - timedelta(days=30) + timedelta(seconds=1)),
+        vuln("CVE-UNKNOWN", fix_versions=fixed, fix_observed_at=None),
+        vuln("CVE-NOFIX"),
+    )
+    aged = {"package_type": "all", "max_days_since_fix": "30"}
+    assert _fired_ids(ctx, fix_available="true", **aged) == ["CVE-AT"]
+    assert _fired_ids(ctx, fix_available="false", **aged) == ["CVE-NOFIX"]
+    assert _fired_ids(ctx, **aged) == ["CVE-AT", "CVE-JUST-UNDER", "CVE-NOFIX", "CVE-UNKNOWN"]
+
+
+def test_max_days_since_creation_day_boundary() -> None:
+    """Compares the match's detection time; a match never detected (no time) does not fire."""
+    ctx = vctx(
+        vuln("CVE-AT", detected_at=NOW - timedelta(days=7)),
+        vuln("CVE-JUST-UNDER", detected_at=NOW - timedelta(days=7) + timedelta(seconds=1)),
+        vuln("CVE-UNKNOWN"),
+    )
+    assert _fired_ids(ctx, package_type="all", max_days_since_creation="7") == ["CVE-AT"]
+
+
 def test_vulnerability_other_triggers() -> None:
     assert fire("vulnerabilities", "stale_feed_data", vctx(synced_days_ago=3), max_days_since_sync="2")
     assert not fire("vulnerabilities", "stale_feed_data", vctx(synced_days_ago=1), max_days_since_sync="2")

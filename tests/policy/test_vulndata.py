@@ -3,6 +3,8 @@ feed records and on a match carrying NVD and vendor CVSS scores."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from drydock.analyzer.model import Distro, ImageAnalysis, Location, Package, PackageType
 from drydock.feeds.drivers import get_driver
 from drydock.policy.evaluate import evaluate
@@ -74,8 +76,10 @@ def test_adapter_splits_nvd_and_vendor_scores() -> None:
         ],
         link="https://github.com/advisories/GHSA-xxxx",
         aliases=["CVE-2021-44228"],
+        fix_observed_at=NOW - timedelta(days=3),
     )
     [v] = view_from_matches([match], data_available=True, last_sync=NOW, detected_at=NOW).matches
+    assert v.fix_observed_at == NOW - timedelta(days=3) and v.detected_at == NOW
     assert v.nvd_cvss_v3 == (CvssScores(10.0, 3.9, 6.0),) and v.vendor_cvss_v3 == (
         CvssScores(9.0, -1.0, -1.0),
     )
