@@ -97,3 +97,29 @@ def test_adapter_splits_nvd_and_vendor_scores() -> None:
         ctx,
     )
     assert [r[2] for r in rows(result)] == ["GHSA-xxxx+log4j-core-2.14.1.jar"]
+
+
+def test_detection_is_not_older_than_the_publication() -> None:
+    """An image analysed 60 days ago meets a CVE published 3 days ago: detected 3 days ago,
+    so ``max_days_since_creation=30`` waits; an old CVE counts from the analysis."""
+    package = MatchedPackage("openssl", "1.0", "deb", (), None)
+
+    def match(vid: str, published: str | None) -> Match:
+        return Match(vid, "debian:12", "vulnerabilities", "debian:12", package, "distro-binary", "openssl",
+                     None, [], "not-fixed", False, "High", [], None, [], published=published)  # fmt: skip
+
+    analyzed = NOW - timedelta(days=60)
+    matches = [
+        match("CVE-NEW", (NOW - timedelta(days=3)).date().isoformat()),
+        match("CVE-OLD", "2014-04-07T22:55:03.893"),
+        match("CVE-UNSAID", None),
+    ]
+    view = view_from_matches(matches, data_available=True, last_sync=NOW, detected_at=analyzed)
+    assert [m.detected_at for m in view.matches] == [
+        (NOW - timedelta(days=3)).replace(hour=0),
+        analyzed,
+        analyzed,
+    ]
+    ctx = context(ImageAnalysis(source={}, distro=Distro("debian", "12")), view)
+    fired = fire("vulnerabilities", "package", ctx, package_type="all", max_days_since_creation="30")
+    assert sorted(m.split("(")[-1].split(" ")[0] for m in fired) == ["CVE-OLD", "CVE-UNSAID"]

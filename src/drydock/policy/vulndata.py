@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from drydock.policy.matching.matcher import parse_date
+
 
 @dataclass(frozen=True, slots=True)
 class CvssScores:
@@ -90,6 +92,13 @@ def _scores(entries: Iterable[Mapping[str, Any]], nvd: bool) -> tuple[CvssScores
     return tuple(out)
 
 
+def _detected(analyzed: datetime | None, published: str | None) -> datetime | None:
+    when = parse_date(published) if published else None
+    if analyzed is None or when is None:
+        return analyzed
+    return max(analyzed, when)
+
+
 def view_from_matches(
     matches: Iterable[Any], *, data_available: bool, last_sync: datetime | None, detected_at: datetime | None
 ) -> Vulnerabilities:
@@ -97,8 +106,9 @@ def view_from_matches(
 
     The fix date is the matcher's (the upstream's date of the fix above the package's
     version, else when a sync first saw it). The matcher does not report when a match was
-    first detected: ``detected_at`` (the image's analysis time — no match of this image can
-    be older) stands in for it.
+    first detected; no match can be older than the image's analysis (``detected_at``) nor than
+    the vulnerability's publication, so the later of the two stands in for it: a CVE
+    published yesterday is not "detected" a year ago in an image analysed then.
     """
     out = []
     for m in matches:
@@ -117,7 +127,7 @@ def view_from_matches(
                 link=m.link,
                 nvd_cvss_v3=_scores(m.cvss, nvd=True),
                 vendor_cvss_v3=_scores(m.cvss, nvd=False),
-                detected_at=detected_at,
+                detected_at=_detected(detected_at, m.published),
                 fix_observed_at=m.fix_observed_at,
             )
         )
