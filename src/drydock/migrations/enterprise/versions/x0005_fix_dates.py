@@ -1,7 +1,7 @@
 """fix dates: per-fix dates of affected packages, fixes first observed by a sync
 
-Revision ID: x0004
-Revises: x0003
+Revision ID: x0005
+Revises: x0004
 Create Date: 2026-11-27 03:54:53.701421
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "x0004"
-down_revision: str | None = "x0003"
+revision: str = "x0005"
+down_revision: str | None = "x0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
