@@ -1,10 +1,17 @@
 """A ClamAV signature database of our own: no official database is on the test machines and
 there is no network, so tests write a body signature for a marker string (``.ndb``) and scan
-with the real ``clamscan``. Tests that need clamscan fail (never skip) when it is missing."""
+with the real ``clamscan`` or a real ``clamd`` started here. Tests that need them fail (never
+skip) when they are missing."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,3 +37,42 @@ def signature_db(directory: Path) -> Path:
 
 def infected(payload: bytes = b"") -> bytes:
     return b"#!/bin/sh\n# " + MARKER + b"\n" + payload
+
+
+CLAMD = "/usr/sbin/clamd"
+
+
+@contextmanager
+def running_clamd(workdir: Path, database: Path, stream_max: str = "10M") -> Iterator[str]:
+    """A real clamd on a unix socket in ``workdir`` with ``database``; yields the socket path."""
+    if not os.access(CLAMD, os.X_OK):
+        pytest.fail(f"{CLAMD} not installed: apt-get install clamav-daemon (scripts/test does it as root)")
+    workdir.mkdir(parents=True, exist_ok=True)
+    sock = workdir / "clamd.sock"
+    conf = workdir / "clamd.conf"
+    conf.write_text(
+        f"Foreground yes\nLocalSocket {sock}\nDatabaseDirectory {database}\n"
+        f"TemporaryDirectory {workdir}\nStreamMaxLength {stream_max}\nLogFile {workdir / 'clamd.log'}\n"
+    )
+    proc = subprocess.Popen([CLAMD, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(sock):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                err = proc.stderr.read().decode() if proc.stderr and proc.poll() is not None else ""
+                pytest.fail(f"clamd did not come up: {err}")
+            time.sleep(0.1)
+        yield str(sock)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _answers(sock: Path) -> bool:
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(str(sock))
+            s.sendall(b"zPING\0")
+            return s.recv(16).startswith(b"PONG")
+    except OSError:
+        return False

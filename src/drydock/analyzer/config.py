@@ -36,13 +36,16 @@ class MalwareConfig:
     """ClamAV scan of the final tree (``AnalyzerConfig.malware``; None = no scan). clamscan
     loads ``database_dir`` on every run (seconds with the official DB), so it runs once per
     analysis over the files spooled to the scratch dir; files above ``max_file_bytes`` and
-    beyond ``max_total_bytes`` (path order) are left out and the scan is marked partial."""
+    beyond ``max_total_bytes`` (path order) are left out and the scan is marked partial. With
+    ``clamd_address`` the files are streamed to a running clamd (its own database, already
+    loaded) and ``database_dir``/``clamscan_path`` are not used."""
 
     database_dir: str
     clamscan_path: str = "clamscan"
     max_file_bytes: int = 64 * MiB
     max_total_bytes: int = 4096 * MiB
-    timeout_seconds: float = 1800.0
+    timeout_seconds: float = 1800.0  # the clamscan run; with clamd, each file
+    clamd_address: str | None = None  # unix socket or tcp://host:port: stream to clamd instead
 
 
 @dataclass(slots=True)

@@ -138,6 +138,7 @@ def malware_config(settings: MalwareSettings) -> MalwareConfig | None:
         max_file_bytes=int(settings.max_file_mb * MiB),
         max_total_bytes=int(settings.max_total_mb * MiB),
         timeout_seconds=settings.timeout_seconds,
+        clamd_address=settings.clamd_address,
     )
 
 

@@ -87,7 +87,10 @@ class MalwareSettings(BaseModel):
     database_dir: str = "/var/lib/clamav"  # freshclam's default DatabaseDirectory on Debian
     max_file_mb: float = Field(default=64, gt=0)  # larger files are not scanned (partial scan)
     max_total_mb: float = Field(default=4096, gt=0)  # files beyond it are not scanned (partial)
-    timeout_seconds: float = Field(default=1800, gt=0)
+    timeout_seconds: float = Field(default=1800, gt=0)  # the clamscan run; with clamd, per file
+    # A running clamd (unix socket path or tcp://host:port) to stream files to instead of
+    # starting clamscan: no database load per analysis. Its StreamMaxLength must be ≥ max_file_mb.
+    clamd_address: str | None = None
 
 
 class AnalyzerServiceSettings(BaseModel):
