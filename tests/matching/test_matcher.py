@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from drydock.analyzer.model import Distro, PackageType
+from drydock.analyzer.model import Distro, Location, PackageType
 from drydock.feeds.records import (
     AffectedPackage,
     Constraint,
@@ -195,6 +195,14 @@ def test_maven_name_from_purl(real_index: VulnerabilityIndex) -> None:
     jar = pkg("vertx-core", "4.5.1", T.JAVA_ARCHIVE, purl="pkg:maven/io.vertx/vertx-core@4.5.1")
     assert "GHSA-5667-3wch-7q7w" in _ids(real_index, None, jar)
     assert "GHSA-5667-3wch-7q7w" not in _ids(real_index, None, pkg("vertx-core", "4.5.1", T.JAVA_ARCHIVE))
+
+
+def test_nested_archive_is_reported_by_its_access_path(real_index: VulnerabilityIndex) -> None:
+    jar = pkg("vertx-core", "4.5.1", T.JAVA_ARCHIVE, purl="pkg:maven/io.vertx/vertx-core@4.5.1")
+    jar.locations = [Location("/srv/app.war", access_path="/srv/app.war:WEB-INF/lib/vertx-core-4.5.1.jar")]
+    matches = match_packages(real_index, None, [jar]).matches
+    [match] = [m for m in matches if m.vulnerability_id == "GHSA-5667-3wch-7q7w"]
+    assert match.package.locations == ("/srv/app.war:WEB-INF/lib/vertx-core-4.5.1.jar",)
 
 
 def test_python_name_normalisation(real_index: VulnerabilityIndex) -> None:

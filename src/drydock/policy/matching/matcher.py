@@ -270,7 +270,8 @@ class _Run:
         """(modularity label, arch, match view) of a package, built once per package."""
         if self._facts_for is not package or self._facts is None:
             self._facts_for = package
-            locations = tuple(loc.path for loc in package.locations)
+            # a jar nested in a war is reported by its access path, as Anchore shows it
+            locations = tuple(loc.access for loc in package.locations)
             view = MatchedPackage(package.name, package.version, str(package.type), locations, package.purl)
             self._facts = (meta(package, "ModularityLabel"), meta(package, "Arch", "Architecture"), view)
         return self._facts
