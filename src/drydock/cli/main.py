@@ -1,34 +1,67 @@
-"""The ``drydock`` command."""
+"""The ``drydock`` command.
+
+Subcommands live in their own modules and are imported only when invoked (or listed by
+``--help``): ``drydock sbom`` must not pay for SQLAlchemy, pydantic-settings and the feeds,
+queue and RBAC clients it never uses (≈ 0.5 s CPU of a small image's SBOM run).
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
-import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
+import typer.main
+from typer.core import TyperGroup
 
 from drydock import __version__
-from drydock.cli.rbac import roles_app
-from drydock.cli.sbom import register as register_sbom
-from drydock.cli.scan import register as register_scan
-from drydock.core.config import ConfigError, Settings
-from drydock.feeds.cli import feeds_app
-from drydock.queue.cli import queue_app
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Drydock: container image security.")
+if TYPE_CHECKING:
+    from drydock.core.config import Settings
+
+# name -> (module, attribute): a Typer sub-app or a command function
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "roles": ("drydock.cli.rbac", "roles_app"),
+    "queue": ("drydock.queue.cli", "queue_app"),
+    "feeds": ("drydock.feeds.cli", "feeds_app"),
+    "sbom": ("drydock.cli.sbom", "sbom"),
+    "scan": ("drydock.cli.scan", "scan"),
+}
+
+
+def load_command(name: str) -> Any:
+    """Import one lazy subcommand and turn it into the click command typer would have built
+    (typed Any: typer ≥ 0.20 carries its own copy of click, older ones use click itself)."""
+    module, attribute = LAZY_COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        group = typer.main.get_group(target)
+        group.name = name
+        return group
+    single = typer.Typer(add_completion=False)
+    single.command(name)(target)
+    return typer.main.get_command(single)
+
+
+class LazyGroup(TyperGroup):
+    """A typer group whose ``LAZY_COMMANDS`` are imported on first use."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *LAZY_COMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in LAZY_COMMANDS:
+            return load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+app = typer.Typer(
+    cls=LazyGroup, no_args_is_help=True, add_completion=False, help="Drydock: container image security."
+)
 db_app = typer.Typer(no_args_is_help=True, help="Database schema migrations.")
 app.add_typer(db_app, name="db")
-app.add_typer(roles_app, name="roles")
-app.add_typer(queue_app, name="queue")
-app.add_typer(feeds_app, name="feeds")
-register_sbom(app)
-register_scan(app)
-err = Console(stderr=True)
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", help="YAML config file (also DRYDOCK_CONFIG).", exists=True)
@@ -37,12 +70,17 @@ ConfigOpt = Annotated[
 
 def load_settings(config: Path | None, **overrides: Any) -> Settings:
     """Settings from --config/env plus the flags given; a bad value exits with one clear line."""
+    from pydantic import ValidationError
+    from rich.console import Console
+
+    from drydock.core.config import ConfigError, Settings
+
     if config is not None:
         os.environ["DRYDOCK_CONFIG"] = str(config)
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except (ConfigError, ValidationError) as exc:
-        err.print(f"[red]configuration error:[/red] {exc}")
+        Console(stderr=True).print(f"[red]configuration error:[/red] {exc}")
         raise typer.Exit(2) from None
 
 
@@ -97,6 +135,9 @@ def db_status(
 
 
 def _print_status(statuses: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("schema", "current", "head", "state")
     for s in statuses:
         table.add_row(s.family, s.current or "-", s.head, "up to date" if s.up_to_date else "needs upgrade")
@@ -114,4 +155,4 @@ def main() -> None:  # pragma: no cover - console entry point alias
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

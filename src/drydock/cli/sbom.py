@@ -28,10 +28,14 @@ from rich.progress import (
 from drydock.analyzer.sbom import UnknownFormat, canonical_format, render
 
 if TYPE_CHECKING:
+    from drydock.analyzer.config import AnalyzerConfig
     from drydock.analyzer.model import ImageAnalysis
 
 SCOPES = ("squashed",)
 DEFAULT_FORMAT = "table"
+# formats whose document lists every file with its digests (syft JSON's "files"); the others
+# name packages only, so hashing every file of the image would be wasted work
+DIGEST_FORMATS = frozenset({"json"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +100,26 @@ def write_outputs(analysis: ImageAnalysis, targets: list[OutputTarget], stdout: 
             typer.echo(text, nl=not text.endswith("\n"))
 
 
+def analyzer_config(targets: list[OutputTarget]) -> AnalyzerConfig:
+    """An SBOM needs no secret search or retrieved files, and file digests only for a format
+    that prints them (syft likewise digests nothing it does not report). The platform's
+    analyzer worker keeps its own, full settings."""
+    from drydock.analyzer.config import AnalyzerConfig
+
+    digests = ("sha256",) if any(t.fmt in DIGEST_FORMATS for t in targets) else ()
+    return AnalyzerConfig(secret_regexes={}, content_regexes={}, retrieve_files=(), digest_algorithms=digests)
+
+
 def run_analysis(
-    source: str, platform: str, insecure: bool, progress: Callable[[str, int, int], None] | None
+    source: str,
+    platform: str,
+    insecure: bool,
+    progress: Callable[[str, int, int], None] | None,
+    config: AnalyzerConfig,
 ) -> ImageAnalysis:
     from drydock.analyzer.analyze import analyze
-    from drydock.analyzer.config import AnalyzerConfig
     from drydock.analyzer.sources import open_source
 
-    # an SBOM needs no secret search or retrieved files: skip that work
-    config = AnalyzerConfig(secret_regexes={}, content_regexes={}, retrieve_files=())
     image = open_source(source, insecure=insecure, platform=platform)
     try:
         return analyze(image, config, progress=progress)
@@ -154,7 +169,7 @@ def sbom(
     errors = Console(stderr=True)
     try:
         with stage_progress(errors) as progress:
-            analysis = run_analysis(source, platform, insecure, progress)
+            analysis = run_analysis(source, platform, insecure, progress, analyzer_config(targets))
         if errors.is_terminal and analysis.warnings:
             errors.print(f"[yellow]{len(analysis.warnings)} warning(s) during analysis[/yellow]")
         write_outputs(analysis, targets, Console())

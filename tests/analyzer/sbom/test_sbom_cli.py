@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +36,7 @@ def make_app() -> typer.Typer:
 def fake_analysis(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bool]]:
     calls: list[tuple[str, str, bool]] = []
 
-    def run(source: str, platform: str, insecure: bool, progress: object) -> ImageAnalysis:
+    def run(source: str, platform: str, insecure: bool, progress: object, config: object) -> ImageAnalysis:
         calls.append((source, platform, insecure))
         return realistic_analysis()
 
@@ -57,6 +60,39 @@ def test_parse_outputs(tmp_path: Path) -> None:
         parse_outputs([f"json={out}"], tmp_path / "b")
     with pytest.raises(UnknownFormat):
         parse_outputs(["xml"], None)
+
+
+PLATFORM_MODULES = ("sqlalchemy", "pydantic_settings", "drydock.feeds", "drydock.queue", "drydock.core.config")
+
+
+def test_the_sbom_command_loads_no_platform_module() -> None:
+    """``drydock sbom`` is a local tool: the database, settings and service clients that the
+    other subcommands need are imported only by those subcommands."""
+    probe = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from drydock.cli.main import app\n"
+        "result = CliRunner().invoke(app, ['sbom', '--help'])\n"
+        "assert result.exit_code == 0 and 'docker-archive' in result.output, result.output\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({PLATFORM_MODULES!r})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    listing = subprocess.run(
+        [sys.executable, "-m", "drydock", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    for command in ("serve", "db", "roles", "queue", "feeds", "sbom", "scan"):
+        assert f" {command} " in listing
+
+
+def test_files_are_digested_only_for_a_format_that_prints_them() -> None:
+    def digests(*formats: str) -> tuple[str, ...]:
+        config = sbom_cli.analyzer_config([OutputTarget(f, None) for f in formats])
+        assert (config.secret_regexes, config.retrieve_files) == ({}, ())
+        return config.digest_algorithms
+
+    assert digests("table") == digests("cyclonedx-json", "spdx-json") == ()
+    assert digests("spdx-json", "json") == ("sha256",)
 
 
 def test_document_on_stdout_and_others_in_files(fake_analysis: list, tmp_path: Path) -> None:
@@ -179,6 +215,8 @@ def test_real_run_on_a_docker_archive(archive_run: tuple[dict[str, Any], Path, A
     assert doc["source"]["metadata"]["imageID"] == image.config_digest
     assert doc["source"]["metadata"]["tags"] == ["docker.io/demo:1"]
     assert [a["name"] for a in doc["artifacts"]] == ["libpam-runtime"]
+    (readme,) = [f for f in doc["files"] if f["location"]["path"] == "/app/readme"]
+    assert readme["digests"] == [{"algorithm": "sha256", "value": hashlib.sha256(b"hello").hexdigest()}]
     messages = validate_full_spdx_document(json_parser.parse_from_file(str(spdx_path)))
     assert [m.validation_message for m in messages] == []
 
