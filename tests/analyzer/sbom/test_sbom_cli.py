@@ -62,7 +62,13 @@ def test_parse_outputs(tmp_path: Path) -> None:
         parse_outputs(["xml"], None)
 
 
-PLATFORM_MODULES = ("sqlalchemy", "pydantic_settings", "drydock.feeds", "drydock.queue", "drydock.core.config")
+PLATFORM_MODULES = (
+    "sqlalchemy",
+    "pydantic_settings",
+    "drydock.feeds",
+    "drydock.queue",
+    "drydock.core.config",
+)
 
 
 def test_the_sbom_command_loads_no_platform_module() -> None:
