@@ -121,6 +121,7 @@ def test_document_on_stdout_and_others_in_files(fake_analysis: list, tmp_path: P
     assert json.loads(result.stdout)["bomFormat"] == "CycloneDX"
     assert json.loads(spdx_path.read_text())["spdxVersion"] == "SPDX-2.3"
     assert result.stderr == ""
+    assert len(result.stdout.splitlines()) == 1  # compact JSON: no person reads a pipe
     assert fake_analysis == [("registry.example/app:1", "linux/arm64", True)]
 
 
@@ -129,6 +130,7 @@ def test_file_option_and_plain_table(fake_analysis: list, tmp_path: Path) -> Non
     result = CliRunner().invoke(make_app(), ["sbom", "dir:/x", "-o", "json", "--file", str(target)])
     assert result.exit_code == 0 and result.stdout == ""
     assert len(json.loads(target.read_text())["artifacts"]) == len(realistic_analysis().packages)
+    assert len(target.read_text().splitlines()) == 1
     result = CliRunner().invoke(make_app(), ["sbom", "dir:/x"])
     assert result.stdout.splitlines()[0].split() == ["NAME", "VERSION", "TYPE"]
 

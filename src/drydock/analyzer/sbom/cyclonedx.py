@@ -155,7 +155,7 @@ def build_bom(analysis: ImageAnalysis, options: RenderOptions) -> Bom:
     return bom
 
 
-def serialize(bom: Bom) -> str:
+def serialize(bom: Bom, indent: int | None = 2) -> str:
     """JSON text of a fully built Bom (every component already has its Dependency entry).
 
     cyclonedx-python-lib's ``Bom.validate()``, run by every outputter, calls
@@ -175,8 +175,8 @@ def serialize(bom: Bom) -> str:
     bom.register_dependency = register  # type: ignore[method-assign]
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*has no defined dependencies", category=UserWarning)
-        return make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6).output_as_string(indent=2)
+        return make_outputter(bom, OutputFormat.JSON, SchemaVersion.V1_6).output_as_string(indent=indent)
 
 
 def render_cyclonedx_json(analysis: ImageAnalysis, options: RenderOptions) -> str:
-    return serialize(build_bom(analysis, options))
+    return serialize(build_bom(analysis, options), options.indent)

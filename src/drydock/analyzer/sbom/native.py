@@ -147,4 +147,6 @@ def build_document(analysis: ImageAnalysis, options: RenderOptions) -> dict[str,
 
 
 def render_native_json(analysis: ImageAnalysis, options: RenderOptions) -> str:
-    return json.dumps(build_document(analysis, options), indent=2, ensure_ascii=False, default=str)
+    return json.dumps(
+        build_document(analysis, options), indent=options.indent, ensure_ascii=False, default=str
+    )
