@@ -49,8 +49,9 @@ def test_blob_digest_mismatch_raised_at_end_of_stream(kind):
         s.read()
 
 
-def test_diff_id_mismatch_is_detected():
-    blob = compress(DATA, "gzip")
+@pytest.mark.parametrize("kind", ["gzip", "none"])  # "none": one hash serves both checks
+def test_diff_id_mismatch_is_detected(kind):
+    blob = compress(DATA, kind)
     s = _stream(blob, expected_diff_id=digest_of(b"something else"))
     with pytest.raises(DigestMismatch, match="diff_id"):
         s.read()

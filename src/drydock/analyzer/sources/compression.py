@@ -164,7 +164,9 @@ class LayerStream(io.RawIOBase):
         head = _peek(raw, len(ZSTD_MAGIC))
         self.compression = detect_compression(head)
         self._hashing = _HashingReader(raw, head)
-        self._diff_hash = hashlib.sha256()
+        # an uncompressed blob is its own content: one hash serves both checks (hashing a
+        # 600 MiB layer twice cost ~1 s)
+        self._diff_hash = None if self.compression == "none" else hashlib.sha256()
         self._produced = 0
         self._verified = False
         self._decoder: BinaryIO = self._make_decoder()
@@ -193,7 +195,8 @@ class LayerStream(io.RawIOBase):
             return 0
         self._produced += len(data)
         self._check_limits()
-        self._diff_hash.update(data)
+        if self._diff_hash is not None:
+            self._diff_hash.update(data)
         buffer[: len(data)] = data
         return len(data)
 
@@ -218,7 +221,8 @@ class LayerStream(io.RawIOBase):
         if self.compression != "none" and self._hashing.count == 0:
             raise SourceError(f"layer {self.name}: empty compressed stream")
         check_digest(self.name, "blob", self._expected_digest, self._hashing.hash)
-        check_digest(self.name, "uncompressed content (diff_id)", self._expected_diff_id, self._diff_hash)
+        diff_hash = self._hashing.hash if self._diff_hash is None else self._diff_hash
+        check_digest(self.name, "uncompressed content (diff_id)", self._expected_diff_id, diff_hash)
 
     def _verify_if_at_end(self) -> None:
         """A caller that read exactly the content length never saw the end; one more byte tells
