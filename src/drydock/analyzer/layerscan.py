@@ -6,8 +6,9 @@ and it never looks at other layers. For each member it records the header (norma
 type, mode with setuid/setgid, owner, size, link target, mtime), notes whiteouts, and for
 regular files decides on the header alone whether the bytes are needed:
 
-* captured for catalogers (path matches a declared pattern), spilled to a generated file in
-  the scratch dir when larger than ``spill_bytes``;
+* captured for catalogers (path matches a declared pattern, or a matching symlink earlier
+  in the layer points at it), spilled to a generated file in the scratch dir when larger
+  than ``spill_bytes``;
 * handed to every ``FileScanner`` that ``wants`` it;
 * searched for secrets / content regexes (small text files only);
 * hashed (configured digest algorithms).
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -190,6 +192,9 @@ class _LayerScanner:
         self.recent: OrderedDict[str, bytes] = OrderedDict()
         self.recent_bytes = 0
         self.count = 0
+        # where this layer's wanted symlinks point (one hop, lexically): captured when they
+        # come later in the stream, which spares ``squash`` a second read of the layer
+        self.link_targets: set[str] = set()
 
     def warn(self, message: str) -> None:
         self.index.warnings.append(f"layer {self.index.digest}: {message}")
@@ -233,6 +238,8 @@ class _LayerScanner:
         link: str | None = None
         if ftype is FileType.SYMLINK:
             link = m.linkname
+            if self.plan.capture_wanted(path):
+                self.link_targets.add(posixpath.normpath(posixpath.join(path.rsplit("/", 1)[0] or "/", link)))
         elif ftype is FileType.HARDLINK:
             link = self._hardlink(path, m)
         size = 0 if ftype is not FileType.REGULAR else m.size
@@ -302,7 +309,7 @@ class _LayerScanner:
 
     def _regular(self, reader: TarReader, path: str, m: TarMember) -> None:
         plan = self.plan
-        capture = plan.capture_wanted(path)
+        capture = plan.capture_wanted(path) or path in self.link_targets
         if m.size > plan.max_file_bytes:
             if capture:
                 self.index.too_large.add(path)

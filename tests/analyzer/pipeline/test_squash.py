@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +15,7 @@ from drydock.analyzer.layerscan import ScanPlan, Spilled
 from drydock.analyzer.model import FileType
 from drydock.analyzer.pathmatch import GlobSet
 from drydock.analyzer.secrets import RegexSearcher
+from drydock.analyzer.sources.base import LayerRef
 from drydock.analyzer.squash import SquashResult, squash
 
 from .doubles import MagicScanner
@@ -166,6 +169,26 @@ def test_symlinked_capture_is_fetched_in_a_second_pass(tmp_path: Path) -> None:
     upper = layer(symlink("etc/os-release", "/usr/lib/os-release"))
     result = run([lower, upper], make_plan(tmp_path, ["/etc/os-release"]), workers=2)
     assert result.resolver.read_text("/etc/os-release") == "ID=alpine\n"
+
+
+@dataclass
+class CountingSource(MemorySource):
+    opened: int = 0
+
+    def open_layer(self, layer: LayerRef) -> Any:
+        self.opened += 1
+        return MemorySource.open_layer(self, layer)
+
+
+@pytest.mark.parametrize("order", ["link first", "target first"])
+def test_symlink_target_later_in_the_layer_is_captured_in_the_same_read(tmp_path: Path, order: str) -> None:
+    # /usr/bin/node is declared, its target is not: when the target follows the link in the
+    # stream it is kept on the way; when it came before, a second read fetches it
+    link, target = symlink("usr/bin/node", "nodejs"), file("usr/bin/nodejs", b"MAGIC node 20\n")
+    src = CountingSource([layer(link, target) if order == "link first" else layer(target, link)])
+    result = squash(src, src.info().layers, make_plan(tmp_path, ["**/node"]), workers=1)
+    assert result.resolver.read_bytes("/usr/bin/node") == b"MAGIC node 20\n"
+    assert src.opened == (1 if order == "link first" else 2)
 
 
 def test_directory_symlink_on_literal_pattern(tmp_path: Path) -> None:
