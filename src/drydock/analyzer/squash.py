@@ -255,8 +255,11 @@ def _pooled(
 def _scan_all(
     source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
 ) -> Iterator[LayerIndex]:
-    """Layer indexes in layer order; a pool only when there is parallel work for it."""
-    if workers <= 1 or not layers or (len(layers) == 1 and not plan.scanners):
+    """Layer indexes in layer order; a pool only when there are layers to read in parallel.
+    For a one-layer image, offloading its scanners does not pay for the pool: the scanners
+    take ~10 % of a layer's CPU (Debian base, 43 000 files) and starting the pool and shipping
+    file batches to it cost more than that (small image: 0.37 s in-process, 0.63 s pooled)."""
+    if workers <= 1 or len(layers) <= 1:
         return _inline(source, layers, plan, progress)
     return _pooled(source, layers, plan, workers, progress)
 
