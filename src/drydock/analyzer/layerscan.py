@@ -181,6 +181,7 @@ class _LayerScanner:
         index: LayerIndex,
         only: dict[str, list[FileEntry]] | None,
         offload: ScanOffload | None = None,
+        stop_after: int | None = None,
     ) -> None:
         self.plan = plan
         self.offload = offload
@@ -189,6 +190,9 @@ class _LayerScanner:
         self.hardlinks: dict[str, str] = {}  # link path -> target path (this layer)
         self.regular: dict[str, Record] = {}  # path -> record, to copy digests onto hard links
         self.deferred: dict[str, list[FileEntry]] = {}  # target -> link entries needing bytes
+        # a hard link names an earlier member, so the second pass ends at the last deferred link
+        self.last_deferred = 0
+        self.stop_after = stop_after
         self.recent: OrderedDict[str, bytes] = OrderedDict()
         self.recent_bytes = 0
         self.count = 0
@@ -199,15 +203,19 @@ class _LayerScanner:
     def warn(self, message: str) -> None:
         self.index.warnings.append(f"layer {self.index.digest}: {message}")
 
-    def run(self, reader: TarReader) -> None:
+    def run(self, reader: TarReader) -> bool:
+        """Walk the members; False when stopped before the end (second pass, nothing left)."""
         for member in reader:
             self.count += 1
             if self.count > self.plan.max_entries:
                 raise LayerError(f"more than {self.plan.max_entries} members (tar bomb guard)")
             if self.only is not None:
                 self._second_pass_member(reader, member)
+                if self.stop_after is not None and self.count >= self.stop_after:
+                    return False
             else:
                 self._member(reader, member)
+        return True
 
     def _member(self, reader: TarReader, m: TarMember) -> None:
         path, warning = normalize_member_name(m.name)
@@ -267,6 +275,7 @@ class _LayerScanner:
         data = self.recent.get(root)
         if data is None:
             self.deferred.setdefault(root, []).append(entry)
+            self.last_deferred = self.count
         else:
             self._link_content(entry, data)
         return root
@@ -436,8 +445,8 @@ def _hash_stream(reader: TarReader, algorithms: tuple[str, ...]) -> tuple[str, .
 def _read_layer(source: ImageSource, layer: LayerRef, scanner: _LayerScanner) -> None:
     with source.open_layer(layer) as stream:
         reader = TarReader(stream)
-        scanner.run(reader)
-        reader.drain()
+        if scanner.run(reader):  # a pass that stopped early leaves the stream unverified, as
+            reader.drain()  # the first pass has verified it already
     scanner.collect_offloaded()
 
 
@@ -453,7 +462,8 @@ def scan_layer(
     try:
         _read_layer(source, layer, first)
         if first.deferred:
-            _read_layer(source, layer, _LayerScanner(plan, index, first.deferred, offload))
+            second = _LayerScanner(plan, index, first.deferred, offload, first.last_deferred)
+            _read_layer(source, layer, second)
     except TarFormatError as exc:
         raise LayerError(f"layer {layer.digest}: {exc}") from None
     _copy_link_digests(index, first)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from drydock.analyzer import layerscan
 from drydock.analyzer.config import DEFAULT_SECRET_REGEXES
 from drydock.analyzer.filetree import FileTooLarge
 from drydock.analyzer.layerscan import ScanPlan, Spilled
@@ -171,13 +173,30 @@ def test_symlinked_capture_is_fetched_in_a_second_pass(tmp_path: Path) -> None:
     assert result.resolver.read_text("/etc/os-release") == "ID=alpine\n"
 
 
+class CountingStream(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.consumed = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.consumed += len(data)
+        return data
+
+
 @dataclass
 class CountingSource(MemorySource):
-    opened: int = 0
+    """Counts layer opens and the bytes each read consumed."""
+
+    streams: list[CountingStream] = field(default_factory=list)
+
+    @property
+    def opened(self) -> int:
+        return len(self.streams)
 
     def open_layer(self, layer: LayerRef) -> Any:
-        self.opened += 1
-        return MemorySource.open_layer(self, layer)
+        self.streams.append(CountingStream(MemorySource.open_layer(self, layer).read()))
+        return self.streams[-1]
 
 
 @pytest.mark.parametrize("order", ["link first", "target first"])
@@ -239,6 +258,25 @@ def test_hardlinks_share_content_and_digest(tmp_path: Path) -> None:
     assert found == {"/usr/bin/perl", "/usr/bin/perl5.36.0"}
     # target was not kept in the first pass: read again in a second, targeted pass
     assert result.resolver.read_bytes("/etc/copy-of-unrelated") == b"u" * 100
+
+
+def test_second_pass_for_hard_links_ends_at_the_last_link(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(layerscan, "RECENT_BYTES", 0)  # nothing kept: the link needs a second read
+    pad = 4 << 20
+    src = CountingSource(
+        [
+            layer(
+                file("usr/bin/perl", b"MAGIC perl 5.36\n", mode=0o755),
+                hardlink("usr/bin/perl5.36.0", "usr/bin/perl"),
+                file("opt/pad", b"x" * pad),
+            )
+        ]
+    )
+    result = squash(src, src.info().layers, make_plan(tmp_path, []), workers=1)
+    found = {p.locations[0].path for r in result.scan_results for p in r.packages}
+    assert found == {"/usr/bin/perl", "/usr/bin/perl5.36.0"}
+    first, second = src.streams
+    assert first.consumed > pad and second.consumed < pad // 2
 
 
 def test_scanner_error_is_a_warning_for_that_file(tmp_path: Path) -> None:
