@@ -1,9 +1,11 @@
+import hashlib
 import io
 
 import pytest
 
 from drydock.analyzer.sources import DigestMismatch, SourceError
 from drydock.analyzer.sources.compression import (
+    BackgroundSha256,
     DecompressionLimits,
     detect_compression,
     open_layer_stream,
@@ -147,3 +149,14 @@ def test_default_ratio_accepts_a_layer_of_zeros_but_stops_a_zstd_bomb():
     with pytest.raises(SourceError, match="expansion ratio exceeds 1500:1"):
         while s.read(1 << 20):
             pass
+
+
+def test_background_sha256_hashes_chunks_in_order():
+    chunks = [bytes([i]) * (3000 + i) for i in range(20)]  # more than MAX_QUEUED in flight
+    background = BackgroundSha256()
+    for chunk in chunks:
+        background.update(chunk)
+    assert background.hexdigest() == hashlib.sha256(b"".join(chunks)).hexdigest()
+    background.close()
+    with pytest.raises(RuntimeError):  # the helper thread is gone
+        background.update(b"late")
