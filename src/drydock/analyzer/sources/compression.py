@@ -5,12 +5,13 @@ Guarantees of ``open_layer_stream`` (used by every image source for ``open_layer
 * The compression is detected from the first bytes (gzip ``1f 8b``, zstd ``28 b5 2f fd``,
   otherwise uncompressed), never from the media type alone, so mislabelled layers still read.
 * Nothing is buffered beyond one read: memory stays bounded whatever the layer size.
-* The bytes read from the blob are hashed as they stream (by a helper thread, on another core); when the decompressed stream
-  reaches its end, any trailing compressed bytes (gzip padding) are drained and the hash is
-  compared with the blob digest; the uncompressed bytes are likewise compared with the
-  layer's ``diff_id`` when one is known. Either mismatch raises ``DigestMismatch`` from the
-  ``read`` that hit the end (or from ``close`` if the caller stopped exactly at the end).
-  A stream closed before its end is *not* verified: nothing was trusted beyond what was read.
+* The bytes read from the blob are hashed as they stream (by a helper thread, on another
+  core); when the decompressed stream reaches its end, any trailing compressed bytes (gzip
+  padding) are drained and the hash is compared with the blob digest; the uncompressed
+  bytes are likewise compared with the layer's ``diff_id`` when one is known. Either
+  mismatch raises ``DigestMismatch`` from the ``read`` that hit the end (or from ``close``
+  if the caller stopped exactly at the end). A stream closed before its end is *not*
+  verified: nothing was trusted beyond what was read.
 * ``DecompressionLimits`` bounds the uncompressed size and the expansion ratio of each layer;
   exceeding either raises ``SourceError`` naming the layer and the limit, before the excess
   is handed to the caller.
