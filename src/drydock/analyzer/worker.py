@@ -125,6 +125,7 @@ def _analysis_config(runtime: Runtime, tag: ImageTag) -> AnalyzerConfig:
         scratch_dir=settings.scratch_dir,
         dockerfile=dockerfile,
         malware=malware_config(settings.malware),
+        digest_algorithms=tuple(settings.file_digest_algorithms),
     )
 
 

@@ -10,6 +10,7 @@ Secrets are ``SecretStr`` so they never show in reprs, logs or ``drydock config`
 
 from __future__ import annotations
 
+import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -100,6 +101,23 @@ class AnalyzerServiceSettings(BaseModel):
     layer_workers: int | None = None  # layer-reading processes per analysis (None: CPU count)
     scratch_dir: str | None = None
     malware: MalwareSettings = Field(default_factory=MalwareSettings)
+    # File digests the platform computes: sha256 for the files content and gate, md5 (dpkg,
+    # older rpmdbs) and sha1 (apk) so packages:verify can compare with the package databases.
+    file_digest_algorithms: list[str] = Field(default_factory=lambda: ["sha256", "md5", "sha1"])
+
+    @field_validator("file_digest_algorithms")
+    @classmethod
+    def _known_digests(cls, v: list[str]) -> list[str]:
+        unknown = sorted(set(v) - hashlib.algorithms_available)
+        if unknown:
+            raise ValueError(f"unknown digest algorithm(s) {unknown}")
+        return v
+
+
+class PolicySettings(BaseModel):
+    # How often the policy_eval watcher re-checks active policy_eval subscriptions (the
+    # reference's cycle); a tag is only re-evaluated when its inputs changed or daily.
+    policy_eval_seconds: float = Field(default=300.0, gt=0)
 
 
 class ServiceTimers(BaseModel):
@@ -153,6 +171,7 @@ class Settings(BaseSettings):
     analyzer: AnalyzerServiceSettings = Field(default_factory=AnalyzerServiceSettings)
     timers: ServiceTimers = Field(default_factory=ServiceTimers)
     feeds: FeedSettings = Field(default_factory=FeedSettings)
+    policy: PolicySettings = Field(default_factory=PolicySettings)
     shutdown_grace_seconds: float = 30.0
 
     @classmethod

@@ -2,7 +2,8 @@
 when the outcome could have changed — the tag moved to another image, the feed data moved to
 a new generation, or the account activated (or edited) another bundle; and at least daily,
 since some triggers depend on time alone (stale feed data, days since a fix) — and record
-``user.checks.tag.policy_evaluation.update`` when the final action changes."""
+``user.checks.tag.policy_evaluation.update`` when the final action changes. The cycle is
+``policy.policy_eval_seconds`` (300, as the reference)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ from drydock.policy.evaluate import split_tag
 from drydock.runtime.context import Runtime
 
 log = logging.getLogger(__name__)
-INTERVAL_SECONDS = 300.0  # the reference's policy_eval cycle
 MAX_AGE = timedelta(hours=24)
 
 

@@ -159,7 +159,11 @@ def _policy_tasks() -> list[PeriodicTask]:
     from drydock.policy.vulnerabilities import rematch
 
     return [
-        PeriodicTask("policy_eval", lambda rt: watcher.INTERVAL_SECONDS, singleton("policy_eval", watcher.policy_eval)),
+        PeriodicTask(
+            "policy_eval",
+            lambda rt: rt.settings.policy.policy_eval_seconds,
+            singleton("policy_eval", watcher.policy_eval),
+        ),
         PeriodicTask(
             "policy_account_cleanup",
             lambda rt: rt.settings.timers.account_cleanup_seconds,
@@ -186,7 +190,10 @@ SERVICES: dict[str, ServiceSpec] = {
             description="Image catalog, archive and watchers",
         ),
         ServiceSpec(
-            "policy", routers=_policy_routers, tasks=_policy_tasks, description="Policy engine and vulnerability matching"
+            "policy",
+            routers=_policy_routers,
+            tasks=_policy_tasks,
+            description="Policy engine and vulnerability matching",
         ),
         ServiceSpec("queue", routers=_queue_routers, description="SimpleQueue on the database"),
         ServiceSpec("feeds", routers=_feeds_routers, tasks=_feeds_tasks, description="Feed service"),

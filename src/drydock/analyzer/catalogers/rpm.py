@@ -3,7 +3,9 @@ loose ``.rpm`` files.
 
 The databases are decoded by ``drydock.analyzer.rpmdb`` (pure Python, no librpm). As in syft,
 a package's metadata file list keeps only files present in the scanned tree, while
-``Package.files`` keeps every path the header claims, for the orchestrator's ownership filter.
+``Package.files`` keeps every path the header claims that is present or that rpm laid down
+(not %ghost, not skipped by nodocs): the orchestrator's ownership filter needs the first, and
+``packages:verify`` reports the rest missing.
 """
 
 from __future__ import annotations
@@ -185,7 +187,7 @@ class RpmDBCataloger:
                     warn("ignoring a header without a package name")
                     continue
                 meta = rpm_metadata(info, exists)
-                files = [f.path for f in info.files]
+                files = [f.path for f in info.files if f.expected_on_disk or exists(f.path)]
                 result.packages.append(_package(meta, info.License, path, self.name, "RpmDBEntry", distro, files))
         except HeaderError as exc:
             warn(f"unable to read rpm database: {exc}")

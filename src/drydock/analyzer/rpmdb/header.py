@@ -23,7 +23,7 @@ _INT_FORMATS = {CHAR: ("B", 1), INT8: ("B", 1), INT16: ("H", 2), INT32: ("I", 4)
 TAG_PGP, TAG_SIGMD5, TAG_RSAHEADER = 259, 261, 268
 TAG_NAME, TAG_VERSION, TAG_RELEASE, TAG_EPOCH, TAG_SUMMARY = 1000, 1001, 1002, 1003, 1004
 TAG_INSTALLTIME, TAG_SIZE, TAG_VENDOR, TAG_LICENSE, TAG_ARCH = 1008, 1009, 1011, 1014, 1022
-TAG_OLDFILENAMES, TAG_FILESIZES, TAG_FILEMODES, TAG_FILEDIGESTS = 1027, 1028, 1030, 1035
+TAG_OLDFILENAMES, TAG_FILESIZES, TAG_FILESTATES, TAG_FILEMODES, TAG_FILEDIGESTS = 1027, 1028, 1029, 1030, 1035
 TAG_FILEFLAGS, TAG_FILEUSERNAME, TAG_FILEGROUPNAME = 1037, 1039, 1040
 TAG_SOURCERPM, TAG_PROVIDENAME, TAG_REQUIRENAME = 1044, 1047, 1049
 TAG_DIRINDEXES, TAG_BASENAMES, TAG_DIRNAMES = 1116, 1117, 1118
@@ -36,6 +36,9 @@ DIGEST_ALGORITHMS = {
     1: "md5", 2: "sha1", 3: "ripemd160", 5: "md2", 6: "tiger192", 7: "haval-5-160",
     8: "sha256", 9: "sha384", 10: "sha512", 11: "sha224",
 }
+
+FILE_STATE_NORMAL = 0
+FILE_FLAG_GHOST = 1 << 6
 
 # rpm's fflags query format: letter per flag, in rpm's order
 _FILE_FLAG_LETTERS = ((1 << 1, "d"), (1 << 0, "c"), (1 << 5, "s"), (1 << 3, "m"),
@@ -115,6 +118,13 @@ class RpmFile:
     username: str
     groupname: str
     flags: int
+    state: int = 0  # RPMFILE_STATE_*; 0 (normal) also when the header has no states (.rpm files)
+
+    @property
+    def expected_on_disk(self) -> bool:
+        """rpm laid the file down: not %ghost, not skipped (nodocs, excluded languages:
+        state notinstalled), not netshared or of the wrong colour."""
+        return self.state == FILE_STATE_NORMAL and not self.flags & FILE_FLAG_GHOST
 
 
 @dataclass(slots=True)
@@ -186,8 +196,8 @@ def _files(tags: dict[int, Any]) -> list[RpmFile]:
     sizes = _list(tags, TAG_LONGFILESIZES) or _list(tags, TAG_FILESIZES)
     sizes = sizes if len(sizes) == n else [0] * n
     return [
-        RpmFile(path, mode, size, digest, user, group, flags)
-        for path, mode, size, digest, user, group, flags in zip(
+        RpmFile(path, mode, size, digest, user, group, flags, state)
+        for path, mode, size, digest, user, group, flags, state in zip(
             paths,
             column(TAG_FILEMODES, 0),
             sizes,
@@ -195,6 +205,7 @@ def _files(tags: dict[int, Any]) -> list[RpmFile]:
             column(TAG_FILEUSERNAME, ""),
             column(TAG_FILEGROUPNAME, ""),
             column(TAG_FILEFLAGS, 0),
+            column(TAG_FILESTATES, FILE_STATE_NORMAL),
         )
     ]
 

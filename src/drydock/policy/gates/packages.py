@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator
 from typing import Any
 
-from drydock.analyzer.model import FileType, Package
 from drydock.policy.context import ImageContext
 from drydock.policy.gates.base import Fired, Gate, Param, Trigger, csv_param, enum_param
 from drydock.policy.gates.checks import version_at_least
+from drydock.policy.gates.pkgverify import MISSING, TreeLookup, file_status, owned_files
 
 NAME = Param("name", "Name of package that must be found installed in image.", "libssl", required=True)
 
@@ -44,21 +42,6 @@ class RequiredPackageTrigger(Trigger):
             yield Fired(f"Required package {name}-{version} not present in image")
 
 
-def _hex(algorithm: str, value: str) -> tuple[str, str]:
-    """apk writes ``Q1`` + base64 SHA-1; everything else is already hex."""
-    if value.startswith("Q1"):
-        try:
-            return "sha1", base64.b64decode(value[2:]).hex()
-        except (binascii.Error, ValueError):
-            return algorithm, value
-    return algorithm.lower(), value.lower()
-
-
-def _package_files(pkg: Package) -> list[dict[str, Any]]:
-    files = pkg.metadata.get("Files") or pkg.metadata.get("files") or []
-    return [f for f in files if isinstance(f, dict) and isinstance(f.get("Path") or f.get("path"), str)]
-
-
 class VerifyTrigger(Trigger):
     name = "verify"
     description = 'Check package integrity against package db in the image. Triggers for changes or removal or content in all or the selected "dirs" parameter if provided, and can filter type of check with the "check_only" parameter.'
@@ -74,36 +57,25 @@ class VerifyTrigger(Trigger):
 
     def evaluate(self, ctx: ImageContext, p: dict[str, Any]) -> Iterator[Fired]:
         only_pkgs, dirs, check = p.get("only_packages"), p.get("only_directories"), p.get("check")
+        tree, unavailable = TreeLookup(ctx.files_by_path), set[str]()
         for pkg in ctx.analysis.packages:
             if not pkg.type.is_os or (only_pkgs and pkg.name not in only_pkgs):
                 continue
-            for record in _package_files(pkg):
-                path = str(record.get("Path") or record.get("path"))
+            for owned in owned_files(pkg):
+                path = owned.path
                 if dirs and not any(path == d or path.startswith(d.rstrip("/") + "/") for d in dirs):
                     continue
-                status = self._status(ctx, record, path)
+                status = file_status(owned, tree, unavailable)
                 if status and check in (None, status):
                     yield Fired(
                         f"VERIFY check against package db for package '{pkg.name}' failed on entry '{path}' with status: '{status}'"
                     )
-
-    @staticmethod
-    def _status(ctx: ImageContext, record: dict[str, Any], path: str) -> str | None:
-        entry = ctx.files_by_path.get(path)
-        if entry is None:
-            return "missing"
-        digest = record.get("Digest") or record.get("digest")
-        # Config files are meant to be edited, so a changed digest there is no integrity finding.
-        if entry.type is not FileType.REGULAR or not isinstance(digest, dict) or record.get("IsConfigFile"):
-            return None
-        algorithm, value = _hex(
-            str(digest.get("Algorithm") or digest.get("algorithm") or ""),
-            str(digest.get("Value") or digest.get("value") or ""),
-        )
-        actual = entry.digests.get(algorithm)
-        if actual is None or not value:
-            return None  # the analyzer did not compute this algorithm: nothing to compare
-        return "changed" if actual.lower() != value else None
+        if unavailable and check != MISSING:
+            names = ", ".join(sorted(unavailable))
+            ctx.problem(
+                f"packages/verify: the image analysis has no {names} file digests, so changed package "
+                "files cannot be detected (the analyzer's file_digest_algorithms setting)"
+            )
 
 
 class BlacklistTrigger(Trigger):
