@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from drydock import __version__
 from drydock.api.errors import install_error_handlers
+from drydock.api.jsonbody import JsonBodies
 from drydock.api.middleware import API_PREFIX, RequestMiddleware
 from drydock.runtime.context import Runtime
 from drydock.runtime.views import API_VERSION
@@ -48,5 +49,6 @@ def create_app(runtime: Runtime, routers: list[APIRouter], lifespan: Lifespan | 
 
     app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
+    app.add_middleware(JsonBodies, api=app)
     app.add_middleware(RequestMiddleware)
     return app

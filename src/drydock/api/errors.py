@@ -3,7 +3,9 @@ including validation failures, unknown routes and bugs (which never show a trace
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -34,6 +36,27 @@ def _describe(errors: list[dict]) -> str:
     return "; ".join(parts)
 
 
+def _json_syntax_error(exc: RequestValidationError) -> JSONResponse | None:
+    """A body that does not parse: say so, and where (FastAPI only reports "JSON decode error"
+    with the offset)."""
+    invalid = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+    if invalid is None:
+        return None
+    where: dict[str, Any] = {"position": invalid["loc"][-1]}
+    reason = str((invalid.get("ctx") or {}).get("error") or "JSON decode error")
+    try:
+        json.loads(exc.body)
+    except json.JSONDecodeError as err:
+        reason = err.msg
+        where = {"position": err.pos, "line": err.lineno, "column": err.colno}
+    except (TypeError, ValueError):
+        pass  # no document kept: the offset FastAPI reported is all there is
+    at = ", ".join(f"{k} {v}" for k, v in where.items())
+    return error_response(
+        400, f"Request body is not valid JSON: {reason} ({at})", {"json_error": {"reason": reason, **where}}
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DrydockError)
     async def _drydock(request: Request, exc: DrydockError) -> JSONResponse:
@@ -42,6 +65,9 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        syntax = _json_syntax_error(exc)
+        if syntax is not None:
+            return syntax
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
         return error_response(400, f"Invalid request: {_describe(errors)}", {"validation_errors": errors})
 
