@@ -547,7 +547,11 @@ def test_max_days_since_fix_day_boundary_and_unknown_date() -> None:
     fixed = ("1.1",)
     ctx = vctx(
         vuln("CVE-AT", fix_versions=fixed, fix_observed_at=NOW - timedelta(days=30)),
-        vuln("CVE-JUST-UNDER", fix_versions=fixed, fix_observed_at=NOW - timedelta(days=30) + timedelta(seconds=1)),
+        vuln(
+            "CVE-JUST-UNDER",
+            fix_versions=fixed,
+            fix_observed_at=NOW - timedelta(days=30) + timedelta(seconds=1),
+        ),
         vuln("CVE-UNKNOWN", fix_versions=fixed, fix_observed_at=None),
         vuln("CVE-NOFIX"),
     )

@@ -64,7 +64,11 @@ def parse_report_outputs(outputs: list[str]) -> list[ReportTarget]:
 
 
 def analyze_source(
-    source: str, platform: str, insecure: bool, malware_db: Path | None = None
+    source: str,
+    platform: str,
+    insecure: bool,
+    malware_db: Path | None = None,
+    digest_algorithms: tuple[str, ...] = ("sha256",),
 ) -> ImageAnalysis:
     """Full analysis (secret search and retrieved files included: policy gates read them);
     with ``malware_db``, a ClamAV scan with that signature database too."""
@@ -75,7 +79,7 @@ def analyze_source(
     malware = MalwareConfig(database_dir=str(malware_db)) if malware_db is not None else None
     image = open_source(source, insecure=insecure, platform=platform)
     try:
-        return analyze(image, AnalyzerConfig(malware=malware))
+        return analyze(image, AnalyzerConfig(malware=malware, digest_algorithms=digest_algorithms))
     finally:
         image.close()
 
@@ -262,6 +266,7 @@ def scan(
     from drydock.analyzer.analyze import AnalysisError
     from drydock.analyzer.sources import SourceError
     from drydock.core.config import Settings
+    from drydock.policy.gates.pkgverify import DATABASE_DIGESTS, bundle_verifies_packages
     from drydock.policy.validation import BundleInvalid
     from drydock.policy.vulnerabilities import scan_report
 
@@ -271,7 +276,8 @@ def scan(
         targets = parse_report_outputs(output or (["table"] if policy is None else []))
         scan_report.fails([], fail_on)  # rejects an unknown severity before the slow analysis
         doc = json.loads(policy.read_text()) if policy is not None else None
-        analysis = analyze_source(source, platform, insecure, malware_db)
+        digests = DATABASE_DIGESTS if isinstance(doc, dict) and bundle_verifies_packages(doc) else ("sha256",)
+        analysis = analyze_source(source, platform, insecure, malware_db, digests)
         url = database_url or Settings().database_url or ""
         found = local_scan(url, analysis)
         missing = no_data_message(url, found) if wants_report else None

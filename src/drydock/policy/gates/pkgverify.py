@@ -20,6 +20,8 @@ from drydock.analyzer.filetree import FileResolver
 from drydock.analyzer.model import FileEntry, FileType, Package, PackageType
 
 CHANGED, MISSING = "changed", "missing"
+# the file digests the package databases use, on top of the sha256 everything else reads
+DATABASE_DIGESTS = ("sha256", "md5", "sha1")
 # apk-tools' built-in protected_paths ("+etc", "@etc/init.d", "!etc/apk"): files apk treats as
 # the administrator's (it writes .apk-new instead of overwriting them), like dpkg conffiles.
 _APK_PROTECTED = "/etc/"
@@ -81,6 +83,18 @@ def owned_files(pkg: Package) -> Iterator[OwnedFile]:
             if path not in seen:
                 seen.add(path)
                 yield OwnedFile(path)
+
+
+def bundle_verifies_packages(doc: Mapping[str, object]) -> bool:
+    """Whether a bundle document has a ``packages:verify`` rule, i.e. an analysis for it
+    needs ``DATABASE_DIGESTS`` (``drydock scan`` pays for md5/SHA-1 only then)."""
+    policies = doc.get("policies")
+    return isinstance(policies, list) and any(
+        isinstance(r, Mapping) and r.get("gate") == "packages" and r.get("trigger") == "verify"
+        for p in policies
+        if isinstance(p, Mapping) and isinstance(p.get("rules"), list)
+        for r in p["rules"]
+    )
 
 
 class TreeLookup(FileResolver):
