@@ -31,12 +31,15 @@ DEB_FILES = {
     "usr/bin/demo-helper": b"#!/bin/sh\necho helper\n",
     "bin/demo-legacy": b"legacy\n",  # lands in /usr/bin through the merged-/usr symlink
     "etc/demo.conf": b"setting=1\n",
+    "usr/share/doc/demo-tool/README": b"read me\n",
+    "usr/share/doc/demo-tool/copyright": b"MIT\n",
 }
 
 
-def dpkg_root(tmp_path: Path) -> Path:
+def dpkg_root(tmp_path: Path, dpkg_cfg: str = "") -> Path:
     """A root filesystem with demo-tool installed by ``dpkg --root``: status, md5sums,
-    conffiles and list are dpkg's own output."""
+    conffiles and list are dpkg's own output. ``dpkg_cfg`` (path-exclude/-include lines, as
+    slim images have in /etc/dpkg/dpkg.cfg.d/) is written there and given to dpkg."""
     if shutil.which("dpkg") is None or shutil.which("dpkg-deb") is None:
         pytest.skip("dpkg is not installed")
     pkg, root = tmp_path / "pkg", tmp_path / "root"
@@ -49,13 +52,16 @@ def dpkg_root(tmp_path: Path) -> Path:
         "Maintainer: Drydock <dev@example.com>\nDescription: verify fixture\n"
     )
     (pkg / "DEBIAN" / "conffiles").write_text("/etc/demo.conf\n")
+    md5sums = [f"{hashlib.md5(data).hexdigest()}  {rel}" for rel, data in DEB_FILES.items()]
+    (pkg / "DEBIAN" / "md5sums").write_text("\n".join(md5sums) + "\n")  # as debhelper ships it
     admin = root / "var" / "lib" / "dpkg"
     for sub in ("info", "updates"):
         (admin / sub).mkdir(parents=True)
     (admin / "status").write_text("")
     (root / "usr" / "bin").mkdir(parents=True)
     (root / "bin").symlink_to("usr/bin")
-    (root / "etc").mkdir()
+    (root / "etc" / "dpkg" / "dpkg.cfg.d").mkdir(parents=True)
+    (root / "etc" / "dpkg" / "dpkg.cfg.d" / "docker").write_text(dpkg_cfg)
     (root / "etc" / "os-release").write_text('ID=debian\nVERSION_ID="12"\n')
     subprocess.run(
         ["dpkg-deb", "--root-owner-group", "-b", str(pkg), str(tmp_path / "demo.deb")],
@@ -69,6 +75,7 @@ def dpkg_root(tmp_path: Path) -> Path:
             "--force-not-root",
             "--force-script-chrootless",
             "--log=/dev/null",
+            *(f"--{line.strip()}" for line in dpkg_cfg.splitlines() if line.strip()),
             "-i",
             str(tmp_path / "demo.deb"),
         ],

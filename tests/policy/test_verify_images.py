@@ -63,6 +63,19 @@ def test_dpkg_changed_and_missing(tmp_path: Path) -> None:
     assert len(fire("packages", "verify", ctx, only_packages="demo-tool", only_directories="/usr/bin/")) == 2
 
 
+def test_dpkg_path_excluded_files_are_not_missing(tmp_path: Path) -> None:
+    """Slim images keep docs off disk with dpkg's path-exclude; md5sums still lists them."""
+    slim = "path-exclude=/usr/share/doc/*\npath-include=/usr/share/doc/*/copyright\n"
+    root = dpkg_root(tmp_path, dpkg_cfg=slim)
+    assert "usr/share/doc/demo-tool/README" in (root / "var/lib/dpkg/info/demo-tool.md5sums").read_text()
+    assert not (root / "usr/share/doc/demo-tool/README").exists()
+    assert not fire("packages", "verify", analyzed(tmp_path / "a", [root]))
+    later: LayerSpec = {"usr/share/doc/demo-tool/.wh.copyright": b""}  # included, so verified
+    assert fire("packages", "verify", analyzed(tmp_path / "b", [root, later])) == messages(
+        "demo-tool", ("/usr/share/doc/demo-tool/copyright", "missing")
+    )
+
+
 def test_sbom_digests_report_a_problem_not_a_pass(tmp_path: Path) -> None:
     """Analyzed with sha256 only (``drydock sbom``'s default), a dpkg file change cannot be
     seen: the evaluation says so instead of passing silently."""

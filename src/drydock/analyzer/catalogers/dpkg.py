@@ -11,6 +11,7 @@ and ``parse_copyright_licenses`` are pure; ``DpkgDBCataloger`` does the lookups.
 
 from __future__ import annotations
 
+import fnmatch
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ MAINTAINER_SCRIPTS = (".preinst", ".postinst", ".prerm", ".postrm")
 # dpkg states in which nothing of the package is on disk any more (config-files leaves only
 # conffiles behind; syft ignores such entries too).
 GONE_STATES = frozenset({"not-installed", "config-files"})
+# dpkg reads dpkg.cfg.d/* (alphabetically), then dpkg.cfg; their path-exclude options (slim
+# and minimized images drop docs, man pages, locales) keep files off disk that the package's
+# md5sums still list
+DPKG_CONFIG = ("/etc/dpkg/dpkg.cfg.d/*", "/etc/dpkg/dpkg.cfg")
 
 _SOURCE_RE = re.compile(r"(?P<name>\S+)( \((?P<version>.*)\))?")
 _SIZE_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]*)?)\s*([a-zA-Z]*)\s*$")
@@ -97,6 +102,28 @@ def parse_conffiles(text: str) -> list[dict[str, Any]]:
         if parts:
             out.append(_file_record(parts[0], parts[1] if len(parts) > 1 else None, config=True))
     return out
+
+
+def parse_path_filters(texts: list[str]) -> list[tuple[bool, str]]:
+    """dpkg's ``path-exclude``/``path-include`` options (``key=value`` or ``key value``), in
+    the order dpkg reads them; True means exclude."""
+    rules = []
+    for text in texts:
+        for line in text.splitlines():
+            key, _, value = line.strip().replace("=", " ", 1).partition(" ")
+            if key in ("path-exclude", "path-include") and value.strip():
+                rules.append((key == "path-exclude", value.strip()))
+    return rules
+
+
+def path_excluded(path: str, rules: list[tuple[bool, str]]) -> bool:
+    """The last rule matching ``path`` decides (fnmatch without FNM_PATHNAME, as dpkg); no
+    match means installed."""
+    excluded = False
+    for exclude, pattern in rules:
+        if fnmatch.fnmatchcase(path, pattern):
+            excluded = exclude
+    return excluded
 
 
 def _paragraph_fields(lines: list[str], start: int) -> tuple[dict[str, str], int]:
@@ -290,6 +317,7 @@ class DpkgDBCataloger:
         "**/lib/dpkg/status.d/info/*.conffiles",
         "**/lib/opkg/info/*.list",
         f"{DOCS_PATH}/*/copyright",
+        *DPKG_CONFIG,
     )
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
@@ -337,7 +365,9 @@ class DpkgDBCataloger:
             path = side.find(info_dir, meta, script)
             if path is not None:
                 pkg.locations.append(supporting(path))
-        pkg.files = list(dict.fromkeys([*(f["Path"] for f in meta["Files"]), *owned]))
+        # what is on disk: md5sums, conffiles and list, less what dpkg's path-exclude kept off
+        claimed = dict.fromkeys([*(f["Path"] for f in meta["Files"]), *owned])
+        pkg.files = [p for p in claimed if not path_excluded(p, side.path_filters)]
         pkg.licenses = self._licenses(side, pkg, entry)
         return pkg
 
@@ -361,12 +391,21 @@ class DpkgDBCataloger:
         return [License(value=spdx, spdx_expression=spdx, type="concluded", locations=[Location(path=path)])]
 
 
+def _read(resolver: FileResolver, path: str) -> str:
+    try:
+        return resolver.read_text(path)
+    except (FileNotFoundError, FileTooLarge, OSError):
+        return ""
+
+
 class _SideFiles:
     """Existence index of the files around package databases, built in one pass over the tree
     so per-package lookups (ten or so candidates each) are set probes, not path resolutions."""
 
     def __init__(self, resolver: FileResolver) -> None:
         self.resolver = resolver
+        configs = [e.path for pattern in DPKG_CONFIG for e in resolver.glob(pattern) if e.type is FileType.REGULAR]
+        self.path_filters = parse_path_filters([_read(resolver, p) for p in configs])
         self.present = {
             e.path
             for e in resolver.entries()

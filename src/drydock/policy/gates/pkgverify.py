@@ -68,12 +68,14 @@ def owned_files(pkg: Package) -> Iterator[OwnedFile]:
 
     The rpm cataloger lists in ``metadata.Files`` only the files present in the tree (as
     syft); the ones rpm installed that are gone are in ``Package.files`` (without %ghost and
-    not-installed entries), so they are added here without a digest.
+    not-installed entries), so they are added here without a digest. dpkg's md5sums also list
+    files the image's ``path-exclude`` options kept off disk; ``Package.files`` leaves them out.
     """
     seen: set[str] = set()
+    installed = set(pkg.files) if pkg.type is PackageType.DEB else None
     for record in pkg.metadata.get("Files") or []:
         path = record.get("Path") if isinstance(record, Mapping) else None
-        if not isinstance(path, str) or path in seen:
+        if not isinstance(path, str) or path in seen or (installed is not None and path not in installed):
             continue
         seen.add(path)
         algorithm, digest = _digest(record)
