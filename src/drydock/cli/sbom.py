@@ -41,8 +41,9 @@ SCOPES = ("squashed",)
 GC_THRESHOLDS = (20_000, 10, 10)
 DEFAULT_FORMAT = "table"
 # formats whose document lists every file with its digests (syft JSON's "files"); the others
-# name packages only, so hashing every file of the image would be wasted work
-DIGEST_FORMATS = frozenset({"json"})
+# name packages only, so hashing every file of the image, or keeping the file list until the
+# document is rendered, would be wasted work
+FILE_FORMATS = frozenset({"json"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +117,7 @@ def analyzer_config(targets: list[OutputTarget]) -> AnalyzerConfig:
     analyzer worker keeps its own, full settings."""
     from drydock.analyzer.config import AnalyzerConfig
 
-    digests = ("sha256",) if any(t.fmt in DIGEST_FORMATS for t in targets) else ()
+    digests = ("sha256",) if any(t.fmt in FILE_FORMATS for t in targets) else ()
     return AnalyzerConfig(secret_regexes={}, content_regexes={}, retrieve_files=(), digest_algorithms=digests)
 
 
@@ -181,6 +182,8 @@ def sbom(
     try:
         with stage_progress(errors) as progress:
             analysis = run_analysis(source, platform, insecure, progress, analyzer_config(targets))
+        if not any(t.fmt in FILE_FORMATS for t in targets):
+            analysis.files.clear()  # ~80 000 entries on a large image: free them before rendering
         if errors.is_terminal and analysis.warnings:
             errors.print(f"[yellow]{len(analysis.warnings)} warning(s) during analysis[/yellow]")
         write_outputs(analysis, targets, Console())
