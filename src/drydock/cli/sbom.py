@@ -7,6 +7,7 @@ stderr (exit 1; usage errors exit 2, as click does).
 
 from __future__ import annotations
 
+import atexit
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -190,6 +191,10 @@ def sbom(
     except (AnalysisError, SourceError, OSError) as exc:
         typer.echo(f"error: {' '.join(str(exc).split()) or type(exc).__name__}", err=True)
         raise typer.Exit(1) from None
+    # A rendered CycloneDX document leaves ~500 000 objects in reference cycles
+    # (cyclonedx-python-lib's SortedSets); freezing them at exit skips the interpreter's final
+    # collection (0.3 s on a 2 000-package image): the operating system reclaims the memory.
+    atexit.register(gc.freeze)
 
 
 def register(app: typer.Typer) -> None:
