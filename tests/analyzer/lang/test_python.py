@@ -19,6 +19,7 @@ from drydock.analyzer.catalogers.python.installed import (
 )
 from drydock.analyzer.catalogers.python.project import PythonPackageCataloger
 from drydock.analyzer.catalogers.python.requirements import parse_requirement_line, parse_version
+from drydock.analyzer.catalogers.python.venv import parse_pyvenv_cfg
 from drydock.analyzer.filetree import DirectoryResolver
 from drydock.analyzer.model import CatalogResult
 
@@ -38,10 +39,7 @@ ECO = "python"
 INSTALLED = PythonInstalledCataloger()
 PROJECT = PythonPackageCataloger()
 NETWORK = "needs SearchRemoteLicenses (registry lookups); drydock catalogers never use the network"
-XFAIL = {
-    "pypi-remote-license-enrichment": NETWORK,
-    "pyvenv-cfg": "pyvenv.cfg only feeds syft's venv-to-system site-packages linking, which drydock does not model",
-}
+XFAIL = {"pypi-remote-license-enrichment": NETWORK}
 
 
 def _absolute_site_root(expected: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -168,6 +166,11 @@ def _check(name: str) -> None:
         _check_installed(name, case)
     elif name == "metadata-record-parsing":
         _check_metadata_parsing(case)
+    elif name == "pyvenv-cfg":
+        for row in case["cases"]:
+            venv = parse_pyvenv_cfg((root / row["file"]).read_text(), row["file"])
+            got = {"Version": venv.version, "IncludeSystemSitePackages": venv.include_system_site_packages}
+            assert got == row["expected"], row["file"]
     elif name == "pdm-lock-extras":
         _check_pdm_extras(case)
     elif name == "pdm-lock-separate-files":

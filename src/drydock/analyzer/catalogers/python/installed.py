@@ -4,6 +4,10 @@ Core metadata (METADATA / PKG-INFO) names the distribution; RECORD (or installed
 lists its files, top_level.txt its import names, direct_url.json a VCS origin. Licences come
 from License-Expression / License, else a recognised licence file next to the metadata, else the
 "License ::" trove classifiers.
+
+Dependency edges come from each distribution's Requires-Dist, resolved only among the
+distributions one interpreter sees: a site-packages directory on its own, or a virtualenv's
+together with the system one when its ``pyvenv.cfg`` includes system site-packages (see venv).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import posixpath
 from typing import Any, ClassVar
 
 from drydock.analyzer.catalogers.base import CatalogContext, CatalogError, register_cataloger
+from drydock.analyzer.catalogers.dependency_graph import ProvidesRequires, Specification, resolve
 from drydock.analyzer.catalogers.license_text import classify
 from drydock.analyzer.catalogers.lockfile_util import (
     as_dict,
@@ -24,9 +29,16 @@ from drydock.analyzer.catalogers.lockfile_util import (
     read_text,
     supporting,
 )
-from drydock.analyzer.catalogers.python.common import new_package
+from drydock.analyzer.catalogers.python.common import new_package, package_ref, requirement_name
+from drydock.analyzer.catalogers.python.venv import (
+    PYVENV_PATTERN,
+    VirtualEnv,
+    parse_pyvenv_cfg,
+    site_groups,
+    site_packages_dir,
+)
 from drydock.analyzer.filetree import FileResolver
-from drydock.analyzer.model import CatalogResult, FileType, License, Location
+from drydock.analyzer.model import CatalogResult, FileType, License, Location, Package, Relationship
 
 CATALOGER = "python-installed-package-cataloger"
 _DIST = "{dist-info,DIST-INFO}"
@@ -230,6 +242,42 @@ def parse_distribution(
     return out
 
 
+def _specification(pkg: Package) -> Specification:
+    """An installed distribution provides its name and requires every Requires-Dist name,
+    extras included (a relationship exists only when that distribution is installed)."""
+    requires = [requirement_name(spec) for spec in pkg.metadata.get("RequiresDist") or []]
+    return Specification(main=ProvidesRequires([package_ref(pkg.name)], [r for r in requires if r]))
+
+
+def installed_relationships(packages: list[Package], venvs: list[VirtualEnv]) -> list[Relationship]:
+    """``dependency-of`` edges among the distributions each interpreter can import together."""
+    by_site: dict[str, dict[str, Package]] = {}
+    for pkg in packages:
+        site = site_packages_dir(pkg.locations[0].path if pkg.locations else "")
+        by_site.setdefault(site, {}).setdefault(pkg.name, pkg)
+    out: dict[tuple[str, str], Relationship] = {}
+    for group in site_groups(venvs, list(by_site)):
+        visible: dict[str, Package] = {}
+        for site in group:
+            for name, pkg in by_site.get(site, {}).items():
+                visible.setdefault(name, pkg)
+        for rel in resolve(visible.values(), _specification):
+            out.setdefault((rel.from_id, rel.to_id), rel)
+    return list(out.values())
+
+
+def _virtual_envs(resolver: FileResolver, warnings: list[str]) -> list[VirtualEnv]:
+    venvs = []
+    for entry in resolver.glob(PYVENV_PATTERN):
+        if entry.type not in _CONTENT:
+            continue
+        try:
+            venvs.append(parse_pyvenv_cfg(read_text(resolver, entry.path), entry.path))
+        except CatalogError as exc:  # an unreadable pyvenv.cfg: its venv resolves as a plain site
+            warnings.append(str(exc))
+    return venvs
+
+
 @register_cataloger
 class PythonInstalledCataloger:
     name: ClassVar[str] = CATALOGER
@@ -238,6 +286,7 @@ class PythonInstalledCataloger:
         + LICENSE_PATTERNS
         + DECLARED_LICENSE_PATTERNS
         + tuple(f"**/*{_ANY}/{f}" for f in SIDE_FILES)
+        + (PYVENV_PATTERN,)
     )
 
     def catalog(self, resolver: FileResolver, context: CatalogContext) -> CatalogResult:
@@ -245,4 +294,7 @@ class PythonInstalledCataloger:
         for entry in resolver.glob_any(LICENSE_PATTERNS):
             licence_index.setdefault(posixpath.dirname(entry.path), []).append(entry.path)
         paths = [e.path for e in resolver.glob_any(METADATA_PATTERNS) if e.type is not FileType.DIRECTORY]
-        return catalog_each(resolver, paths, lambda r, p: parse_distribution(r, p, licence_index))
+        result = catalog_each(resolver, paths, lambda r, p: parse_distribution(r, p, licence_index))
+        venvs = _virtual_envs(resolver, result.warnings)
+        result.relationships.extend(installed_relationships(result.packages, venvs))
+        return result
