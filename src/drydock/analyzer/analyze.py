@@ -131,6 +131,15 @@ def _run_catalogers(
     return out
 
 
+def _correlate(found: CatalogResult, resolver: FileResolver) -> None:
+    """Cross-cataloger merges that need the scanners' findings too (.NET assemblies into the
+    deps.json packages claiming them). Imported here: cataloger modules load with the first
+    analysis, not with this module."""
+    from drydock.analyzer.catalogers.dotnet import correlate_assemblies
+
+    correlate_assemblies(found, resolver)
+
+
 def _add_cpes(packages: list[Package], distro: Distro | None) -> None:
     for pkg in packages:
         if not pkg.cpes:
@@ -163,6 +172,7 @@ def analyze(
             )
             for result in squashed.scan_results:
                 found.extend(result)
+            _correlate(found, resolver)
             attach_layers(found.packages, resolver)
             warnings += found.warnings
         with stages.stage("cpe"):

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+from pathlib import Path
+
 import pytest
 
+from drydock.analyzer.analyze import analyze
 from drydock.analyzer.catalogers.binary.pe_scanner import version_from_resources
 from drydock.analyzer.catalogers.dotnet import (
+    DEPS_CATALOGER,
+    PE_CATALOGER,
     DotnetDepsCataloger,
     DotnetPackagesLockCataloger,
+    claimed_assemblies,
+    correlate_assemblies,
+    deps_json_file_prefix,
     runtime_cpe_attributes,
 )
+from drydock.analyzer.config import AnalyzerConfig
+from drydock.analyzer.filetree import DirectoryResolver
+from drydock.analyzer.model import Package
 
 from .fixture_support import (
     case_params,
@@ -23,8 +36,7 @@ from .fixture_support import (
 ECO = "dotnet"
 DEPS = DotnetDepsCataloger()
 LOCK = DotnetPackagesLockCataloger()
-PE = "deps.json-to-assembly correlation (syft's dotnet-deps-binary-cataloger) is not implemented"
-XFAIL = {"deps-json-file-prefix": PE}
+PYTHONNET = Path(__file__).parent / "data" / "pythonnet-3.2.1" / "runtime"
 
 
 def _check(name: str) -> None:
@@ -46,13 +58,14 @@ def _check(name: str) -> None:
     elif name == "pe-version-extraction":
         for row in case["cases"]:
             assert version_from_resources({"ProductVersion": row["input"]}) == row["expected"], row
-    elif name in XFAIL:
-        raise NotImplementedError(XFAIL[name])
+    elif name == "deps-json-file-prefix":
+        for row in case["cases"]:
+            assert deps_json_file_prefix(row["path"]) == row["want"], row["name"]
     else:
         check_result(case, run([DEPS, LOCK], root))
 
 
-@pytest.mark.parametrize("name", case_params(ECO, XFAIL))
+@pytest.mark.parametrize("name", case_params(ECO))
 def test_dotnet_case(name: str) -> None:
     _check(name)
 
@@ -63,3 +76,70 @@ def test_runtime_package_gets_declared_cpe() -> None:
     doc = '{"libraries": {"Microsoft.NETCore.App/3.1.0": {"type": "package"}}}'
     (pkg,) = parse_deps_json(doc, "/app/x.deps.json").packages
     assert pkg.cpes == ["cpe:2.3:a:microsoft:.net_core:3.1.0:*:*:*:*:*:*:*"]
+
+
+def _dotnet_packages(root: Path, tmp_path: Path) -> list[Package]:
+    result = analyze(f"dir:{root}", AnalyzerConfig(workers=1, scratch_dir=str(tmp_path)))
+    return [p for p in result.packages if p.type == "dotnet"]
+
+
+def test_published_assembly_becomes_evidence_of_its_deps_json_package(tmp_path: Path) -> None:
+    root = tmp_path / "image"
+    shutil.copytree(PYTHONNET, root / "app")
+    (root / "elsewhere").mkdir()  # the same assembly where no deps.json claims it
+    shutil.copy(PYTHONNET / "Python.Runtime.dll", root / "elsewhere" / "Python.Runtime.dll")
+    packages = _dotnet_packages(root, tmp_path)
+
+    runtime = [p for p in packages if p.name == "Python.Runtime"]
+    by_finder = {p.found_by: p for p in runtime}
+    assert len(runtime) == 2 and set(by_finder) == {DEPS_CATALOGER, PE_CATALOGER}
+    app = by_finder[DEPS_CATALOGER]
+    assert [(loc.path, loc.evidence) for loc in app.locations] == [
+        ("/app/Python.Runtime.deps.json", "primary"),
+        ("/app/Python.Runtime.dll", "supporting"),
+    ]
+    (entry,) = app.metadata["Executables"].values()
+    assert list(app.metadata["Executables"]) == ["Python.Runtime.dll"]
+    assert (entry["AssemblyVersion"], entry["ProductVersion"]) == ("3.2.1.0", "3.2.1")
+    assert [loc.path for loc in by_finder[PE_CATALOGER].locations] == ["/elsewhere/Python.Runtime.dll"]
+    # NuGet libraries whose dlls were not published stay packages, without assembly evidence
+    doc = json.loads((PYTHONNET / "Python.Runtime.deps.json").read_text())
+    libraries = {key.split("/")[0] for key in doc["libraries"]}
+    assert {p.name for p in packages} == libraries
+    assert all("Executables" not in p.metadata for p in packages if p is not app)
+
+
+def test_claims_trim_the_framework_folder() -> None:
+    claims = claimed_assemblies((PYTHONNET / "Python.Runtime.deps.json").read_text(), "x.deps.json")
+    assert claims["Python.Runtime/3.2.1"] == {"Python.Runtime.dll": "Python.Runtime.dll"}
+    assert claims["Microsoft.CSharp/4.7.0"] == {
+        "Microsoft.CSharp.dll": "lib/netstandard2.0/Microsoft.CSharp.dll"
+    }
+    assert claims["Microsoft.SourceLink.GitHub/10.0.401"] == {}
+
+
+@pytest.mark.parametrize("file_name, root_found", [("MyApp.deps.json", True), ("Other.deps.json", False)])
+def test_runtime_packages_are_dependencies_of_the_app_root(
+    tmp_path: Path, file_name: str, root_found: bool
+) -> None:
+    doc = {
+        "runtimeTarget": {"name": ".NETCoreApp,Version=v8.0/linux-x64"},
+        "targets": {
+            ".NETCoreApp,Version=v8.0/linux-x64": {
+                "MyApp/1.0.0": {"runtime": {"MyApp.dll": {}}},
+                "runtimepack.Microsoft.NETCore.App.Runtime.linux-x64/8.0.1": {
+                    "runtime": {"System.Runtime.dll": {}}
+                },
+            }
+        },
+        "libraries": {
+            "MyApp/1.0.0": {"type": "project"},
+            "runtimepack.Microsoft.NETCore.App.Runtime.linux-x64/8.0.1": {"type": "runtimepack"},
+        },
+    }
+    (tmp_path / file_name).write_text(json.dumps(doc))
+    result = run([DEPS], tmp_path)
+    correlate_assemblies(result, DirectoryResolver(tmp_path))
+    names = {p.id: p.name for p in result.packages}
+    edges = {(names[r.from_id], names[r.to_id]) for r in result.relationships}
+    assert (("runtimepack.Microsoft.NETCore.App.Runtime.linux-x64", "MyApp") in edges) is root_found
