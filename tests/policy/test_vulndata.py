@@ -12,7 +12,7 @@ from drydock.policy.matching.index import index_from_records
 from drydock.policy.matching.matcher import Match, MatchedPackage
 from drydock.policy.runner import vulnerabilities_for
 from drydock.policy.validation import compile_bundle
-from drydock.policy.vulndata import CvssScores, view_from_matches
+from drydock.policy.vulndata import CvssScores, Detections, view_from_matches
 from tests.policy.factory import DEBIAN_FEED, NOW, bundle_doc, context, fire, rows, rule
 
 
@@ -22,7 +22,7 @@ def test_real_matches_drive_the_package_trigger() -> None:
         "chromium", "97.0.4692.99-1", PackageType.DEB, "test", locations=[Location("/var/lib/dpkg/status")]
     )
     analysis = ImageAnalysis(source={}, distro=Distro("debian", "12"), packages=[chromium])
-    view = vulnerabilities_for(index, analysis, NOW, NOW)
+    view = vulnerabilities_for(index, analysis, NOW, Detections(NOW))
     assert view.data_available and any(m.vulnerability_id == "CVE-2022-0456" for m in view.matches)
     ctx = context(analysis, view)
     fired = fire("vulnerabilities", "package", ctx, package_type="os", fix_available="true")
@@ -34,7 +34,7 @@ def test_real_matches_drive_the_package_trigger() -> None:
     ), fired
     assert not fire("vulnerabilities", "vulnerability_data_unavailable", ctx)
     unknown_distro = vulnerabilities_for(
-        index, ImageAnalysis(source={}, distro=Distro("plan9", "4"), packages=[chromium]), None, None
+        index, ImageAnalysis(source={}, distro=Distro("plan9", "4"), packages=[chromium]), None, Detections(None)
     )
     assert not unknown_distro.data_available
     assert fire("vulnerabilities", "vulnerability_data_unavailable", context(analysis, unknown_distro))
@@ -78,7 +78,7 @@ def test_adapter_splits_nvd_and_vendor_scores() -> None:
         aliases=["CVE-2021-44228"],
         fix_observed_at=NOW - timedelta(days=3),
     )
-    [v] = view_from_matches([match], data_available=True, last_sync=NOW, detected_at=NOW).matches
+    [v] = view_from_matches([match], data_available=True, last_sync=NOW, detected=Detections(NOW)).matches
     assert v.fix_observed_at == NOW - timedelta(days=3) and v.detected_at == NOW
     assert v.nvd_cvss_v3 == (CvssScores(10.0, 3.9, 6.0),) and v.vendor_cvss_v3 == (
         CvssScores(9.0, -1.0, -1.0),
@@ -88,7 +88,7 @@ def test_adapter_splits_nvd_and_vendor_scores() -> None:
     )
     ctx = context(
         ImageAnalysis(source={}),
-        view_from_matches([match], data_available=True, last_sync=NOW, detected_at=NOW),
+        view_from_matches([match], data_available=True, last_sync=NOW, detected=Detections(NOW)),
     )
     result = evaluate(
         compile_bundle(
@@ -99,27 +99,21 @@ def test_adapter_splits_nvd_and_vendor_scores() -> None:
     assert [r[2] for r in rows(result)] == ["GHSA-xxxx+log4j-core-2.14.1.jar"]
 
 
-def test_detection_is_not_older_than_the_publication() -> None:
-    """An image analysed 60 days ago meets a CVE published 3 days ago: detected 3 days ago,
-    so ``max_days_since_creation=30`` waits; an old CVE counts from the analysis."""
+def test_detection_times_are_the_recorded_ones() -> None:
+    """A match the image's history saw 60 days ago is that old; one it never saw is detected
+    now, so ``max_days_since_creation=30`` fires on the first only."""
     package = MatchedPackage("openssl", "1.0", "deb", (), None)
 
-    def match(vid: str, published: str | None) -> Match:
+    def match(vid: str) -> Match:
         return Match(vid, "debian:12", "vulnerabilities", "debian:12", package, "distro-binary", "openssl",
-                     None, [], "not-fixed", False, "High", [], None, [], published=published)  # fmt: skip
+                     None, [], "not-fixed", False, "High", [], None, [])  # fmt: skip
 
-    analyzed = NOW - timedelta(days=60)
-    matches = [
-        match("CVE-NEW", (NOW - timedelta(days=3)).date().isoformat()),
-        match("CVE-OLD", "2014-04-07T22:55:03.893"),
-        match("CVE-UNSAID", None),
-    ]
-    view = view_from_matches(matches, data_available=True, last_sync=NOW, detected_at=analyzed)
-    assert [m.detected_at for m in view.matches] == [
-        (NOW - timedelta(days=3)).replace(hour=0),
-        analyzed,
-        analyzed,
-    ]
+    old = NOW - timedelta(days=60)
+    first = {("CVE-OLD", "openssl", "1.0", "dpkg", "pkgdb"): old}
+    view = view_from_matches(
+        [match("CVE-OLD"), match("CVE-NEW")], data_available=True, last_sync=NOW, detected=Detections(NOW, first)
+    )
+    assert [m.detected_at for m in view.matches] == [old, NOW]
     ctx = context(ImageAnalysis(source={}, distro=Distro("debian", "12")), view)
     fired = fire("vulnerabilities", "package", ctx, package_type="all", max_days_since_creation="30")
-    assert sorted(m.split("(")[-1].split(" ")[0] for m in fired) == ["CVE-OLD", "CVE-UNSAID"]
+    assert [m.split("(")[-1].split(" ")[0] for m in fired] == ["CVE-OLD"]

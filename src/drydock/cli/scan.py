@@ -94,7 +94,7 @@ def local_scan(database_url: str, analysis: ImageAnalysis) -> LocalScan | None:
     from drydock.policy.matching.index import build_index
     from drydock.policy.matching.matcher import match_packages
     from drydock.policy.runner import last_sync, package_feeds
-    from drydock.policy.vulndata import view_from_matches
+    from drydock.policy.vulndata import Detections, view_from_matches
 
     if database_url.startswith("sqlite:///") and not Path(database_url[len("sqlite:///") :]).exists():
         return None
@@ -108,7 +108,7 @@ def local_scan(database_url: str, analysis: ImageAnalysis) -> LocalScan | None:
                 result.matches,
                 data_available=bool(result.namespaces) or not has_os,
                 last_sync=last_sync(session, index, analysis),
-                detected_at=utcnow(),
+                detected=Detections(utcnow()),
             )
             return LocalScan(result, view, index.size, package_feeds(session, analysis))
     except SQLAlchemyError:

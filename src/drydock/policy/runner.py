@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,20 +23,14 @@ from drydock.feeds.records import PackageVersions
 from drydock.policy import service
 from drydock.policy.context import ImageContext, MalwareFinding
 from drydock.policy.evaluate import evaluate, split_tag
-from drydock.policy.matching.index import IndexCache, VulnerabilityIndex
+from drydock.policy.indexes import index_cache
+from drydock.policy.matching.index import VulnerabilityIndex
 from drydock.policy.matching.matcher import MatcherConfig, find_namespace, match_packages
 from drydock.policy.models import PolicyBundleRecord, PolicyEvaluationRecord
-from drydock.policy.vulndata import Vulnerabilities, view_from_matches
+from drydock.policy.vulndata import Detections, Vulnerabilities, view_from_matches
+from drydock.policy.vulnerabilities.detection import detection_times
+from drydock.policy.vulnerabilities.store import current_report
 from drydock.runtime.context import Runtime
-
-_caches: WeakKeyDictionary[Runtime, IndexCache] = WeakKeyDictionary()
-
-
-def index_cache(runtime: Runtime) -> IndexCache:
-    cache = _caches.get(runtime)
-    if cache is None:
-        cache = _caches[runtime] = IndexCache()
-    return cache
 
 
 def normalize_tag(tag: str) -> str:
@@ -61,14 +54,12 @@ def vulnerabilities_for(
     index: VulnerabilityIndex,
     analysis: ImageAnalysis,
     last_sync: datetime | None,
-    detected_at: datetime | None,
+    detected: Detections,
 ) -> Vulnerabilities:
     result = match_packages(index, analysis.distro, analysis.packages)
     has_os = any(p.type.is_os for p in analysis.packages)
     available = bool(result.namespaces) or not has_os
-    return view_from_matches(
-        result.matches, data_available=available, last_sync=last_sync, detected_at=detected_at
-    )
+    return view_from_matches(result.matches, data_available=available, last_sync=last_sync, detected=detected)
 
 
 def package_feeds(session: Session, analysis: ImageAnalysis) -> dict[str, dict[str, PackageVersions]]:
@@ -112,13 +103,16 @@ def evaluate_image(
     document = catalog_context(runtime).load_document(session, account, digest)
     analysis = from_document(document)
     index = index_cache(runtime).get(session)
-    vulns = vulnerabilities_for(index, analysis, last_sync(session, index, analysis), image.analyzed_at)
+    now = utcnow()
+    # The stored report (brought to the current feeds) knows when each match was first seen.
+    detected = Detections(now, detection_times(current_report(session, runtime, account, digest).rows))
+    vulns = vulnerabilities_for(index, analysis, last_sync(session, index, analysis), detected)
     ctx = ImageContext(
         analysis=analysis,
         image_id=image.image_id or "",
         image_digest=digest,
         tag=tag,
-        now=utcnow(),
+        now=now,
         vulnerabilities=vulns,
         malware=malware_findings(analysis),
         package_feeds=package_feeds(session, analysis),

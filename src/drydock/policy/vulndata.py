@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from drydock.policy.matching.matcher import parse_date
+from drydock.policy.matching.matcher import Match
+from drydock.policy.vulnerabilities.report import MatchKey, match_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,23 +93,26 @@ def _scores(entries: Iterable[Mapping[str, Any]], nvd: bool) -> tuple[CvssScores
     return tuple(out)
 
 
-def _detected(analyzed: datetime | None, published: str | None) -> datetime | None:
-    when = parse_date(published) if published else None
-    if analyzed is None or when is None:
-        return analyzed
-    return max(analyzed, when)
+@dataclass(frozen=True, slots=True)
+class Detections:
+    """When each match was first detected in the image (``first``, by report match key);
+    a match without a recorded time is detected ``now`` (``drydock scan`` keeps no history)."""
+
+    now: datetime | None
+    first: Mapping[MatchKey, datetime] = field(default_factory=dict)
+
+    def of(self, match: Match) -> datetime | None:
+        return self.first.get(match_key(match), self.now)
 
 
 def view_from_matches(
-    matches: Iterable[Any], *, data_available: bool, last_sync: datetime | None, detected_at: datetime | None
+    matches: Iterable[Match], *, data_available: bool, last_sync: datetime | None, detected: Detections
 ) -> Vulnerabilities:
     """Adapter from :class:`drydock.policy.matching.matcher.Match`.
 
     The fix date is the matcher's (the upstream's date of the fix above the package's
-    version, else when a sync first saw it). The matcher does not report when a match was
-    first detected; no match can be older than the image's analysis (``detected_at``) nor than
-    the vulnerability's publication, so the later of the two stands in for it: a CVE
-    published yesterday is not "detected" a year ago in an image analysed then.
+    version, else when a sync first saw it); the detection time is the image's history
+    (``detected``), which the matcher does not know.
     """
     out = []
     for m in matches:
@@ -127,7 +131,7 @@ def view_from_matches(
                 link=m.link,
                 nvd_cvss_v3=_scores(m.cvss, nvd=True),
                 vendor_cvss_v3=_scores(m.cvss, nvd=False),
-                detected_at=_detected(detected_at, m.published),
+                detected_at=detected.of(m),
                 fix_observed_at=m.fix_observed_at,
             )
         )

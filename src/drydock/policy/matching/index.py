@@ -74,7 +74,6 @@ class VulnInfo:
     link: str | None
     cvss_json: str
     aliases_json: str
-    published: str | None = None
     _cvss: list[dict[str, Any]] | None = field(default=None, repr=False)
     _aliases: list[str] | None = field(default=None, repr=False)
 
@@ -215,9 +214,9 @@ def build_index(session: Session) -> VulnerabilityIndex:
     v, a = VulnerabilityRow, AffectedPackageRow
     vulns: dict[tuple[str, str], VulnInfo] = {}
     connection = session.connection()  # Core rows: the ORM's per-row bookkeeping is not needed
-    vuln_columns = (v.group_name, v.id, v.severity, v.link, cast(v.cvss, Text), cast(v.aliases, Text), v.published)
-    for group, vid, severity, link, cvss, aliases, published in connection.execute(_enabled(select(*vuln_columns), v.group_name)):
-        vulns[(intern(group), vid)] = VulnInfo(vid, intern(severity), link, cvss, aliases, published)
+    vuln_columns = (v.group_name, v.id, v.severity, v.link, cast(v.cvss, Text), cast(v.aliases, Text))
+    for group, vid, severity, link, cvss, aliases in connection.execute(_enabled(select(*vuln_columns), v.group_name)):
+        vulns[(intern(group), vid)] = VulnInfo(vid, intern(severity), link, cvss, aliases)
     columns = (
         a.group_name, a.vuln_id, a.namespace, FeedGroupRow.feed_name, a.name, a.is_source, a.version_format,
         a.constraint, cast(a.fixed_versions, Text), a.fix_state, a.no_advisory, a.module, a.arch,
@@ -256,7 +255,7 @@ def index_from_records(records: Iterable[Record], generation: int = 0) -> Vulner
         elif isinstance(record, Vulnerability):  # package-metadata records match nothing
             feed, group = store.placement(record)
             cvss, aliases = json.dumps(store.plain(record.cvss)), json.dumps(record.aliases)
-            info = VulnInfo(record.id, str(record.severity), record.link, cvss, aliases, record.published)
+            info = VulnInfo(record.id, str(record.severity), record.link, cvss, aliases)
             for row in store.affected_rows(group, record):
                 index.add(
                     Candidate(

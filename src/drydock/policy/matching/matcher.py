@@ -108,8 +108,6 @@ class Match:
     related: list[Related] = field(default_factory=list)
     #: Dates of the fixes that are known, in ``fix_versions`` order.
     fix_available: list[FixDate] = field(default_factory=list)
-    #: When the vulnerability was published, as the record says (None: not said).
-    published: str | None = None
     #: When the fix for this package's version became available: the earliest date of the
     #: fixes above its version (the upgrades that would fix it); None when unknown.
     fix_observed_at: datetime | None = None
@@ -313,7 +311,6 @@ def _make_match(c: Candidate, package: MatchedPackage, matched_by: str, searched
         aliases=aliases,
         kev=index.kev.get(cve),
         epss=index.epss.get(cve),
-        published=v.published,
     )
 
 

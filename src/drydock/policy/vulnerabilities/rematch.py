@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from drydock.catalog import events
 from drydock.catalog.context import catalog_context
 from drydock.catalog.models import AnalysisStatus, CatalogImage, ImageStatus, ImageTag
+from drydock.policy.indexes import index_cache
 from drydock.policy.matching.index import VulnerabilityIndex
-from drydock.policy.runner import index_cache
 from drydock.policy.vulnerabilities.models import VulnerabilityReport
 from drydock.policy.vulnerabilities.report import diff_reports, is_empty
 from drydock.policy.vulnerabilities.store import compute, save

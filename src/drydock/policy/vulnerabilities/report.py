@@ -5,7 +5,10 @@ Rows keep Anchore's quirks (missing values are the string ``"None"``, missing sc
 ``-1.0``, several fixes comma-joined) because anchore-cli prints them verbatim; the Drydock
 extras (``matched_by``, ``namespace``, ``constraint``, ``kev``, ``epss``) say why a row is
 there, and ``fix_observed_at`` / ``fix_available`` (grype's per-fix ``{version, date, kind}``)
-say since when it could have been fixed; clients that do not know them ignore them.
+say since when it could have been fixed; ``detected_at`` (Anchore's ``match.detected_at``) is
+when the platform first reported the match for the image (stamped by
+:mod:`drydock.policy.vulnerabilities.detection` when the report is stored); clients that do not
+know them ignore them.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ ANCHORE_TYPES = {
     "php-pecl": "php",
 }
 OS_TYPES = frozenset({"dpkg", "APKG", "rpm"})
+#: One match of one image: (vulnerability, package name, version, Anchore type, path).
+MatchKey = tuple[str, str, str, str, str]
 _NO_SCORES = {"base_score": -1.0, "exploitability_score": -1.0, "impact_score": -1.0}
 
 
@@ -85,6 +90,21 @@ def _cpes(package: Package | None) -> tuple[str, str]:
     return "cpe:/" + ":".join(fields), cpe23
 
 
+def _package_path(ptype: str, locations: Sequence[str]) -> str:
+    return "pkgdb" if ptype in OS_TYPES or not locations else locations[0]
+
+
+def match_key(match: Match) -> MatchKey:
+    """The key of a match, as :func:`row_key` reads it off the match's row."""
+    pkg = match.package
+    ptype = anchore_type(pkg.type)
+    return match.vulnerability_id, pkg.name, pkg.version, ptype, _package_path(ptype, pkg.locations)
+
+
+def row_key(row: Mapping[str, Any]) -> MatchKey:
+    return row["vuln"], row["package_name"], row["package_version"], row["package_type"], row["package_path"]
+
+
 def vulnerability_row(match: Match, package: Package | None = None) -> dict[str, Any]:
     """The VulnerabilityResponse row of one match; ``package`` (the analysed package) supplies
     the CPEs, which the match itself does not carry."""
@@ -102,7 +122,7 @@ def vulnerability_row(match: Match, package: Package | None = None) -> dict[str,
         "package_type": ptype,
         "package_cpe": cpe22,
         "package_cpe23": cpe23,
-        "package_path": "pkgdb" if ptype in OS_TYPES or not pkg.locations else pkg.locations[0],
+        "package_path": _package_path(ptype, pkg.locations),
         "feed": match.feed or "vulnerabilities",
         "feed_group": match.group or match.namespace,
         "will_not_fix": bool(match.will_not_fix),

@@ -18,9 +18,10 @@ from drydock.catalog.context import catalog_context
 from drydock.catalog.models import AnalysisStatus, CatalogImage
 from drydock.core.db import utcnow
 from drydock.core.errors import NotFound
+from drydock.policy.indexes import index_cache
 from drydock.policy.matching.index import VulnerabilityIndex
 from drydock.policy.matching.matcher import match_packages
-from drydock.policy.runner import index_cache
+from drydock.policy.vulnerabilities.detection import carry_detections
 from drydock.policy.vulnerabilities.models import ImagePackage, ReportMatch, VulnerabilityReport
 from drydock.policy.vulnerabilities.report import anchore_type, report_rows
 from drydock.runtime.context import Runtime
@@ -92,18 +93,24 @@ def save(
     session: Session, account: str, digest: str, generation: int, computed: Computed
 ) -> VulnerabilityReport:
     """Replace the image's report and its match rows; its package rows are written once. An
-    unchanged result only moves the generation (most images are untouched by a feed update)."""
+    unchanged result only moves the generation (most images are untouched by a feed update).
+    Matches the previous report held keep their detection time."""
     lock_image(session, account, digest)
     report = session.get(VulnerabilityReport, (account, digest), populate_existing=True)
-    if report is not None and report.rows == computed.rows and report.namespaces == computed.namespaces:
+    now = utcnow()
+    if report is None:
+        rows = carry_detections(computed.rows, (), now)
+    else:
+        rows = carry_detections(computed.rows, report.rows, now, report.generated_at)
+    if report is not None and report.rows == rows and report.namespaces == computed.namespaces:
         report.feed_generation = generation
-        report.generated_at = utcnow()
+        report.generated_at = now
         return report
     fields = {
         "feed_generation": generation,
-        "rows": computed.rows,
+        "rows": rows,
         "namespaces": computed.namespaces,
-        "generated_at": utcnow(),
+        "generated_at": now,
     }
     if report is None:
         report = VulnerabilityReport(account=account, image_digest=digest, **fields)
@@ -117,8 +124,8 @@ def save(
         session.execute(
             delete(ReportMatch).where(ReportMatch.account == account, ReportMatch.image_digest == digest)
         )
-    if computed.rows:
-        session.execute(insert(_MATCHES), _match_rows(account, digest, computed.rows))
+    if rows:
+        session.execute(insert(_MATCHES), _match_rows(account, digest, rows))
     return report
 
 
