@@ -26,7 +26,7 @@ def bundle(db: Database, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bundle") / "feeds.tar.zst"
     with db.session() as s:
         manifest = export_bundle(s, out, groups=GROUPS)
-    assert sorted(f.group for f in manifest.files) == GROUPS
+    assert sorted(f.group for f in manifest.groups) == GROUPS
     return out
 
 
@@ -48,7 +48,7 @@ def test_gzip_bundle_and_manifest(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "b.tar.gz"
     with db.session() as s:
         manifest = export_bundle(s, out, groups=["github:npm"])
-    (entry,) = manifest.files
+    (entry,) = manifest.groups
     assert (entry.feed, entry.driver, entry.records, len(entry.sha256)) == ("vulnerabilities", "github", 1, 64)
     contents = read_bundle(out)
     assert [len(g.records) for g in contents.groups] == [1] and contents.skipped == 0

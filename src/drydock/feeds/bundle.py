@@ -2,8 +2,11 @@
 for air-gapped installs (export on a connected host, import on the isolated one).
 
 Layout: ``manifest.json`` first, then ``records/<feed>/<group>.jsonl`` (one
-:func:`records.to_dict` per line). The manifest lists every data member with its sha256, size,
-driver and record count; import verifies all of them before writing anything, so a tampered or
+:func:`records.to_dict` per line) and, for a vulnerability group whose fixes the exporting
+install dated itself, ``observations/<feed>/<group>.jsonl`` (one first-observed fix date per
+line: the importing install cannot learn those dates again, and keeps the earlier of its own
+and the bundle's). The manifest lists every data member with its kind, sha256, size, driver
+and line count; import verifies all of them before writing anything, so a tampered or
 truncated bundle is refused as a whole. Members are never extracted to disk, so hostile names
 (``../``, absolute paths, links) have nothing to escape into.
 """
@@ -19,6 +22,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,7 +34,10 @@ from drydock.feeds import store
 from drydock.feeds.records import EpssScore, KevEntry, PackageVersions, Record, vulnerability_from_dict
 
 FORMAT = "drydock-feed-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2 added fix observation members; version 1 bundles still import
+READABLE_VERSIONS = frozenset({1, FORMAT_VERSION})
+RECORDS = "records"
+OBSERVATIONS = "fix-observations"
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 16 << 20
 _CHUNK = 1 << 20
@@ -49,6 +56,7 @@ class BundleFile:
     records: int
     sha256: str
     size: int
+    kind: str = RECORDS
 
 
 @dataclass(slots=True)
@@ -58,6 +66,11 @@ class Manifest:
     format: str = FORMAT
     version: int = FORMAT_VERSION
 
+    @property
+    def groups(self) -> list[BundleFile]:
+        """The record members: one per group."""
+        return [f for f in self.files if f.kind == RECORDS]
+
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=2).encode()
 
@@ -65,9 +78,13 @@ class Manifest:
     def from_json(cls, raw: bytes) -> Manifest:
         try:
             data = json.loads(raw)
-            if data.get("format") != FORMAT or data.get("version") != FORMAT_VERSION:
-                raise BundleError(f"not a {FORMAT} v{FORMAT_VERSION} manifest")
+            if data.get("format") != FORMAT or data.get("version") not in READABLE_VERSIONS:
+                raise BundleError(
+                    f"not a {FORMAT} v{'/v'.join(map(str, sorted(READABLE_VERSIONS)))} manifest"
+                )
             files = [BundleFile(**f) for f in data["files"]]
+            if any(f.kind not in (RECORDS, OBSERVATIONS) for f in files):
+                raise BundleError("bad manifest: unknown member kind")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             if isinstance(exc, BundleError):
                 raise
@@ -109,7 +126,10 @@ def _read_tar(path: Path) -> Iterator[tarfile.TarFile]:
     kind = _kind(path)
     with path.open("rb") as raw:
         if kind == "zst":
-            with zstandard.ZstdDecompressor().stream_reader(raw) as zr, tarfile.open(fileobj=zr, mode="r|") as tar:
+            with (
+                zstandard.ZstdDecompressor().stream_reader(raw) as zr,
+                tarfile.open(fileobj=zr, mode="r|") as tar,
+            ):
                 yield tar
         elif kind == "gz":
             with tarfile.open(fileobj=raw, mode="r|gz") as tar:
@@ -134,11 +154,11 @@ def export_bundle(session: Session, out: Path, *, groups: list[str] | None = Non
             for group in view.groups:
                 if groups is not None and group.name not in groups:
                     continue
-                entry, local = _spool_group(
-                    session, Path(tmp), view.feed.name, group.name, group.driver or ""
-                )
-                manifest.files.append(entry)
-                spooled.append((entry, local))
+                for kind, lines in _group_members(session, group.name):
+                    spool = _spool(Path(tmp), kind, view.feed.name, group.name, group.driver or "", lines)
+                    if spool is not None:
+                        manifest.files.append(spool[0])
+                        spooled.append(spool)
         with _write_tar(out) as tar:
             raw = manifest.to_json()
             _add(tar, MANIFEST, io.BytesIO(raw), len(raw))
@@ -148,16 +168,32 @@ def export_bundle(session: Session, out: Path, *, groups: list[str] | None = Non
     return manifest
 
 
-def _spool_group(session: Session, tmp: Path, feed: str, group: str, driver: str) -> tuple[BundleFile, Path]:
+def _group_members(session: Session, group: str) -> list[tuple[str, Iterator[dict[str, Any]]]]:
+    return [
+        (RECORDS, store.group_records(session, group)),
+        (OBSERVATIONS, store.group_observations(session, group)),
+    ]
+
+
+def _spool(
+    tmp: Path, kind: str, feed: str, group: str, driver: str, lines: Iterator[dict[str, Any]]
+) -> tuple[BundleFile, Path] | None:
+    """One member written to a temporary file with its digest; an empty observation member is
+    left out (most groups' fixes are dated upstream), an empty group is kept."""
     local = tmp / f"{len(list(tmp.iterdir()))}.jsonl"
     digest, count, size = hashlib.sha256(), 0, 0
     with local.open("wb") as fh:
-        for data in store.group_records(session, group):
+        for data in lines:
             line = json.dumps(data, sort_keys=True, separators=(",", ":")).encode() + b"\n"
             fh.write(line)
             digest.update(line)
             count, size = count + 1, size + len(line)
-    entry = BundleFile(f"records/{feed}/{group}.jsonl", feed, group, driver, count, digest.hexdigest(), size)
+    if count == 0 and kind == OBSERVATIONS:
+        return None
+    folder = "records" if kind == RECORDS else "observations"
+    entry = BundleFile(
+        f"{folder}/{feed}/{group}.jsonl", feed, group, driver, count, digest.hexdigest(), size, kind
+    )
     return entry, local
 
 
@@ -263,15 +299,25 @@ def read_bundle(path: Path) -> BundleContents:
     manifest = verify_bundle(path)
     contents = BundleContents(manifest, [])
 
+    observed: dict[str, dict[store.ObservationKey, datetime]] = {}
+
     def decode(entry: BundleFile, lines: list[bytes]) -> None:
         data = store.GroupData(entry.feed, entry.group, entry.driver or "bundle")
+        dates = observed.setdefault(entry.group, {})
         for number, line in enumerate(lines, 1):
             try:
-                data.records.append(record_from_dict(entry.group, json.loads(line)))
+                if entry.kind == OBSERVATIONS:
+                    key, at = store.observation_from_dict(json.loads(line))
+                    dates[key] = at
+                else:
+                    data.records.append(record_from_dict(entry.group, json.loads(line)))
             except (ValueError, KeyError, TypeError) as exc:
                 contents.skipped += 1
                 contents.warnings.append(f"{entry.path}:{number}: {type(exc).__name__}: {exc}")
-        contents.groups.append(data)
+        if entry.kind == RECORDS:
+            contents.groups.append(data)
 
     _verified_lines(path, decode)
+    for data in contents.groups:
+        data.observed = observed.get(data.group, {})
     return contents

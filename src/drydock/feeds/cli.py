@@ -138,8 +138,8 @@ def export_cmd(
     except BundleError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
-    records = sum(f.records for f in manifest.files)
-    out.print(f"wrote {bundle}: {len(manifest.files)} groups, {records} records")
+    records = sum(f.records for f in manifest.groups)
+    out.print(f"wrote {bundle}: {len(manifest.groups)} groups, {records} records")
 
 
 @feeds_app.command("verify")
@@ -150,7 +150,8 @@ def verify_cmd(bundle: Path) -> None:
     except BundleError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
-    out.print(f"{bundle}: OK, {len(manifest.files)} groups, {sum(f.records for f in manifest.files)} records")
+    records = sum(f.records for f in manifest.groups)
+    out.print(f"{bundle}: OK, {len(manifest.groups)} groups, {records} records")
 
 
 @feeds_app.command("list")

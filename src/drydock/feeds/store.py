@@ -99,6 +99,7 @@ def plain(obj: Any) -> Any:
 
 
 _LEAVES = frozenset({str, int, float, bool, type(None)})
+ObservationKey = tuple[str, str, str, str]  # namespace, vulnerability, package, fixed version
 
 
 @dataclass(slots=True)
@@ -109,6 +110,8 @@ class GroupData:
     group: str
     driver: str
     records: list[Record] = field(default_factory=list)
+    #: First-observed fix dates another install recorded (a bundle's): the earlier date wins.
+    observed: dict[ObservationKey, datetime] = field(default_factory=dict)
     _plain: list[dict[str, Any]] | None = None
 
     def plain_records(self) -> list[dict[str, Any]]:
@@ -250,7 +253,6 @@ def vulnerability_row(group: str, vuln: Vulnerability, data: dict[str, Any]) -> 
     }
 
 
-ObservationKey = tuple[str, str, str, str]  # namespace, vulnerability, package, fixed version
 FIRST_OBSERVED = "first-observed"
 
 
@@ -428,13 +430,15 @@ def replace_group(
 ) -> GroupWrite:
     """Swap a group's records for ``data`` in the caller's transaction.
 
-    Unchanged content (same digest) only refreshes ``last_sync``; ``force`` rewrites anyway.
+    Unchanged content (same digest) only refreshes ``last_sync``; ``force`` rewrites anyway,
+    and so does an imported fix observation older than the local one (the rows carry its date).
     """
     now = now or utcnow()
     lock_store(session)
     row = ensure_group(session, data.feed, data.group, now)
+    adopted = adopt_observations(session, data.observed)
     digest = data.digest()
-    if row.digest == digest and not force:
+    if row.digest == digest and not force and not adopted:
         row.last_sync = now
         return GroupWrite(data.group, row.record_count, written=False)
     _delete_group_records(session, data.group)
@@ -488,16 +492,68 @@ def observe_fixes(
         if (ns, vid, pkg, ver) in wanted
     }
     new = sorted(wanted - known.keys())
-    _insert_batches(
-        session,
-        o,
-        (
-            {"namespace": k[0], "vuln_id": k[1], "package": k[2], "version": k[3], "first_observed_at": now}
-            for k in new
-        ),
-    )
+    _insert_batches(session, o, (_observation_row(k, now) for k in new))
     known.update(dict.fromkeys(new, now))
     return known
+
+
+def adopt_observations(session: Session, observed: Mapping[ObservationKey, datetime]) -> int:
+    """Merge another install's first-observed dates (a bundle's) into the local ones, keeping
+    the earlier of the two; returns how many local dates were added or moved back."""
+    if not observed:
+        return 0
+    o = FixObservationRow
+    stmt = select(o.namespace, o.vuln_id, o.package, o.version, o.first_observed_at).where(
+        o.namespace.in_(sorted({key[0] for key in observed}))
+    )
+    known = {(ns, vid, pkg, ver): at for ns, vid, pkg, ver, at in session.execute(stmt)}
+    new = sorted(observed.keys() - known.keys())
+    older = sorted(k for k in observed.keys() & known.keys() if observed[k] < known[k])
+    _insert_batches(session, o, (_observation_row(k, observed[k]) for k in new))
+    if older:  # ORM bulk UPDATE by primary key
+        session.execute(update(o), [_observation_row(k, observed[k]) for k in older])
+    return len(new) + len(older)
+
+
+def _observation_row(key: ObservationKey, at: datetime) -> dict[str, Any]:
+    return {
+        "namespace": key[0],
+        "vuln_id": key[1],
+        "package": key[2],
+        "version": key[3],
+        "first_observed_at": at,
+    }
+
+
+def group_observations(session: Session, group: str) -> Iterator[dict[str, str]]:
+    """The first-observed fix dates of the namespaces a vulnerability group holds, as a bundle
+    carries them (ISO 8601 dates)."""
+    o = FixObservationRow
+    namespaces = select(VulnerabilityRow.namespace).where(VulnerabilityRow.group_name == group).distinct()
+    stmt = (
+        select(o.namespace, o.vuln_id, o.package, o.version, o.first_observed_at)
+        .where(o.namespace.in_(namespaces))
+        .order_by(o.namespace, o.vuln_id, o.package, o.version)
+    )
+    for ns, vid, pkg, ver, at in session.execute(stmt.execution_options(yield_per=2000)):
+        yield {
+            "namespace": ns,
+            "vuln_id": vid,
+            "package": pkg,
+            "version": ver,
+            "first_observed_at": at.isoformat(),
+        }
+
+
+def observation_from_dict(data: Mapping[str, Any]) -> tuple[ObservationKey, datetime]:
+    """A bundle's observation line; ValueError/KeyError/TypeError when it is not one."""
+    at = datetime.fromisoformat(data["first_observed_at"])
+    if at.tzinfo is None:
+        raise ValueError(f"first_observed_at without a time zone: {data['first_observed_at']!r}")
+    key = (data["namespace"], data["vuln_id"], data["package"], data["version"])
+    if not all(isinstance(part, str) for part in key):
+        raise TypeError(f"observation key parts must be strings: {key!r}")
+    return key, at
 
 
 def _delete_group_records(session: Session, group: str) -> None:
