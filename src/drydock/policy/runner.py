@@ -105,7 +105,8 @@ def evaluate_image(
     index = index_cache(runtime).get(session)
     now = utcnow()
     # The stored report (brought to the current feeds) knows when each match was first seen.
-    detected = Detections(now, detection_times(current_report(session, runtime, account, digest).rows))
+    report = current_report(session, runtime, account, digest)
+    detected = Detections(now, detection_times(report.rows, report.generated_at))
     vulns = vulnerabilities_for(index, analysis, last_sync(session, index, analysis), detected)
     ctx = ImageContext(
         analysis=analysis,

@@ -31,6 +31,7 @@ def carry_detections(
     return [{**r, FIELD: before.get(row_key(r), stamp)} for r in rows]
 
 
-def detection_times(rows: Iterable[Mapping[str, Any]]) -> dict[MatchKey, datetime]:
-    """The stamped rows' detection times, by match key."""
-    return {row_key(r): datetime.fromisoformat(r[FIELD]) for r in rows if r.get(FIELD)}
+def detection_times(rows: Iterable[Mapping[str, Any]], made: datetime) -> dict[MatchKey, datetime]:
+    """The rows' detection times, by match key; rows of a report stored before detection times
+    were recorded count from when it was ``made``, as :func:`carry_detections` carries them."""
+    return {row_key(r): datetime.fromisoformat(r[FIELD]) if r.get(FIELD) else made for r in rows}
