@@ -9,10 +9,14 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +80,52 @@ def _answers(sock: Path) -> bool:
             return s.recv(16).startswith(b"PONG")
     except OSError:
         return False
+
+
+@dataclass
+class SignatureMirror:
+    """A real HTTP server on 127.0.0.1 serving ``root`` (with If-Modified-Since → 304, as
+    freshclam expects of a DatabaseCustomURL); ``requests`` lists (path, status) served."""
+
+    root: Path
+    server: ThreadingHTTPServer
+    requests: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, name: str) -> str:
+        return f"{self.base}/{name}"
+
+    def publish(self, name: str, signatures: dict[str, bytes], mtime: float) -> None:
+        """A body-signature database (``.ndb``), dated ``mtime`` so a change is seen as newer."""
+        path = self.root / name
+        path.write_text("".join(f"{sig}:0:*:{marker.hex()}\n" for sig, marker in signatures.items()))
+        os.utime(path, (mtime, mtime))
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def signature_mirror(root: Path) -> Iterator[SignatureMirror]:
+    root.mkdir(parents=True, exist_ok=True)
+    seen: list[tuple[str, int]] = []
+
+    class Handler(SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(root), **kwargs)
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            seen.append((self.path, int(code)))
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    mirror = SignatureMirror(root, server, seen)
+    try:
+        yield mirror
+    finally:
+        if mirror.server.socket.fileno() != -1:
+            mirror.stop()

@@ -32,13 +32,35 @@ DEFAULT_SECRET_REGEXES: dict[str, str] = {
 
 
 @dataclass(frozen=True, slots=True)
+class DbUpdateConfig:
+    """Refresh the signature database with ``freshclam`` before a scan when due
+    (``MalwareConfig.db_update``; None = never, the database is kept current elsewhere).
+    ``state_dir`` is Drydock's own (the freshclam.conf it writes, the host-wide lock, the time
+    of the last attempt); ``interval_seconds`` keeps every analysis from hitting the mirror,
+    which rate-limits. Without ``private_mirrors`` the official mirror is used;
+    ``custom_urls`` are freshclam's ``DatabaseCustomURL`` (unsigned .ndb/.hdb/… files),
+    ``exclude_databases`` its ``ExcludeDatabase`` (e.g. main, daily, bytecode for a custom-only
+    database)."""
+
+    state_dir: str
+    freshclam_path: str = "freshclam"
+    interval_seconds: float = 3600.0
+    timeout_seconds: float = 600.0
+    private_mirrors: tuple[str, ...] = ()
+    custom_urls: tuple[str, ...] = ()
+    exclude_databases: tuple[str, ...] = ()
+    max_attempts: int = 3  # freshclam's MaxAttempts, per mirror (it waits 5 s between tries)
+
+
+@dataclass(frozen=True, slots=True)
 class MalwareConfig:
     """ClamAV scan of the final tree (``AnalyzerConfig.malware``; None = no scan). clamscan
     loads ``database_dir`` on every run (seconds with the official DB), so it runs once per
     analysis over the files spooled to the scratch dir; files above ``max_file_bytes`` and
     beyond ``max_total_bytes`` (path order) are left out and the scan is marked partial. With
     ``clamd_address`` the files are streamed to a running clamd (its own database, already
-    loaded) and ``database_dir``/``clamscan_path`` are not used."""
+    loaded) and ``clamscan_path`` is not used; ``database_dir`` then only matters to
+    ``db_update``, which must write clamd's DatabaseDirectory (clamd is told to RELOAD)."""
 
     database_dir: str
     clamscan_path: str = "clamscan"
@@ -46,6 +68,7 @@ class MalwareConfig:
     max_total_bytes: int = 4096 * MiB
     timeout_seconds: float = 1800.0  # the clamscan run; with clamd, each file
     clamd_address: str | None = None  # unix socket or tcp://host:port: stream to clamd instead
+    db_update: DbUpdateConfig | None = None  # freshclam before the scan when due
 
 
 @dataclass(slots=True)

@@ -16,12 +16,13 @@ import sys
 import threading
 import time
 import traceback
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from drydock.analyzer.analyze import AnalysisError, analyze
-from drydock.analyzer.config import AnalyzerConfig, MalwareConfig, MiB
+from drydock.analyzer.config import AnalyzerConfig, DbUpdateConfig, MalwareConfig, MiB
 from drydock.analyzer.document import to_document
 from drydock.analyzer.model import ImageAnalysis
 from drydock.analyzer.sources import open_source
@@ -124,15 +125,28 @@ def _analysis_config(runtime: Runtime, tag: ImageTag) -> AnalyzerConfig:
         workers=settings.layer_workers,
         scratch_dir=settings.scratch_dir,
         dockerfile=dockerfile,
-        malware=malware_config(settings.malware),
+        malware=malware_config(settings.malware, runtime.settings.data_dir),
         digest_algorithms=tuple(settings.file_digest_algorithms),
     )
 
 
-def malware_config(settings: MalwareSettings) -> MalwareConfig | None:
-    """The analyzer's ClamAV settings from the platform's (None when disabled)."""
+def malware_config(settings: MalwareSettings, data_dir: Path) -> MalwareConfig | None:
+    """The analyzer's ClamAV settings from the platform's (None when disabled); freshclam's
+    config, lock and state go to ``<data_dir>/freshclam``."""
     if not settings.enabled:
         return None
+    db_update = None
+    if settings.db_update_enabled:
+        db_update = DbUpdateConfig(
+            state_dir=str(data_dir / "freshclam"),
+            freshclam_path=settings.freshclam_path,
+            interval_seconds=settings.db_update_interval_seconds,
+            timeout_seconds=settings.db_update_timeout_seconds,
+            private_mirrors=tuple(settings.private_mirrors),
+            custom_urls=tuple(settings.database_custom_urls),
+            exclude_databases=tuple(settings.exclude_databases),
+            max_attempts=settings.db_update_max_attempts,
+        )
     return MalwareConfig(
         database_dir=settings.database_dir,
         clamscan_path=settings.clamscan_path,
@@ -140,6 +154,7 @@ def malware_config(settings: MalwareSettings) -> MalwareConfig | None:
         max_total_bytes=int(settings.max_total_mb * MiB),
         timeout_seconds=settings.timeout_seconds,
         clamd_address=settings.clamd_address,
+        db_update=db_update,
     )
 
 

@@ -80,8 +80,8 @@ class CatalogSettings(BaseModel):
 
 class MalwareSettings(BaseModel):
     """ClamAV scan at analysis time (Anchore's ``malware.clamav``). Off by default: no
-    signature database ships with Drydock; keep ``database_dir`` current with ``freshclam``
-    (or a mirrored copy on air-gapped installs)."""
+    signature database ships with Drydock; with ``db_update_enabled`` the analyzer runs
+    ``freshclam`` into ``database_dir`` before a scan when the interval has passed."""
 
     enabled: bool = False
     clamscan_path: str = "clamscan"
@@ -92,6 +92,28 @@ class MalwareSettings(BaseModel):
     # A running clamd (unix socket path or tcp://host:port) to stream files to instead of
     # starting clamscan: no database load per analysis. Its StreamMaxLength must be ≥ max_file_mb.
     clamd_address: str | None = None
+    # freshclam before a scan (Anchore refreshes before each image), at most once per interval
+    # per host: ClamAV's mirrors rate-limit. A failed refresh is a warning, the scan goes on.
+    db_update_enabled: bool = True
+    freshclam_path: str = "freshclam"
+    db_update_interval_seconds: float = Field(default=3600, ge=0)
+    db_update_timeout_seconds: float = Field(default=600, gt=0)
+    db_update_max_attempts: int = Field(default=3, ge=1)  # per mirror; freshclam waits 5 s between
+    # Air-gapped: PrivateMirror(s) serving main/daily/bytecode .cvd (e.g. cvdupdate) instead of
+    # database.clamav.net, DatabaseCustomURL(s) for unsigned .ndb/.hdb/… files, and the
+    # official databases not to fetch (ExcludeDatabase: main, daily, bytecode).
+    private_mirrors: list[str] = Field(default_factory=list)
+    database_custom_urls: list[str] = Field(default_factory=list)
+    exclude_databases: list[str] = Field(default_factory=list)
+
+    @field_validator("freshclam_path", "private_mirrors", "database_custom_urls", "exclude_databases")
+    @classmethod
+    def _no_blanks(cls, v: str | list[str]) -> str | list[str]:
+        """freshclam.conf values are blank-free strings; a newline would inject a directive."""
+        for value in [v] if isinstance(v, str) else v:
+            if not value or any(ch.isspace() for ch in value):
+                raise ValueError(f"{value!r}: must be non-empty and contain no blanks")
+        return v
 
 
 class AnalyzerServiceSettings(BaseModel):
