@@ -19,11 +19,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from drydock.analyzer.catalogers.base import FileScanner
 from drydock.analyzer.layerscan import FileFindings, LayerIndex, ScanPlan, examine_file, scan_layer
+from drydock.analyzer.memtrim import release_free_memory
 from drydock.analyzer.model import FileEntry
 from drydock.analyzer.procpool import pool_context
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 
 _PLAN: ScanPlan | None = None
+_LAYER_DONE = False  # a whole layer was read and returned since the last trim
 Job = tuple[FileEntry, bytes, tuple[int, ...]]
 
 
@@ -37,12 +39,20 @@ def _scan_batch_with(plan: ScanPlan, batch: list[Job]) -> list[FileFindings]:
 
 
 def _scan_batch(batch: list[Job]) -> list[FileFindings]:
+    global _LAYER_DONE
     assert _PLAN is not None, "worker not initialised"
+    if _LAYER_DONE:
+        # the worker's layer index was pickled and freed after its task returned; a worker
+        # kept for scanner batches would hold that memory (30-80 MiB) until the pool closes
+        release_free_memory()
+        _LAYER_DONE = False
     return _scan_batch_with(_PLAN, batch)
 
 
 def _scan_layer(source: ImageSource, layer: LayerRef) -> LayerIndex:
+    global _LAYER_DONE
     assert _PLAN is not None, "worker not initialised"
+    _LAYER_DONE = True
     return scan_layer(source, layer, _PLAN)
 
 

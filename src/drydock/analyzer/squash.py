@@ -1,9 +1,9 @@
 """Streaming squash: layer indexes → the image's final file tree, served to catalogers.
 
 Layers are independent until they are merged, so each one is read by ``scan_layer`` in a
-worker process (``offload.py``: a ``ProcessPoolExecutor``, one worker per CPU; each worker
-opens its layer through ``source.open_layer``), except the largest, which is read here while
-its scanners run in the same pool. The indexes are merged strictly in layer order: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
+worker process (``offload.py``: a ``ProcessPoolExecutor``, one worker per CPU but one, as
+this process is busy too; each worker opens its layer through ``source.open_layer``), except
+the largest, which is read here while its scanners run in the same pool. The indexes are merged strictly in layer order: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
 earlier one, and every per-path result (capture, scanner findings, regex matches) of a
 replaced or deleted entry is dropped with it.
 
@@ -35,6 +35,7 @@ from drydock.analyzer.layerscan import (
     record_to_entry,
     scan_layer,
 )
+from drydock.analyzer.memtrim import release_free_memory
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
 from drydock.analyzer.offload import ScanOffload
 from drydock.analyzer.pathmatch import GlobSet, NameIndex
@@ -223,10 +224,13 @@ def _inline(
 def _pooled(
     source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
 ) -> Iterator[LayerIndex]:
-    """The largest layer is read here (its scanners offloaded), the others in the pool."""
+    """The largest layer is read here (its scanners offloaded), the others in the pool.
+    This process takes one of the ``workers`` CPUs: a pool of ``workers`` processes would
+    oversubscribe the machine, and each pool process holds a layer index (big image, 2 CPUs:
+    peak PSS 260-370 → 200 MiB, same wall and CPU time)."""
     total = len(layers)
     local = max(range(total), key=lambda i: layers[i].size)
-    offload = ScanOffload(plan, workers)
+    offload = ScanOffload(plan, max(1, workers - 1))
     futures: dict[int, Future[LayerIndex]] = {}
     try:
         futures = {i: offload.submit_layer(source, layer) for i, layer in enumerate(layers) if i != local}
@@ -311,6 +315,7 @@ def squash(
         merger.apply(index)
     entries = merger.final_entries(plan.digest_algorithms)
     merger.records.clear()  # the records are now entries; free them before the symlink pass
+    release_free_memory()  # and give the layer indexes' memory back before cataloguing
     resolver = SquashedResolver(entries, merger.captures, merger.too_large, plan.max_file_bytes)
     _fetch_symlinked(source, layers, plan, merger, resolver)
     return SquashResult(

@@ -176,6 +176,7 @@ def sbom(
     except (UnknownFormat, ValueError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--output") from None
     from drydock.analyzer.analyze import AnalysisError
+    from drydock.analyzer.memtrim import release_free_memory
     from drydock.analyzer.sources import SourceError
 
     errors = Console(stderr=True)
@@ -185,6 +186,7 @@ def sbom(
             analysis = run_analysis(source, platform, insecure, progress, analyzer_config(targets))
         if not any(t.fmt in FILE_FORMATS for t in targets):
             analysis.files.clear()  # ~80 000 entries on a large image: free them before rendering
+        release_free_memory()
         if errors.is_terminal and analysis.warnings:
             errors.print(f"[yellow]{len(analysis.warnings)} warning(s) during analysis[/yellow]")
         write_outputs(analysis, targets, Console())
