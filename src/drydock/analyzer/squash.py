@@ -37,7 +37,6 @@ from drydock.analyzer.layerscan import (
 )
 from drydock.analyzer.memtrim import release_free_memory
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
-from drydock.analyzer.offload import ScanOffload
 from drydock.analyzer.pathmatch import GlobSet, NameIndex
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 
@@ -228,6 +227,9 @@ def _pooled(
     This process takes one of the ``workers`` CPUs: a pool of ``workers`` processes would
     oversubscribe the machine, and each pool process holds a layer index (big image, 2 CPUs:
     peak PSS 260-370 → 200 MiB, same wall and CPU time)."""
+    # the process pool machinery is imported only here: a one-layer image never needs it
+    from drydock.analyzer.offload import ScanOffload
+
     total = len(layers)
     local = max(range(total), key=lambda i: layers[i].size)
     offload = ScanOffload(plan, max(1, workers - 1))

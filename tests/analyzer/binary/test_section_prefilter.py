@@ -7,10 +7,9 @@ from __future__ import annotations
 import struct
 
 import pytest
+from elftools.elf import elffile
 
-from drydock.analyzer.catalogers import binary_sections
 from drydock.analyzer.catalogers.binary_sections import BinaryFormatError, find_section
-from drydock.analyzer.catalogers.golang import buildinfo
 from drydock.analyzer.catalogers.golang.buildinfo import MAGIC, NotAGoBinary, read_buildinfo
 
 # A 64-bit little-endian ELF header with an empty section table: passes the cheap header check.
@@ -21,20 +20,23 @@ class ParsedAnyway(Exception):
     """Deliberately outside every exception family the parsers swallow."""
 
 
-def _forbid_elf_parse(monkeypatch: pytest.MonkeyPatch, module: object) -> None:
+def _forbid_elf_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsers import pyelftools when they first meet an ELF file, so the class is
+    replaced where they import it from."""
+
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise ParsedAnyway("the ELF parser ran although the prefilter should have rejected the file")
 
-    monkeypatch.setattr(module, "ELFFile", refuse)
+    monkeypatch.setattr(elffile, "ELFFile", refuse)
 
 
 def test_section_absent_from_bytes_skips_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    _forbid_elf_parse(monkeypatch, binary_sections)
+    _forbid_elf_parse(monkeypatch)
     assert find_section(HEADER_ONLY_ELF, ".dep-v0") is None
 
 
 def test_section_name_present_still_parses(monkeypatch: pytest.MonkeyPatch) -> None:
-    _forbid_elf_parse(monkeypatch, binary_sections)
+    _forbid_elf_parse(monkeypatch)
     with pytest.raises(ParsedAnyway):
         find_section(HEADER_ONLY_ELF + b".dep-v0\0", ".dep-v0")
 
@@ -54,7 +56,7 @@ def test_pe_truncated_name_is_matched_by_prefilter() -> None:
 
 
 def test_go_magic_absent_skips_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    _forbid_elf_parse(monkeypatch, buildinfo)
+    _forbid_elf_parse(monkeypatch)
     with pytest.raises(NotAGoBinary, match="no Go build information"):
         read_buildinfo(HEADER_ONLY_ELF)
 

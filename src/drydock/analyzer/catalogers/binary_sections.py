@@ -11,9 +11,6 @@ from __future__ import annotations
 import io
 import struct
 
-from elftools.common.exceptions import ELFError
-from elftools.elf.elffile import ELFFile
-
 ELF_MAGIC = b"\x7fELF"
 PE_MAGIC = b"MZ"
 MACHO_MAGICS = {
@@ -51,6 +48,10 @@ def _slice(data: bytes, offset: int, size: int) -> bytes:
 
 
 def _elf_section(data: bytes, name: str) -> bytes | None:
+    # pyelftools is imported by the first ELF file, not by every analysis (≈ 15 ms of start-up)
+    from elftools.common.exceptions import ELFError
+    from elftools.elf.elffile import ELFFile
+
     try:
         section = ELFFile(io.BytesIO(data)).get_section_by_name(name)
         return None if section is None else bytes(section.data())
@@ -151,7 +152,11 @@ def _check_pe_header(data: bytes) -> None:
 
 _READERS = (
     (lambda head: head == ELF_MAGIC, _check_elf_header, _elf_section),
-    (lambda head: head in MACHO_MAGICS, lambda d: _check_macho_header(d, 0), lambda d, n: _macho_section(d, 0, n)),
+    (
+        lambda head: head in MACHO_MAGICS,
+        lambda d: _check_macho_header(d, 0),
+        lambda d, n: _macho_section(d, 0, n),
+    ),
     (lambda head: head == FAT_MAGIC, _check_fat_header, _fat_section),
     (lambda head: head[:2] == PE_MAGIC, _check_pe_header, _pe_section),
 )

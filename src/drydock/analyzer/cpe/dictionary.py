@@ -15,8 +15,6 @@ from dataclasses import replace
 from importlib import resources
 from typing import IO, Any
 
-from defusedxml.ElementTree import iterparse
-
 from drydock.analyzer.cpe.attributes import CPEError, format_cpe, parse_cpe, sort_by_specificity
 from drydock.analyzer.cpe.candidates import text
 from drydock.analyzer.model import Package
@@ -157,6 +155,8 @@ def build_index(xml: IO[bytes]) -> dict[str, Any]:
 
     Only application CPEs with registry references are kept; versions are dropped and a
     deprecated CPE is replaced by its successor."""
+    from defusedxml.ElementTree import iterparse  # only the dictionary build reads XML
+
     index: dict[str, dict[str, set[str]]] = {}
     depth = 0
     for event, elem in iterparse(xml, events=("start", "end")):

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
-
 from drydock.analyzer.model import License, Location, PackageType
 
 _PROPERTY_REF = re.compile(r"\$\{([^}]+)\}")
@@ -198,6 +195,10 @@ def _dependencies(el: Element | None) -> list[PomDependency]:
 
 def parse_pom_xml(path: str, data: bytes | str) -> PomXML:
     """Parse a pom.xml (entity expansion and external references are refused)."""
+    # imported by the first pom.xml, not by every analysis
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
     try:
         root = SafeET.fromstring(data)
     except (SafeET.ParseError, DefusedXmlException, ValueError) as exc:
