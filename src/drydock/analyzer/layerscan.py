@@ -31,7 +31,6 @@ import posixpath
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from drydock.analyzer.catalogers.base import CatalogContext, FileScanner
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
@@ -39,9 +38,6 @@ from drydock.analyzer.pathmatch import GlobSet
 from drydock.analyzer.secrets import RegexSearcher
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 from drydock.analyzer.tarstream import TarFormatError, TarMember, TarReader
-
-if TYPE_CHECKING:
-    from drydock.analyzer.offload import ScanOffload
 
 WHITEOUT_PREFIX = ".wh."
 OPAQUE_MARKER = ".wh..wh..opq"
@@ -180,11 +176,9 @@ class _LayerScanner:
         plan: ScanPlan,
         index: LayerIndex,
         only: dict[str, list[FileEntry]] | None,
-        offload: ScanOffload | None = None,
         stop_after: int | None = None,
     ) -> None:
         self.plan = plan
-        self.offload = offload
         self.index = index
         self.only = only  # second pass: target path -> the link entries that need its bytes
         self.hardlinks: dict[str, str] = {}  # link path -> target path (this layer)
@@ -380,9 +374,6 @@ class _LayerScanner:
         scanners: list[FileScanner],
         searchers: list[tuple[str, RegexSearcher]],
     ) -> None:
-        if self.offload is not None and scanners:
-            self.offload.submit(entry, data, scanners)
-            scanners = []
         if scanners or searchers:
             self.apply(entry, examine_file(self.plan, entry, data, scanners, searchers))
 
@@ -394,11 +385,6 @@ class _LayerScanner:
             self.index.scan_results.setdefault(entry.path, CatalogResult()).extend(r)
         for kind, matches in found.matches.items():
             self.index.matches.setdefault(kind, {})[entry.path] = matches
-
-    def collect_offloaded(self) -> None:
-        if self.offload is not None:
-            for entry, found in self.offload.results():
-                self.apply(entry, found)
 
     def _second_pass_member(self, reader: TarReader, m: TarMember) -> None:
         """Re-read only the hard-link targets whose links needed the bytes."""
@@ -447,22 +433,19 @@ def _read_layer(source: ImageSource, layer: LayerRef, scanner: _LayerScanner) ->
         reader = TarReader(stream)
         if scanner.run(reader):  # a pass that stopped early leaves the stream unverified, as
             reader.drain()  # the first pass has verified it already
-    scanner.collect_offloaded()
 
 
-def scan_layer(
-    source: ImageSource, layer: LayerRef, plan: ScanPlan, offload: ScanOffload | None = None
-) -> LayerIndex:
+def scan_layer(source: ImageSource, layer: LayerRef, plan: ScanPlan) -> LayerIndex:
     """Read one layer (plus a second pass if hard links needed bytes of files that were not
-    kept) and return its index; with ``offload``, scanners run in its worker processes.
+    kept) and return its index.
     Raises LayerError for an unreadable layer; SourceError (e.g. digest mismatch) from the
     source passes through."""
     index = LayerIndex(digest=layer.digest, layer_id=layer_id(layer))
-    first = _LayerScanner(plan, index, None, offload)
+    first = _LayerScanner(plan, index, None)
     try:
         _read_layer(source, layer, first)
         if first.deferred:
-            second = _LayerScanner(plan, index, first.deferred, offload, first.last_deferred)
+            second = _LayerScanner(plan, index, first.deferred, first.last_deferred)
             _read_layer(source, layer, second)
     except TarFormatError as exc:
         raise LayerError(f"layer {layer.digest}: {exc}") from None

@@ -1,17 +1,16 @@
 """Streaming squash: layer indexes → the image's final file tree, served to catalogers.
 
 Layers are independent until they are merged, so each one is read by ``scan_layer`` in a
-worker process (``offload.py``: a ``ProcessPoolExecutor``, one worker per CPU but one, as
+worker process (``layerpool.py``: a ``ProcessPoolExecutor``, one worker per CPU but one, as
 this process is busy too; each worker opens its layer through ``source.open_layer``), except
-the largest, which is read here while its scanners run in the same pool. The indexes are merged strictly in layer order: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
+the largest, which is read here, scanners included. The indexes are merged strictly in layer order: whiteouts and opaque markers delete what lower layers wrote, a later entry replaces an
 earlier one, and every per-path result (capture, scanner findings, regex matches) of a
 replaced or deleted entry is dropped with it.
 
 Memory bound (main process): the final tree (≈ 800 bytes per path: a FileEntry, its path,
 its digest dict), plus in-memory captures (pattern-matched files ≤ ``spill_bytes`` each; larger ones
 live in the scratch dir), plus at most ``workers`` layer indexes waiting to be merged, plus
-at most 3 × workers × 2 MiB of file bytes queued for the scanner batches. Each
-worker holds one file of at most ``max_file_bytes`` at a time, its layer index and a 16 MiB
+the one file of at most ``max_file_bytes`` being scanned. Each pool process holds one file of at most ``max_file_bytes`` at a time, its layer index and a 16 MiB
 cache of recently read files for hard links. Nothing depends on the image's total size.
 """
 
@@ -223,21 +222,21 @@ def _inline(
 def _pooled(
     source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
 ) -> Iterator[LayerIndex]:
-    """The largest layer is read here (its scanners offloaded), the others in the pool.
+    """The largest layer is read here, the others in the pool.
     This process takes one of the ``workers`` CPUs: a pool of ``workers`` processes would
     oversubscribe the machine, and each pool process holds a layer index (big image, 2 CPUs:
     peak PSS 260-370 → 200 MiB, same wall and CPU time)."""
     # the process pool machinery is imported only here: a one-layer image never needs it
-    from drydock.analyzer.offload import ScanOffload
+    from drydock.analyzer.layerpool import LayerPool
 
     total = len(layers)
     local = max(range(total), key=lambda i: layers[i].size)
-    offload = ScanOffload(plan, max(1, workers - 1))
+    pool = LayerPool(plan, max(1, workers - 1))
     futures: dict[int, Future[LayerIndex]] = {}
     try:
-        futures = {i: offload.submit_layer(source, layer) for i, layer in enumerate(layers) if i != local}
+        futures = {i: pool.submit_layer(source, layer) for i, layer in enumerate(layers) if i != local}
         try:
-            local_index: LayerIndex | None = scan_layer(source, layers[local], plan, offload)
+            local_index: LayerIndex | None = scan_layer(source, layers[local], plan)
         except Exception as exc:
             raise _layer_failed(layers[local], local + 1, total, exc) from exc
         for i, layer in enumerate(layers):
@@ -255,16 +254,15 @@ def _pooled(
     finally:
         for future in futures.values():
             future.cancel()
-        offload.close()
+        pool.close()
 
 
 def _scan_all(
     source: ImageSource, layers: list[LayerRef], plan: ScanPlan, workers: int, progress: Progress | None
 ) -> Iterator[LayerIndex]:
     """Layer indexes in layer order; a pool only when there are layers to read in parallel.
-    For a one-layer image, offloading its scanners does not pay for the pool: the scanners
-    take ~10 % of a layer's CPU (Debian base, 43 000 files) and starting the pool and shipping
-    file batches to it cost more than that (small image: 0.37 s in-process, 0.63 s pooled)."""
+    A one-layer image is read here: starting a pool costs more than the layer's scanners
+    take (small image: 0.37 s in-process, 0.63 s pooled)."""
     if workers <= 1 or len(layers) <= 1:
         return _inline(source, layers, plan, progress)
     return _pooled(source, layers, plan, workers, progress)

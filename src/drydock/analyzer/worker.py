@@ -282,7 +282,7 @@ def preload_pool_modules() -> list[str]:
     forkserver has not started yet, i.e. before this process's first pool."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return []
-    from drydock.analyzer import offload  # noqa: F401  (imports what the pool processes run)
+    from drydock.analyzer import layerpool  # noqa: F401  (imports what the pool processes run)
     from drydock.analyzer.catalogers.base import all_catalogers
 
     all_catalogers()  # imports every cataloger module (the scanners the pool runs are among them)

@@ -117,16 +117,16 @@ def twin(pad: int) -> bytes:
     ids=["one-layer", "largest-first", "largest-last", "similar-layers"],
 )
 def test_pooled_equals_inline(tmp_path: Path, layers: list[bytes]) -> None:
-    """The largest layer is read in-process with scanners offloaded, the others in the pool;
-    the result must not depend on that."""
+    """The largest layer is read in-process, the others in the pool; the result must not
+    depend on that."""
     plan = make_plan(tmp_path, ["**/passwd", "/etc/os-release"])
     one, two = run(layers, plan, 1), run(layers, plan, 2)
     assert _summary(one) == _summary(two)
     assert one.resolver.read_bytes("/etc/passwd") == two.resolver.read_bytes("/etc/passwd")
 
 
-def test_offloaded_scanner_results_are_dropped_with_their_files(tmp_path: Path) -> None:
-    # TOP deletes /usr/bin/tool: the offloaded scan of it must not survive the merge
+def test_pooled_scanner_results_are_dropped_with_their_files(tmp_path: Path) -> None:
+    # TOP deletes /usr/bin/tool: the scan of it must not survive the merge
     result = run([BASE, TOP], make_plan(tmp_path, []), workers=2)
     assert {p.name for r in result.scan_results for p in r.packages} == {"su"}
 
