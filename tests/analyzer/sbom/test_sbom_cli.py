@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import shutil
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 from drydock.analyzer.model import ImageAnalysis
 from drydock.analyzer.sbom import UnknownFormat
 from drydock.cli import sbom as sbom_cli
-from drydock.cli.sbom import OutputTarget, parse_outputs, register
+from drydock.cli.sbom import OutputTarget, parse_outputs, register, render_without_collections
 
 
 def make_app() -> typer.Typer:
@@ -233,3 +234,16 @@ def test_package_locations_name_their_layer(archive_run: tuple[dict[str, Any], P
     doc, _, image = archive_run
     (pam,) = doc["artifacts"]
     assert {loc.get("layerID") for loc in pam["locations"]} <= {layer.diff_id for layer in image.layers}
+
+
+def test_rendering_runs_without_cycle_collections_and_turns_them_back_on() -> None:
+    seen: list[bool] = []
+    render_without_collections(lambda: seen.append(gc.isenabled()))
+    assert seen == [False] and gc.isenabled()
+
+    def broken() -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        render_without_collections(broken)
+    assert gc.isenabled()
