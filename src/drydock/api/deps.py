@@ -41,7 +41,10 @@ def get_session(runtime: RuntimeDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# "function" scope: the transaction commits before the response is sent. FastAPI's default
+# ends a yield dependency only after the response went out, so a client could read a 200, send
+# its next request and not see its own write yet (or get a 200 for a commit that then failed).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 class AuthenticationFailed(Unauthorized):
