@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.orm import Session
 
+from drydock.core import migrate
 from drydock.core.config import Settings
 from drydock.core.db import Database
 from drydock.feeds import store
@@ -41,9 +42,14 @@ def _settings(database_url: str | None) -> Settings:
 
 @contextmanager
 def _session(database_url: str | None) -> Iterator[tuple[Settings, Session]]:
-    """Settings and one committed-on-success session of this command's database."""
+    """Settings and one committed-on-success session of this command's database, migrated
+    first: on a fresh install `drydock feeds import` is often the first command run (before
+    any `drydock serve`), and `drydock scan` reads the store it fills."""
     settings = _settings(database_url)
-    db = Database(settings.database_url or "")
+    assert settings.database_url
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+    db = Database(settings.database_url)
     try:
         with db.session() as session:
             yield settings, session
