@@ -129,3 +129,17 @@ def test_disabled_group_is_not_written(db: Database) -> None:
         report = import_paths(s, [FEEDS / "osv" / "ghsa"], driver="github", flush=True)
         store.set_group_enabled(s, "vulnerabilities", "github:npm", True)
     assert {g.group: g.status for g in report.groups} == {"github:java": "success", "github:npm": "disabled"}
+
+
+def test_secureos_versions_that_are_not_apk_versions_still_store(db: Database) -> None:
+    """SecureOS's secdb publishes fixes such as ``2.39-209`` (no ``-rN``): the group stores with
+    the plain "below each fix" ranges instead of failing the import."""
+    with db.session() as s:
+        report = import_paths(s, [FIXTURES / "secureos" / "input" / "secdb"], driver="secureos", flush=True)
+    assert report.ok, report
+    with db.session() as s:
+        [group] = [g for g in store.list_feeds(s) for g in g.groups if g.name.startswith("secureos")]
+        assert group.record_count > 0
+        glibc = [r for r in store.group_records(s, group.name) if r["id"] == "CVE-2025-5702"]
+    assert glibc and any("2.39-209" in a["fixed_versions"] for a in glibc[0]["affected"])
+

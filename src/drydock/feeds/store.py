@@ -226,10 +226,17 @@ def _apk_branch_ranges(fixes: list[str]) -> str:
     """Alpine secdb lists one fix per release branch (``1.29.3-r10`` backported, ``1.30.1-r2``
     upstream): below the lowest fix is vulnerable, and within each other fix's major.minor
     branch so is everything below that fix. Pooling them as "fixed once any fix is reached"
-    missed ``1.30.1-r1``; "below any" would flag the fixed ``1.29.3-r12``."""
-    from drydock.versions import get_scheme
+    missed ``1.30.1-r1``; "below any" would flag the fixed ``1.29.3-r12``.
 
-    ordered = sorted(fixes, key=get_scheme("apk").parse)
+    Fixes that are not apk versions (SecureOS publishes ``2.39-209``) cannot be ordered into
+    branches: the plain "below each fix" form is kept, and the matcher counts what it cannot
+    parse instead of the whole group failing to store."""
+    from drydock.versions import InvalidVersion, get_scheme
+
+    try:
+        ordered = sorted(fixes, key=get_scheme("apk").parse)
+    except InvalidVersion:
+        return ", ".join(f"< {v}" for v in fixes)
     clauses = [f"< {ordered[0]}"]
     for fix in ordered[1:]:
         branch = ".".join(fix.split("-", 1)[0].split(".")[:2])

@@ -25,6 +25,7 @@ from drydock.feeds import store
 from drydock.feeds.bundle import BundleError, read_bundle
 from drydock.feeds.detect import Source, detect
 from drydock.feeds.drivers import DriverConfig, get_driver
+from drydock.feeds.drivers.base import DATA_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +216,7 @@ class Importer:
             self.session.commit()
             result.records = write.records
             result.status = "success" if write.written else "unchanged"
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, *DATA_ERRORS) as exc:  # a database refusal, or records that break a rule
             self.session.rollback()
             result.status, result.error = "failure", f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
             log.warning("feed group %s kept its previous data: %s", data.group, result.error)
