@@ -45,6 +45,17 @@ def test_detection_of_the_real_sets() -> None:
     assert {("amazon", "amazon-updateinfo"), ("oracle", "oracle-oval"), ("rhel", "redhat-securitydata-api")} <= mixed
 
 
+def test_a_mirror_is_split_even_when_its_first_folder_is_large(tmp_path: Path) -> None:
+    """60 Go advisories come before the NVD folder: a sample of the first files alone would
+    hand the whole mirror to the OSV driver and skip every NVD page."""
+    mirror = tmp_path / "mirror"
+    for name, source, count in (("a-go", FEEDS / "osv" / "go", 60), ("b-nvd", FEEDS / "nvd", 5)):
+        (mirror / name).mkdir(parents=True)
+        for path in sorted(p for p in source.rglob("*.json") if p.is_file())[:count]:
+            shutil.copy(path, mirror / name / path.name)
+    assert sorted((s.driver, s.path.name) for s in detect(mirror)) == [("nvd", "b-nvd"), ("osv", "a-go")]
+
+
 def test_real_sets_record_counts(db: Database, imported: Any) -> None:
     report, events, progress = imported
     assert report.ok, [(s.path, s.error) for s in report.sources]

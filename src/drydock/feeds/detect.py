@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 _HEAD_BYTES = 8192
@@ -99,13 +100,24 @@ class Source:
     path: Path
 
 
-def _files(folder: Path) -> list[Path]:
-    out: list[Path] = []
+def _visible_files(folder: Path) -> Iterator[Path]:
     for p in sorted(folder.rglob("*")):
-        if p.is_file() and not p.name.startswith("."):
-            out.append(p)
-            if len(out) >= _SAMPLE_FILES:
-                break
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts):
+            yield p
+
+
+def _files(folder: Path) -> list[Path]:
+    """A sample spread over the folder's children, so that a mirror whose first sub-folder
+    alone holds more than a sample's worth of files (``alpine/`` before ``nvd/``) is not
+    handed whole to the first sub-folder's driver."""
+    children = sorted(c for c in folder.iterdir() if not c.name.startswith("."))
+    share = max(1, _SAMPLE_FILES // max(1, len(children)))
+    out: list[Path] = []
+    for child in children:
+        if child.is_file():
+            out.append(child)
+        elif child.is_dir():
+            out.extend(islice(_visible_files(child), share))
     return out
 
 
