@@ -17,6 +17,7 @@ import typer.main
 from typer.core import TyperGroup
 
 from drydock import __version__
+from drydock.cli.coercion import without_pydantic
 
 if TYPE_CHECKING:
     from drydock.core.config import Settings
@@ -31,9 +32,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def load_command(name: str) -> Any:
+def load_command(name: str, ctx: Any) -> Any:
     """Import one lazy subcommand and turn it into the click command typer would have built
-    (typed Any: typer ≥ 0.20 carries its own copy of click, older ones use click itself)."""
+    (typed Any: typer ≥ 0.20 carries its own copy of click, older ones use click itself); a
+    single command's plain parameters are coerced without pydantic (``cli/coercion.py``)."""
     module, attribute = LAZY_COMMANDS[name]
     target = getattr(importlib.import_module(module), attribute)
     if isinstance(target, typer.Typer):
@@ -42,7 +44,7 @@ def load_command(name: str) -> Any:
         return group
     single = typer.Typer(add_completion=False)
     single.command(name)(target)
-    return typer.main.get_command(single)
+    return without_pydantic(typer.main.get_command(single), ctx)
 
 
 class LazyGroup(TyperGroup):
@@ -53,8 +55,13 @@ class LazyGroup(TyperGroup):
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in LAZY_COMMANDS:
-            return load_command(cmd_name)
+            return load_command(cmd_name, ctx)
         return super().get_command(ctx, cmd_name)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        without_pydantic(self, ctx)  # the group's own --help
+        result: list[str] = super().parse_args(ctx, args)
+        return result
 
 
 app = typer.Typer(
