@@ -9,6 +9,7 @@ import pytest
 from drydock.analyzer.catalogers.base import CatalogContext
 from drydock.analyzer.catalogers.binary.cataloger import BinaryClassifierCataloger, cpe_strings, purl_string
 from drydock.analyzer.catalogers.binary.classifiers import default_classifiers
+from drydock.analyzer.catalogers.binary.matchers import MatchContext, compiled
 from drydock.analyzer.filetree import DirectoryResolver, glob_match
 
 from .fixture_support import PKGDB, load_case, materialize_symlinks, scan_root
@@ -117,3 +118,15 @@ def test_classifiers_stay_linear_on_hostile_content() -> None:
         start = time.perf_counter()
         cls.identity.matcher(MatchContext(path="/usr/bin/x", data=data))
         assert time.perf_counter() - start < 2.0, cls.identity.cls
+
+
+def test_patterns_compile_on_first_use_only() -> None:
+    """Building the classifier table (every analysis does, for the capture globs) compiles no
+    content regex; classifying a file compiles the patterns its classifiers try."""
+    compiled.cache_clear()
+    default_classifiers.cache_clear()
+    classifiers = default_classifiers()
+    assert compiled.cache_info().currsize == 0
+    python = next(c for c in classifiers if c.identity.cls == "python-binary")
+    python.identity.matcher(MatchContext(path="/usr/bin/python3.11", data=b"\x003.11.2\x00", lookup=None))
+    assert 0 < compiled.cache_info().currsize < 10

@@ -15,11 +15,12 @@ long NUL runs or lines) and ``X.*Y`` under (?s) becomes ``contents_before``.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from drydock.analyzer.filetree import glob_match
 
@@ -70,14 +71,21 @@ def named_groups(rx: re.Pattern[bytes], data: bytes) -> dict[str, str] | None:
     return result
 
 
+@functools.cache
+def compiled(pattern: bytes | str) -> re.Pattern[Any]:
+    """Patterns are compiled on a matcher's first use, not when the classifier table is built:
+    ~180 patterns, ≈ 15 ms of every analysis' start-up, while an image has files for few of
+    them (none on a minimal Debian)."""
+    return re.compile(pattern)
+
+
 def contents(*patterns: bytes) -> Matcher:
     """Every pattern must match the file; the named groups of all of them (later ones win)
     describe the package, and a non-empty ``version`` is required."""
-    compiled = [re.compile(p) for p in patterns]
 
     def match(ctx: MatchContext) -> list[Hit] | None:
         groups: dict[str, str] = {}
-        for rx in compiled:
+        for rx in map(compiled, patterns):
             found = named_groups(rx, ctx.data) if rx.groupindex else ({} if rx.search(ctx.data) else None)
             if found is None:
                 return None
@@ -93,9 +101,9 @@ def contents_before(pattern: bytes, literal: bytes) -> Matcher:
     """``pattern`` must match somewhere before the last occurrence of ``literal``. Stands in for
     RE2 patterns of the form ``X.*literal`` under (?s), which backtracking engines run in
     quadratic time on large binaries."""
-    rx = re.compile(pattern)
 
     def match(ctx: MatchContext) -> list[Hit] | None:
+        rx = compiled(pattern)
         end = ctx.data.rfind(literal)
         if end < 0:
             return None
@@ -110,9 +118,9 @@ def contents_before(pattern: bytes, literal: bytes) -> Matcher:
 def last_on_first_line(pattern: bytes) -> Matcher:
     """The RE2 pattern ``(?m).*X`` in linear time: greedy ``.*`` makes Go report the *last*
     match of ``X`` on the first line that has one."""
-    rx = re.compile(pattern)
 
     def match(ctx: MatchContext) -> list[Hit] | None:
+        rx = compiled(pattern)
         chosen: re.Match[bytes] | None = None
         line_end = -1
         for m in rx.finditer(ctx.data):
@@ -133,10 +141,9 @@ def filename_template(name_pattern: str, content_template: bytes) -> Matcher:
     """The file name gives a version prefix (python3.8 → "3.8") that the version found in the
     content must start with, as syft's FileNameTemplateVersionMatcher does. The prefix is
     escaped: unescaped, "3.5" would accept an unrelated "\x00305\x00" first."""
-    name_rx = re.compile(name_pattern)
 
     def match(ctx: MatchContext) -> list[Hit] | None:
-        m = name_rx.search(ctx.path)
+        m = compiled(name_pattern).search(ctx.path)
         if m is None or not m.groupdict().get("version"):
             return None
         rendered = content_template.replace(b"{{ .version }}", re.escape(m.group("version")).encode())
@@ -228,9 +235,8 @@ def shared_library(soname_pattern: str, matcher: Matcher) -> Matcher:
     classify those (python and ruby often keep their version only in libpython/libruby)."""
     from drydock.analyzer.catalogers.binary.elf_libs import needed_libraries
 
-    soname_rx = re.compile(soname_pattern)
-
     def match(ctx: MatchContext) -> list[Hit] | None:
+        soname_rx = compiled(soname_pattern)
         if ctx.lookup is None:
             return None
         out: list[Hit] = []
