@@ -283,9 +283,9 @@ def preload_pool_modules() -> list[str]:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return []
     from drydock.analyzer import layerpool  # noqa: F401  (imports what the pool processes run)
-    from drydock.analyzer.catalogers.base import all_catalogers
+    from drydock.analyzer.catalogers.base import import_all
 
-    all_catalogers()  # imports every cataloger module (the scanners the pool runs are among them)
+    import_all()  # every cataloger module (the scanners the pool runs are among them)
     modules = ["__main__", *sorted(m for m in sys.modules if m.startswith("drydock.analyzer"))]
     multiprocessing.get_context("forkserver").set_forkserver_preload(modules)
     return modules

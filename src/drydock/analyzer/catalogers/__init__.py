@@ -1,1 +1,2 @@
-"""Catalogers: one module per ecosystem, each registering itself in ``base``."""
+"""Catalogers: one module per ecosystem, each registering itself in ``base``, whose tables say
+which modules to import and when."""

@@ -1,4 +1,2 @@
-"""Go catalogers; importing registers them (binaries' build info, go.mod/go.sum)."""
-
-from drydock.analyzer.catalogers.golang import binary_scanner as binary_scanner
-from drydock.analyzer.catalogers.golang import gomod as gomod
+"""Go catalogers (binaries' build info, go.mod/go.sum); ``base.CATALOGER_TABLE`` and
+``base.SCANNER_TABLE`` name their modules, which register them when imported."""

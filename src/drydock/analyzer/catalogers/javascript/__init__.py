@@ -1,3 +1,2 @@
-"""JavaScript catalogers: installed package.json files and npm/yarn/pnpm/bun/deno lock files."""
-
-from drydock.analyzer.catalogers.javascript import lock, package_json  # noqa: F401
+"""JavaScript catalogers (installed package.json files, npm/yarn/pnpm/bun/deno lock files);
+``base.CATALOGER_TABLE`` names their modules, which register them when imported."""

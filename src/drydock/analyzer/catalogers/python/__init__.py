@@ -1,3 +1,2 @@
-"""Python catalogers: installed distributions and lock/requirements files (imports register them)."""
-
-from drydock.analyzer.catalogers.python import installed, project  # noqa: F401
+"""Python catalogers (installed distributions, lock/requirements files); ``base.CATALOGER_TABLE``
+names their modules, which register them when imported."""

@@ -1,3 +1,2 @@
-"""Rust catalogers: Cargo.lock files and cargo-auditable binaries (imports register them)."""
-
-from drydock.analyzer.catalogers.rust import audit, cargo_lock  # noqa: F401
+"""Rust catalogers (Cargo.lock files, cargo-auditable binaries); ``base.CATALOGER_TABLE`` and
+``base.SCANNER_TABLE`` name their modules, which register them when imported."""
