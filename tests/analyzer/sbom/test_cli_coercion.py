@@ -77,7 +77,7 @@ def test_patched_parameters_are_typed(tmp_path: Path) -> None:
 
 def test_drydock_sbom_runs_without_importing_pydantic(tmp_path: Path) -> None:
     """The start-up cost this module exists for: a real ``drydock sbom`` with a list, a path
-    and a string option never imports pydantic."""
+    and a string option never imports pydantic (nor rich, in a pipe: ``terminal_console``)."""
     root = tmp_path / "root"
     (root / "etc").mkdir(parents=True)
     (root / "etc/os-release").write_text('ID=debian\nVERSION_ID="12"\n')
@@ -90,7 +90,7 @@ def test_drydock_sbom_runs_without_importing_pydantic(tmp_path: Path) -> None:
         "    app(args, prog_name='drydock')\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in sys.modules if m.startswith('pydantic')))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'rich'))))\n"
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"

@@ -19,7 +19,13 @@ from typer.testing import CliRunner
 from drydock.analyzer.model import ImageAnalysis
 from drydock.analyzer.sbom import UnknownFormat
 from drydock.cli import sbom as sbom_cli
-from drydock.cli.sbom import OutputTarget, parse_outputs, register, render_without_collections
+from drydock.cli.sbom import (
+    OutputTarget,
+    parse_outputs,
+    register,
+    render_without_collections,
+    terminal_console,
+)
 
 
 def make_app() -> typer.Typer:
@@ -247,3 +253,15 @@ def test_rendering_runs_without_cycle_collections_and_turns_them_back_on() -> No
     with pytest.raises(OSError, match="disk full"):
         render_without_collections(broken)
     assert gc.isenabled()
+
+
+def test_terminal_console_answers_as_rich_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Captured output is no terminal; the variables that make rich call it one still do."""
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    assert terminal_console() is None and terminal_console(stderr=True) is None
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    console = terminal_console(stderr=True)
+    assert console is not None and console.is_terminal and console.stderr
+    monkeypatch.setenv("TTY_COMPATIBLE", "0")
+    assert terminal_console() is None
