@@ -16,7 +16,8 @@ Each tool writes CycloneDX JSON to a file; we measure wall time, CPU time (user+
 process tree, from wait4 rusage) and peak memory of the whole process tree (summed PSS,
 sampled every 10 ms with psutil, so drydock's worker processes count without counting shared
 pages twice), and count components per PURL type. Median of ``--repeat`` runs, taken
-round-robin after one warm-up run per tool (page cache, trivy's cache dir).
+round-robin after one warm-up run per tool (page cache, trivy's cache dir). drydock's sources
+are byte-compiled first, as an installed package is.
 """
 
 from __future__ import annotations
@@ -246,11 +247,24 @@ def bench_image(name: str, image: Path, repeat: int, work: Path) -> None:
         )
 
 
+def compile_drydock() -> None:
+    """Byte-compile drydock's sources once, as installing it does (pip compiles a wheel's
+    modules; an editable checkout writes them on first import). Without this, an environment
+    with PYTHONDONTWRITEBYTECODE=1 (this machine's) recompiles every module on every run —
+    ≈ 90 ms of the small image's CPU that no installed drydock pays."""
+    import compileall
+
+    import drydock
+
+    compileall.compile_dir(Path(drydock.__file__).parent, quiet=1)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", choices=("small", "big"))
     args = ap.parse_args()
+    compile_drydock()
     IMGS.mkdir(parents=True, exist_ok=True)
     (CACHE / ".gitignore").write_text("*\n")  # the cache ignores itself: nothing in it is committed
     images = {"small": build_small, "big": build_big}
