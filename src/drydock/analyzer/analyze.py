@@ -35,7 +35,6 @@ from drydock.analyzer.files import file_list, retrieve_files
 from drydock.analyzer.filetree import FileResolver
 from drydock.analyzer.image_metadata import image_metadata, source_summary
 from drydock.analyzer.layerscan import ScanPlan
-from drydock.analyzer.malware.scan import scan_image
 from drydock.analyzer.model import CatalogResult, Distro, ImageAnalysis, MalwareScan, Package
 from drydock.analyzer.pathmatch import GlobSet
 from drydock.analyzer.pkgfilter import apply_ownership, attach_layers, dedupe, keep_relationships
@@ -191,6 +190,9 @@ def analyze(
             warnings += retrieve_warnings
         malware: list[MalwareScan] | None = None
         if config.malware is not None:
+            # imported only when a scan is configured: most analyses have none
+            from drydock.analyzer.malware.scan import scan_image
+
             with stages.stage("malware"):
                 scan, malware_warnings = scan_image(
                     config.malware, src, info.layers, resolver, scratch, config.max_layer_entries
