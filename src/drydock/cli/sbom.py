@@ -135,13 +135,18 @@ def write_outputs(analysis: ImageAnalysis, targets: list[OutputTarget], stdout: 
             typer.echo(text, nl=not text.endswith("\n"))
 
 
+def lists_files(targets: list[OutputTarget]) -> bool:
+    """Whether any output is a format that lists the image's files (``FILE_FORMATS``)."""
+    return any(t.fmt in FILE_FORMATS for t in targets)
+
+
 def analyzer_config(targets: list[OutputTarget]) -> AnalyzerConfig:
     """An SBOM needs no secret search or retrieved files, and file digests only for a format
     that prints them (syft likewise digests nothing it does not report). The platform's
     analyzer worker keeps its own, full settings."""
     from drydock.analyzer.config import AnalyzerConfig
 
-    digests = ("sha256",) if any(t.fmt in FILE_FORMATS for t in targets) else ()
+    digests = ("sha256",) if lists_files(targets) else ()
     return AnalyzerConfig(secret_regexes={}, content_regexes={}, retrieve_files=(), digest_algorithms=digests)
 
 
@@ -207,7 +212,7 @@ def sbom(
     try:
         with stage_progress(errors) as progress:
             analysis = run_analysis(source, platform, insecure, progress, analyzer_config(targets))
-        if not any(t.fmt in FILE_FORMATS for t in targets):
+        if not lists_files(targets):
             analysis.files.clear()  # ~80 000 entries on a large image: free them before rendering
         release_free_memory()
         if errors is not None and analysis.warnings:
