@@ -168,6 +168,16 @@ def normalize_member_name(name: str) -> tuple[str | None, str | None]:
     return "/" + "/".join(parts), warning
 
 
+def spill(scratch_dir: str, data: bytes) -> Spilled:
+    """Write ``data`` to a new file in ``scratch_dir`` under a generated name (never a path
+    from the image, so an image cannot steer where we write)."""
+    name = os.path.join(scratch_dir, f"capture-{uuid.uuid4().hex}")
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    return Spilled(name, len(data))
+
+
 class _LayerScanner:
     """Stateful walk over one layer's members (one instance per pass)."""
 
@@ -361,11 +371,7 @@ class _LayerScanner:
     def _keep(self, data: bytes) -> Capture:
         if len(data) <= self.plan.spill_bytes:
             return data
-        name = os.path.join(self.plan.scratch_dir, f"capture-{uuid.uuid4().hex}")
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        return Spilled(name, len(data))
+        return spill(self.plan.scratch_dir, data)
 
     def _consume(
         self,
