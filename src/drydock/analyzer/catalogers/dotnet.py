@@ -131,8 +131,10 @@ def _by_name(packages: list[Package], deps: dict[str, list[str]]) -> list[Any]:
     return resolve(packages, lambda p: specs[p.id])
 
 
-def _runtime_target(targets: dict[str, Any], name: str) -> dict[str, Any]:
-    """The target the app runs (``runtimeTarget``), else the first one listed."""
+def _runtime_target(doc: dict[str, Any]) -> dict[str, Any]:
+    """The deps.json target the app runs (``runtimeTarget``), else the first one listed."""
+    targets = as_dict(doc.get("targets"))
+    name = as_str(as_dict(doc.get("runtimeTarget")).get("name"))
     return as_dict(targets.get(name)) or next((as_dict(t) for t in targets.values()), {})
 
 
@@ -140,9 +142,7 @@ def parse_deps_json(text: str, path: str) -> CatalogResult:
     doc = loads_json(text, path)
     if not isinstance(doc, dict):
         raise CatalogError(f"{path}: deps.json is not an object")
-    target = _runtime_target(
-        as_dict(doc.get("targets")), as_str(as_dict(doc.get("runtimeTarget")).get("name"))
-    )
+    target = _runtime_target(doc)
     packages: list[Package] = []
     deps: dict[str, list[str]] = {}
     for key, raw in as_dict(doc.get("libraries")).items():
@@ -210,9 +210,7 @@ def _trim_lib_prefix(path: str) -> str:
 def claimed_assemblies(text: str, path: str) -> dict[str, dict[str, str]]:
     """``Name/Version`` → {published relative path → claimed target path} of a deps.json."""
     doc = as_dict(loads_json(text, path))
-    target = _runtime_target(
-        as_dict(doc.get("targets")), as_str(as_dict(doc.get("runtimeTarget")).get("name"))
-    )
+    target = _runtime_target(doc)
     out: dict[str, dict[str, str]] = {}
     for key, raw in target.items():
         entry = as_dict(raw)
