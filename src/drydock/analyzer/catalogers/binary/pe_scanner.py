@@ -70,7 +70,7 @@ def pe_package(vr: dict[str, str], path: str, layer: str | None) -> Package | No
     name = name_from_resources(vr) or base.removesuffix(".exe").removesuffix(".dll")
     product = space_normalize(vr.get("ProductName", "") or vr.get("FileDescription", "")).lower()
     purl = None
-    if version and "ghostscript" in product:
+    if "ghostscript" in product:
         purl = PackageURL(type="generic", name="ghostscript", version=version).to_string()
     resources = [{"Key": k, "Value": space_normalize(v)} for k, v in sorted(vr.items()) if v]
     return Package(
