@@ -9,7 +9,7 @@ from drydock.analyzer.model import Distro, ImageAnalysis, Location, Package, Pac
 from drydock.feeds.drivers import get_driver
 from drydock.policy.evaluate import evaluate
 from drydock.policy.matching.index import index_from_records
-from drydock.policy.matching.matcher import Match, MatchedPackage
+from drydock.policy.matching.matcher import Match, MatchedPackage, match_packages
 from drydock.policy.runner import vulnerabilities_for
 from drydock.policy.validation import compile_bundle
 from drydock.policy.vulndata import CvssScores, Detections, view_from_matches
@@ -22,7 +22,9 @@ def test_real_matches_drive_the_package_trigger() -> None:
         "chromium", "97.0.4692.99-1", PackageType.DEB, "test", locations=[Location("/var/lib/dpkg/status")]
     )
     analysis = ImageAnalysis(source={}, distro=Distro("debian", "12"), packages=[chromium])
-    view = vulnerabilities_for(index, analysis, NOW, Detections(NOW))
+    view = vulnerabilities_for(
+        analysis, match_packages(index, analysis.distro, analysis.packages), NOW, Detections(NOW)
+    )
     assert view.data_available and any(m.vulnerability_id == "CVE-2022-0456" for m in view.matches)
     ctx = context(analysis, view)
     fired = fire("vulnerabilities", "package", ctx, package_type="os", fix_available="true")
@@ -33,8 +35,9 @@ def test_real_matches_drive_the_package_trigger() -> None:
         for m in fired
     ), fired
     assert not fire("vulnerabilities", "vulnerability_data_unavailable", ctx)
+    plan9 = ImageAnalysis(source={}, distro=Distro("plan9", "4"), packages=[chromium])
     unknown_distro = vulnerabilities_for(
-        index, ImageAnalysis(source={}, distro=Distro("plan9", "4"), packages=[chromium]), None, Detections(None)
+        plan9, match_packages(index, plan9.distro, plan9.packages), None, Detections(None)
     )
     assert not unknown_distro.data_available
     assert fire("vulnerabilities", "vulnerability_data_unavailable", context(analysis, unknown_distro))
@@ -111,7 +114,10 @@ def test_detection_times_are_the_recorded_ones() -> None:
     old = NOW - timedelta(days=60)
     first = {("CVE-OLD", "openssl", "1.0", "dpkg", "pkgdb"): old}
     view = view_from_matches(
-        [match("CVE-OLD"), match("CVE-NEW")], data_available=True, last_sync=NOW, detected=Detections(NOW, first)
+        [match("CVE-OLD"), match("CVE-NEW")],
+        data_available=True,
+        last_sync=NOW,
+        detected=Detections(NOW, first),
     )
     assert [m.detected_at for m in view.matches] == [old, NOW]
     ctx = context(ImageAnalysis(source={}, distro=Distro("debian", "12")), view)

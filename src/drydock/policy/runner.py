@@ -12,11 +12,8 @@ from sqlalchemy.orm import Session
 
 from drydock.analyzer.document import from_document
 from drydock.analyzer.model import ImageAnalysis
-from drydock.catalog import images
 from drydock.catalog.context import catalog_context
-from drydock.catalog.models import AnalysisStatus
 from drydock.core.db import utcnow
-from drydock.core.errors import NotFound
 from drydock.feeds import store
 from drydock.feeds.models import FeedGroupRow
 from drydock.feeds.records import PackageVersions
@@ -25,11 +22,11 @@ from drydock.policy.context import ImageContext, MalwareFinding
 from drydock.policy.evaluate import evaluate, split_tag
 from drydock.policy.indexes import index_cache
 from drydock.policy.matching.index import VulnerabilityIndex
-from drydock.policy.matching.matcher import MatcherConfig, find_namespace, match_packages
+from drydock.policy.matching.matcher import MatcherConfig, MatchResult, find_namespace, match_packages
 from drydock.policy.models import PolicyBundleRecord, PolicyEvaluationRecord
 from drydock.policy.vulndata import Detections, Vulnerabilities, view_from_matches
 from drydock.policy.vulnerabilities.detection import detection_times
-from drydock.policy.vulnerabilities.store import current_report
+from drydock.policy.vulnerabilities.store import analyzed_image, computed, refreshed_report
 from drydock.runtime.context import Runtime
 
 
@@ -51,12 +48,13 @@ def malware_findings(analysis: ImageAnalysis) -> list[MalwareFinding] | None:
 
 
 def vulnerabilities_for(
-    index: VulnerabilityIndex,
     analysis: ImageAnalysis,
+    result: MatchResult,
     last_sync: datetime | None,
     detected: Detections,
 ) -> Vulnerabilities:
-    result = match_packages(index, analysis.distro, analysis.packages)
+    """The gates' view of ``analysis``'s matches; no matching namespace for an image with OS
+    packages means the data for its distro is unavailable."""
     has_os = any(p.type.is_os for p in analysis.packages)
     available = bool(result.namespaces) or not has_os
     return view_from_matches(result.matches, data_available=available, last_sync=last_sync, detected=detected)
@@ -97,17 +95,17 @@ class Outcome:
 def evaluate_image(
     session: Session, runtime: Runtime, account: str, digest: str, tag: str, record: PolicyBundleRecord
 ) -> Outcome:
-    image = images.get_image(session, account=account, digest=digest)
-    if image.analysis_status != AnalysisStatus.ANALYZED.value:
-        raise NotFound(f"image is not analyzed - analysis_status: {image.analysis_status}")
+    image = analyzed_image(session, account, digest)
     document = catalog_context(runtime).load_document(session, account, digest)
     analysis = from_document(document)
     index = index_cache(runtime).get(session)
     now = utcnow()
-    # The stored report (brought to the current feeds) knows when each match was first seen.
-    report = current_report(session, runtime, account, digest)
+    matched = match_packages(index, analysis.distro, analysis.packages)
+    # The stored report (brought to the current feeds, from these matches when stale) knows
+    # when each match was first seen.
+    report = refreshed_report(session, account, digest, index.generation, lambda: computed(analysis, matched))
     detected = Detections(now, detection_times(report.rows, report.generated_at))
-    vulns = vulnerabilities_for(index, analysis, last_sync(session, index, analysis), detected)
+    vulns = vulnerabilities_for(analysis, matched, last_sync(session, index, analysis), detected)
     ctx = ImageContext(
         analysis=analysis,
         image_id=image.image_id or "",

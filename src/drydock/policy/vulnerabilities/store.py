@@ -5,6 +5,7 @@ session."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -12,7 +13,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from drydock.analyzer.document import from_document
-from drydock.analyzer.model import Package
+from drydock.analyzer.model import ImageAnalysis, Package
 from drydock.catalog import images
 from drydock.catalog.context import catalog_context
 from drydock.catalog.models import AnalysisStatus, CatalogImage
@@ -20,7 +21,7 @@ from drydock.core.db import utcnow
 from drydock.core.errors import NotFound
 from drydock.policy.indexes import index_cache
 from drydock.policy.matching.index import VulnerabilityIndex
-from drydock.policy.matching.matcher import match_packages
+from drydock.policy.matching.matcher import MatchResult, match_packages
 from drydock.policy.vulnerabilities.detection import carry_detections
 from drydock.policy.vulnerabilities.models import ImagePackage, ReportMatch, VulnerabilityReport
 from drydock.policy.vulnerabilities.report import anchore_type, report_rows
@@ -41,7 +42,11 @@ class Computed:
 def compute(index: VulnerabilityIndex, content: dict[str, Any]) -> Computed:
     """Match the packages of a normalized content document (``CatalogContext.load_packages``)."""
     analysis = from_document(content)
-    result = match_packages(index, analysis.distro, analysis.packages)
+    return computed(analysis, match_packages(index, analysis.distro, analysis.packages))
+
+
+def computed(analysis: ImageAnalysis, result: MatchResult) -> Computed:
+    """The report of matches already made for ``analysis`` (a policy evaluation's)."""
     return Computed(
         report_rows(result.matches, analysis.packages), list(result.namespaces), analysis.packages
     )
@@ -142,8 +147,24 @@ def current_report(
     """The image's report for the current feed data, recomputed when stale or forced."""
     analyzed_image(session, account, digest)
     index = index_cache(runtime).get(session)
+
+    def from_archive() -> Computed:
+        return compute(index, catalog_context(runtime).load_packages(session, account, digest))
+
+    return refreshed_report(session, account, digest, index.generation, from_archive, force_refresh)
+
+
+def refreshed_report(
+    session: Session,
+    account: str,
+    digest: str,
+    generation: int,
+    recompute: Callable[[], Computed],
+    force_refresh: bool = False,
+) -> VulnerabilityReport:
+    """The stored report when it was computed at ``generation`` (and not forced), else
+    ``recompute()``'s result saved: callers that matched the image already pass their matches."""
     report = session.get(VulnerabilityReport, (account, digest))
-    if report is not None and report.feed_generation == index.generation and not force_refresh:
+    if report is not None and report.feed_generation == generation and not force_refresh:
         return report
-    content = catalog_context(runtime).load_packages(session, account, digest)
-    return save(session, account, digest, index.generation, compute(index, content))
+    return save(session, account, digest, generation, recompute())
