@@ -563,16 +563,34 @@ def observation_from_dict(data: Mapping[str, Any]) -> tuple[ObservationKey, date
     return key, at
 
 
-def _delete_group_records(session: Session, group: str) -> None:
+@dataclass(frozen=True, slots=True)
+class _GroupTable:
+    """Where a group's records are: ``table``'s rows matching ``where``, exported in ``order``."""
+
+    table: Any
+    where: tuple[Any, ...]
+    order: Any
+
+
+def _group_table(group: str) -> _GroupTable:
+    """KEV and EPSS have a table each; the packages groups share theirs, and so do the
+    vulnerability groups (whose affected packages hang off their rows), by ``group_name``."""
     if group == KEV_GROUP:
-        session.execute(delete(KevRow))
-    elif group == EPSS_GROUP:
-        session.execute(delete(EpssRow))
-    elif group in PACKAGE_GROUPS:
-        session.execute(delete(PackageVersionsRow).where(PackageVersionsRow.group_name == group))
-    else:
+        return _GroupTable(KevRow, (), KevRow.cve_id)
+    if group == EPSS_GROUP:
+        return _GroupTable(EpssRow, (), EpssRow.cve)
+    if group in PACKAGE_GROUPS:
+        return _GroupTable(
+            PackageVersionsRow, (PackageVersionsRow.group_name == group,), PackageVersionsRow.name
+        )
+    return _GroupTable(VulnerabilityRow, (VulnerabilityRow.group_name == group,), VulnerabilityRow.id)
+
+
+def _delete_group_records(session: Session, group: str) -> None:
+    stored = _group_table(group)
+    if stored.table is VulnerabilityRow:
         session.execute(delete(AffectedPackageRow).where(AffectedPackageRow.group_name == group))
-        session.execute(delete(VulnerabilityRow).where(VulnerabilityRow.group_name == group))
+    session.execute(delete(stored.table).where(*stored.where))
 
 
 def mark_full_sync(session: Session, feeds: Iterable[str], now: datetime | None = None) -> None:
@@ -651,36 +669,19 @@ def delete_feed(session: Session, feed: str) -> None:
 
 def group_records(session: Session, group: str) -> Iterator[dict[str, Any]]:
     """The stored normalized records of a group, as :func:`records.to_dict` made them."""
-    if group == KEV_GROUP:
-        stmt = select(KevRow.data).order_by(KevRow.cve_id)
-    elif group == EPSS_GROUP:
-        stmt = select(EpssRow.data).order_by(EpssRow.cve)
-    elif group in PACKAGE_GROUPS:
-        rows = select(PackageVersionsRow).where(PackageVersionsRow.group_name == group)
-        for row in session.scalars(rows.order_by(PackageVersionsRow.name).execution_options(yield_per=2000)):
+    stored = _group_table(group)
+    if stored.table is PackageVersionsRow:  # kept as columns, not as the record's JSON
+        rows = select(PackageVersionsRow).where(*stored.where).order_by(stored.order)
+        for row in session.scalars(rows.execution_options(yield_per=2000)):
             yield plain(PackageVersions(group, row.name, tuple(row.versions), row.latest))
         return
-    else:
-        stmt = (
-            select(VulnerabilityRow.data)
-            .where(VulnerabilityRow.group_name == group)
-            .order_by(VulnerabilityRow.id)
-        )
+    stmt = select(stored.table.data).where(*stored.where).order_by(stored.order)
     yield from session.execute(stmt.execution_options(yield_per=2000)).scalars()
 
 
 def count_records(session: Session, group: str) -> int:
-    if group == KEV_GROUP:
-        return int(session.scalar(select(func.count()).select_from(KevRow)) or 0)
-    if group == EPSS_GROUP:
-        return int(session.scalar(select(func.count()).select_from(EpssRow)) or 0)
-    if group in PACKAGE_GROUPS:
-        stmt = (
-            select(func.count()).select_from(PackageVersionsRow).where(PackageVersionsRow.group_name == group)
-        )
-        return int(session.scalar(stmt) or 0)
-    stmt = select(func.count()).select_from(VulnerabilityRow).where(VulnerabilityRow.group_name == group)
-    return int(session.scalar(stmt) or 0)
+    stored = _group_table(group)
+    return int(session.scalar(select(func.count()).select_from(stored.table).where(*stored.where)) or 0)
 
 
 def package_versions(
