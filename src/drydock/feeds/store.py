@@ -488,18 +488,9 @@ def observe_fixes(
     wanted = {key for vuln in vulns for key in undated_fixes(vuln)}
     if not wanted:
         return {}
-    o = FixObservationRow
-    namespaces = sorted({key[0] for key in wanted})
-    stmt = select(o.namespace, o.vuln_id, o.package, o.version, o.first_observed_at).where(
-        o.namespace.in_(namespaces)
-    )
-    known = {
-        (ns, vid, pkg, ver): at
-        for ns, vid, pkg, ver, at in session.execute(stmt)
-        if (ns, vid, pkg, ver) in wanted
-    }
+    known = {k: at for k, at in _observations(session, wanted).items() if k in wanted}
     new = sorted(wanted - known.keys())
-    _insert_batches(session, o, (_observation_row(k, now) for k in new))
+    _insert_batches(session, FixObservationRow, (_observation_row(k, now) for k in new))
     known.update(dict.fromkeys(new, now))
     return known
 
@@ -509,17 +500,22 @@ def adopt_observations(session: Session, observed: Mapping[ObservationKey, datet
     the earlier of the two; returns how many local dates were added or moved back."""
     if not observed:
         return 0
-    o = FixObservationRow
-    stmt = select(o.namespace, o.vuln_id, o.package, o.version, o.first_observed_at).where(
-        o.namespace.in_(sorted({key[0] for key in observed}))
-    )
-    known = {(ns, vid, pkg, ver): at for ns, vid, pkg, ver, at in session.execute(stmt)}
+    known = _observations(session, observed)
     new = sorted(observed.keys() - known.keys())
     older = sorted(k for k in observed.keys() & known.keys() if observed[k] < known[k])
-    _insert_batches(session, o, (_observation_row(k, observed[k]) for k in new))
+    _insert_batches(session, FixObservationRow, (_observation_row(k, observed[k]) for k in new))
     if older:  # ORM bulk UPDATE by primary key
-        session.execute(update(o), [_observation_row(k, observed[k]) for k in older])
+        session.execute(update(FixObservationRow), [_observation_row(k, observed[k]) for k in older])
     return len(new) + len(older)
+
+
+def _observations(session: Session, keys: Iterable[ObservationKey]) -> dict[ObservationKey, datetime]:
+    """The stored first-observed dates of the namespaces ``keys`` name (all of each)."""
+    o = FixObservationRow
+    stmt = select(o.namespace, o.vuln_id, o.package, o.version, o.first_observed_at).where(
+        o.namespace.in_(sorted({key[0] for key in keys}))
+    )
+    return {(ns, vid, pkg, ver): at for ns, vid, pkg, ver, at in session.execute(stmt)}
 
 
 def _observation_row(key: ObservationKey, at: datetime) -> dict[str, Any]:
