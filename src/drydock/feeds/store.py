@@ -213,8 +213,12 @@ def constraint_text(affected: AffectedPackage) -> str | None:
             ", ".join(f"{c.op} {c.version}" for c in clause) for clause in affected.vulnerable_ranges
         )
     fixes = list(dict.fromkeys(v for v in affected.fixed_versions if v and v != "None"))
-    if len(fixes) > 1 and affected.version_format == VersionFormat.APK:
-        return _apk_branch_ranges(fixes)
+    if (
+        len(fixes) > 1
+        and affected.version_format == VersionFormat.APK
+        and (branches := _apk_branch_ranges(fixes))
+    ):
+        return branches
     if fixes:
         return ", ".join(f"< {v}" for v in fixes)
     if affected.affected_versions:
@@ -222,21 +226,21 @@ def constraint_text(affected: AffectedPackage) -> str | None:
     return None
 
 
-def _apk_branch_ranges(fixes: list[str]) -> str:
+def _apk_branch_ranges(fixes: list[str]) -> str | None:
     """Alpine secdb lists one fix per release branch (``1.29.3-r10`` backported, ``1.30.1-r2``
     upstream): below the lowest fix is vulnerable, and within each other fix's major.minor
     branch so is everything below that fix. Pooling them as "fixed once any fix is reached"
     missed ``1.30.1-r1``; "below any" would flag the fixed ``1.29.3-r12``.
 
-    Fixes that are not apk versions (SecureOS publishes ``2.39-209``) cannot be ordered into
-    branches: the plain "below each fix" form is kept, and the matcher counts what it cannot
-    parse instead of the whole group failing to store."""
+    None when the fixes are not all apk versions (SecureOS publishes ``2.39-209``): they cannot
+    be ordered into branches, so the caller keeps the plain "below each fix" form, and the
+    matcher counts what it cannot parse instead of the whole group failing to store."""
     from drydock.versions import InvalidVersion, get_scheme
 
     try:
         ordered = sorted(fixes, key=get_scheme("apk").parse)
     except InvalidVersion:
-        return ", ".join(f"< {v}" for v in fixes)
+        return None
     clauses = [f"< {ordered[0]}"]
     for fix in ordered[1:]:
         branch = ".".join(fix.split("-", 1)[0].split(".")[:2])
