@@ -28,6 +28,8 @@ from drydock.feeds.drivers import DriverConfig, get_driver
 from drydock.feeds.drivers.base import DATA_ERRORS
 
 log = logging.getLogger(__name__)
+#: A database refusal, or records that break a rule: the group keeps its previous data.
+_WRITE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, *DATA_ERRORS)
 
 EVENT_STARTED = "system.feeds.sync.started"
 EVENT_COMPLETED = "system.feeds.sync.completed"
@@ -216,7 +218,7 @@ class Importer:
             self.session.commit()
             result.records = write.records
             result.status = "success" if write.written else "unchanged"
-        except (SQLAlchemyError, *DATA_ERRORS) as exc:  # a database refusal, or records that break a rule
+        except _WRITE_ERRORS as exc:
             self.session.rollback()
             result.status, result.error = "failure", f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
             log.warning("feed group %s kept its previous data: %s", data.group, result.error)
