@@ -515,11 +515,19 @@ def adopt_observations(session: Session, observed: Mapping[ObservationKey, datet
 
 def _observations(session: Session, keys: Iterable[ObservationKey]) -> dict[ObservationKey, datetime]:
     """The stored first-observed dates of the namespaces ``keys`` name (all of each)."""
-    o = FixObservationRow
-    stmt = select(o.namespace, o.vuln_id, o.package, o.version, o.first_observed_at).where(
-        o.namespace.in_(sorted({key[0] for key in keys}))
+    stmt = select(*_OBSERVATION_COLUMNS).where(
+        FixObservationRow.namespace.in_(sorted({key[0] for key in keys}))
     )
     return {(ns, vid, pkg, ver): at for ns, vid, pkg, ver, at in session.execute(stmt)}
+
+
+_OBSERVATION_COLUMNS = (
+    FixObservationRow.namespace,
+    FixObservationRow.vuln_id,
+    FixObservationRow.package,
+    FixObservationRow.version,
+    FixObservationRow.first_observed_at,
+)
 
 
 def _observation_row(key: ObservationKey, at: datetime) -> dict[str, Any]:
@@ -538,18 +546,12 @@ def group_observations(session: Session, group: str) -> Iterator[dict[str, str]]
     o = FixObservationRow
     namespaces = select(VulnerabilityRow.namespace).where(VulnerabilityRow.group_name == group).distinct()
     stmt = (
-        select(o.namespace, o.vuln_id, o.package, o.version, o.first_observed_at)
+        select(*_OBSERVATION_COLUMNS)
         .where(o.namespace.in_(namespaces))
         .order_by(o.namespace, o.vuln_id, o.package, o.version)
     )
     for ns, vid, pkg, ver, at in session.execute(stmt.execution_options(yield_per=2000)):
-        yield {
-            "namespace": ns,
-            "vuln_id": vid,
-            "package": pkg,
-            "version": ver,
-            "first_observed_at": at.isoformat(),
-        }
+        yield {**_observation_row((ns, vid, pkg, ver), at), "first_observed_at": at.isoformat()}
 
 
 def observation_from_dict(data: Mapping[str, Any]) -> tuple[ObservationKey, datetime]:
