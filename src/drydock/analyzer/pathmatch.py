@@ -162,3 +162,24 @@ class NameIndex:
                 if rx.match(e.path):
                     found[e.path] = e
         return sorted(found.values(), key=lambda e: e.path)
+
+
+class PathSet(GlobSet):
+    """Exact paths, compared as strings: a path read back from a layer (a symlink's target, a
+    file to spool) may contain ``*``, ``?``, ``[`` or ``{``, which a glob would interpret."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        super().__init__(())
+        self.paths = frozenset(paths)
+
+    def __getstate__(self) -> tuple[str, ...]:
+        return tuple(sorted(self.paths))
+
+    def __bool__(self) -> bool:
+        return bool(self.paths)
+
+    def literal_paths(self) -> list[str]:
+        return sorted(self.paths)
+
+    def match(self, path: str) -> bool:
+        return path in self.paths

@@ -36,7 +36,7 @@ from drydock.analyzer.layerscan import (
 )
 from drydock.analyzer.memtrim import release_free_memory
 from drydock.analyzer.model import CatalogResult, FileEntry, FileType, SecretMatch
-from drydock.analyzer.pathmatch import GlobSet, NameIndex
+from drydock.analyzer.pathmatch import NameIndex, PathSet
 from drydock.analyzer.sources.base import ImageSource, LayerRef
 
 Progress = Callable[[str, int, int], None]
@@ -289,7 +289,7 @@ def _fetch_symlinked(
         if not paths:
             continue
         sub = ScanPlan(
-            capture=GlobSet(paths),
+            capture=PathSet(paths),
             scratch_dir=plan.scratch_dir,
             max_file_bytes=plan.max_file_bytes,
             spill_bytes=plan.spill_bytes,

@@ -173,6 +173,14 @@ def test_symlinked_capture_is_fetched_in_a_second_pass(tmp_path: Path) -> None:
     assert result.resolver.read_text("/etc/os-release") == "ID=alpine\n"
 
 
+def test_symlink_target_with_glob_characters_is_fetched(tmp_path: Path) -> None:
+    # the target's name holds "[", "]" and "*": read back as a path, never as a pattern
+    lower = layer(file("usr/lib/os-release.d/[x]*", "ID=wolfi\n"))
+    upper = layer(symlink("etc/os-release", "/usr/lib/os-release.d/[x]*"))
+    result = run([lower, upper], make_plan(tmp_path, ["/etc/os-release"]), workers=2)
+    assert result.resolver.read_text("/etc/os-release") == "ID=wolfi\n"
+
+
 class CountingStream(io.BytesIO):
     def __init__(self, data: bytes) -> None:
         super().__init__(data)
