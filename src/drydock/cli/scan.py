@@ -93,8 +93,8 @@ def local_scan(database_url: str, analysis: ImageAnalysis) -> LocalScan | None:
     from drydock.core.db import Database, utcnow
     from drydock.policy.matching.index import build_index
     from drydock.policy.matching.matcher import match_packages
-    from drydock.policy.runner import last_sync, package_feeds
-    from drydock.policy.vulndata import Detections, view_from_matches
+    from drydock.policy.runner import last_sync, package_feeds, vulnerabilities_for
+    from drydock.policy.vulndata import Detections
 
     if database_url.startswith("sqlite:///") and not Path(database_url[len("sqlite:///") :]).exists():
         return None
@@ -103,12 +103,8 @@ def local_scan(database_url: str, analysis: ImageAnalysis) -> LocalScan | None:
         with db.session() as session:
             index = build_index(session)
             result = match_packages(index, analysis.distro, analysis.packages)
-            has_os = any(p.type.is_os for p in analysis.packages)
-            view = view_from_matches(
-                result.matches,
-                data_available=bool(result.namespaces) or not has_os,
-                last_sync=last_sync(session, index, analysis),
-                detected=Detections(utcnow()),
+            view = vulnerabilities_for(
+                analysis, result, last_sync(session, index, analysis), Detections(utcnow())
             )
             return LocalScan(result, view, index.size, package_feeds(session, analysis))
     except SQLAlchemyError:
